@@ -1,0 +1,89 @@
+"""Helpers for rules whose fix adds a resource that serves another one (a bucket's versioning,
+a group's rule): reference the served resource per instance, copy its `count`/`for_each`, find
+companions that already exist, and pick a free name."""
+
+from __future__ import annotations
+
+from fixers.evaluate import UNKNOWN, traversals
+from fixers.model import Attribute, Block
+from fixers.module import Module, _address_of
+
+
+def instance_ref(block: Block, attribute: str = "id") -> str:
+    """How a companion resource with the same count/for_each refers to `block`'s instance."""
+    if block.count is not None:
+        return f"{block.address}[count.index].{attribute}"
+    if block.for_each is not None:
+        return f"each.value.{attribute}"
+    return f"{block.address}.{attribute}"
+
+
+def meta_arguments(block: Block) -> list[tuple[str, str]]:
+    """The count/for_each a companion needs to have one instance per instance of `block`."""
+    if block.count is not None:
+        return [("count", block.count.source)]
+    if block.for_each is not None:
+        return [("for_each", block.address)]
+    return []
+
+
+def free_name(module: Module, resource_type: str, wanted: str) -> str:
+    name, n = wanted, 2
+    while module.find(f"{resource_type}.{name}") is not None:
+        name = f"{wanted}_{n}"
+        n += 1
+    return name
+
+
+def refers_to(module: Module, attr: Attribute, address: str, _depth: int = 0) -> bool:
+    """Does `attr` mention `address`, directly or through locals?"""
+    for parts in traversals(attr.expr):
+        target, _, _ = _address_of(parts)
+        if target == address:
+            return True
+        if target and target.startswith("local.") and _depth < 8:
+            local = module.locals.get(target[6:])
+            if local is not None and refers_to(module, local, address, _depth + 1):
+                return True
+    return False
+
+
+def instance_count(block: Block) -> int | None:
+    """How many instances `block` has when that is known: 1 without count/for_each, 0 when
+    `count = 0` or an empty `for_each` (a disabled companion serves nothing)."""
+    if block.count is not None:
+        value = block.count.value()
+        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if block.for_each is not None:
+        value = block.for_each.value()
+        return len(value) if isinstance(value, (list, dict)) else None
+    return 1
+
+
+def companions(module: Module, served: Block, resource_type: str, attribute: str = "bucket") -> list[Block]:
+    """Resources of `resource_type` whose `attribute` points at `served` (by reference, through
+    locals, or by the same literal name), excluding ones that are known to have no instance."""
+    found = []
+    served_name = None
+    for candidate in module.resources(resource_type):
+        attr = candidate.get(attribute)
+        if attr is None:
+            continue
+        matches = refers_to(module, attr, served.address) or (
+            candidate.for_each is not None
+            and refers_to(module, candidate.for_each, served.address)
+            and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+        )
+        if not matches:
+            if served_name is None:
+                served_name = served.value("bucket", UNKNOWN) if served.has("bucket") else UNKNOWN
+            value = attr.value()
+            matches = isinstance(value, str) and value == served_name
+        if matches and instance_count(candidate) != 0:
+            found.append(candidate)
+    return found
+
+
+def passed_to_module(module: Module, served: Block) -> bool:
+    """True when `served` is handed to a module call, which may configure it out of our sight."""
+    return any(ref.source.type == "module" for ref in module.references_to(served.address))

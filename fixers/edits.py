@@ -1,0 +1,266 @@
+"""The edit toolkit: minimal `TextEdit`s that keep comments and layout, formatted the way
+`terraform fmt` formats them (two-space indents, "=" aligned across adjacent one-line
+attributes, a blank line between top-level blocks).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from fixers.findings import TextEdit
+from fixers.hcl.source import SourceText
+from fixers.model import Attribute, Block
+
+INDENT = "  "
+
+
+# --- writing HCL -----------------------------------------------------------------------------
+
+
+def hcl_string(value: str) -> str:
+    """A quoted HCL string literal; "${" and "%{" are escaped so nothing is interpolated."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def hcl_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+@dataclass
+class HclBlock:
+    """A block to render: `header` is e.g. `resource "aws_s3_bucket_versioning" "logs"`.
+    `items` are (name, value source) attributes, nested HclBlocks, or None for a blank line."""
+
+    header: str
+    items: list[tuple[str, str] | HclBlock | None] = field(default_factory=list)
+
+    def render(self, indent: str = "") -> str:
+        lines = [f"{indent}{self.header} {{"]
+        lines.extend(_render_items(self.items, indent + INDENT))
+        lines.append(f"{indent}}}")
+        return "\n".join(lines)
+
+
+def _render_items(items: Sequence[tuple[str, str] | HclBlock | None], indent: str) -> list[str]:
+    out: list[str] = []
+    chain: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(n) for n, v in chain if "\n" not in v), default=0)
+        for name, value in chain:
+            if "\n" in value:
+                first, *rest = value.split("\n")
+                out.append(f"{indent}{name} = {first}")
+                out.extend(f"{indent}{line}" if line else "" for line in rest)
+            else:
+                out.append(f"{indent}{name.ljust(width)} = {value}")
+        chain.clear()
+
+    for item in items:
+        if isinstance(item, tuple):
+            _name, value = item
+            if "\n" in value and not value.startswith("<<"):
+                flush()
+                chain.append(item)
+                flush()
+            else:
+                chain.append(item)
+        else:
+            flush()
+            if item is None:
+                out.append("")
+            else:
+                out.append(item.render(indent))
+    flush()
+    return out
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+def edit(file: SourceText, start: int, end: int, new_text: str) -> TextEdit:
+    line, column = file.line_col(start)
+    end_line, end_column = file.line_col(end)
+    return TextEdit(
+        path=file.path,
+        start=start,
+        end=end,
+        new_text=new_text,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+    )
+
+
+def new_file(path: str, text: str) -> TextEdit:
+    return TextEdit(path=path, start=0, end=0, new_text=text, line=1, column=1, end_line=1, end_column=1)
+
+
+# --- edits on blocks ---------------------------------------------------------------------------
+
+
+def insert_after(block: Block, text: str) -> TextEdit:
+    """Insert top-level block text after `block`, separated by one blank line."""
+    return edit(block.file, block.end, block.end, "\n\n" + text.rstrip("\n"))
+
+
+def insert_nested_block(block: Block, nested: HclBlock) -> TextEdit:
+    """Append a nested block at the end of `block`'s body."""
+    file = block.file
+    text = nested.render(block.body_indent)
+    close_line_start = file.line_start(file.line_col(block.body_end)[0])
+    if file.text[close_line_start : block.body_end].strip():
+        # `resource "x" "y" {}` on one line: open it up.
+        return edit(file, block.body_end, block.body_end, "\n" + text + "\n" + block.indent)
+    return edit(file, close_line_start, close_line_start, text + "\n")
+
+
+def replace_value(attr: Attribute, value_src: str) -> TextEdit:
+    return edit(attr.file, attr.value_start, attr.value_end, value_src)
+
+
+def remove_attribute(attr: Attribute) -> list[TextEdit]:
+    """Delete the attribute's lines, and realign the "=" of the lines it was aligned with."""
+    file = attr.file
+    start = file.line_start(attr.line)
+    end_line = attr.end_line
+    end = file.line_start(end_line + 1) if end_line < file.line_count else len(file.text)
+    edits = [edit(file, start, end, "")]
+    block = attr.block
+    if block is not None:
+        chain = next((c for c in alignment_chains(block) if attr in c), [])
+        rest = [a for a in chain if a is not attr]
+        edits += _realign(rest, max((len(a.name) for a in rest), default=0))
+    return edits
+
+
+def set_attribute(block: Block, name: str, value_src: str, *, after: str | None = None) -> list[TextEdit]:
+    """Set `name = value_src` in `block`: replace the value if the attribute exists, else insert
+    a line (after the attribute `after`, or after the block's last plain attribute) and realign
+    "=" across the one-line attributes it joins, as terraform fmt does."""
+    existing = block.get(name)
+    if existing is not None:
+        return [replace_value(existing, value_src)]
+    file = block.file
+    anchor = block.get(after) if after else None
+    if anchor is None:
+        plain = [a for a in block.attribute_list if a.name not in ("depends_on",)]
+        anchor = plain[-1] if plain else None
+    indent = block.body_indent
+    if anchor is None:
+        # An empty body, or one with nested blocks only: insert as the first line.
+        open_line = file.line_col(block.body_start)[0]
+        close_line = file.line_col(block.body_end)[0]
+        if open_line == close_line:
+            return [
+                edit(
+                    file, block.body_start, block.body_end, f"\n{indent}{name} = {value_src}\n{block.indent}"
+                )
+            ]
+        at = file.line_start(open_line + 1)
+        first = min((i.line for i in block.items()), default=close_line)
+        blank = "\n" if first <= close_line and block.items() else ""
+        return [edit(file, at, at, f"{indent}{name} = {value_src}\n{blank}")]
+    chains = alignment_chains(block)
+    chain = next((c for c in chains if anchor in c), [])
+    joins = anchor.single_line and "\n" not in value_src
+    below = _next_item(block, anchor)
+    if joins and isinstance(below, Attribute) and below.single_line and below.line == anchor.end_line + 1:
+        chain = chain + next((c for c in chains if below in c and c is not chain), [])
+    if not joins:
+        chain = []
+    width = max([len(name), *(len(a.name) for a in chain)]) if joins else len(name)
+    at = file.line_end(anchor.end_line)
+    value_lines = value_src.split("\n")
+    rendered = value_lines[0] + "".join(f"\n{indent}{line}" if line else "\n" for line in value_lines[1:])
+    edits = [edit(file, at, at, f"\n{indent}{name.ljust(width)} = {rendered}")]
+    return _realign(chain, width) + edits
+
+
+def _next_item(block: Block, item: Attribute) -> Attribute | Block | None:
+    items = block.items()
+    i = items.index(item)
+    return items[i + 1] if i + 1 < len(items) else None
+
+
+def alignment_chains(block: Block) -> list[list[Attribute]]:
+    """Runs of adjacent one-line attributes whose "=" terraform fmt aligns."""
+    chains: list[list[Attribute]] = []
+    current: list[Attribute] = []
+    previous: Attribute | Block | None = None
+    for item in block.items():
+        if isinstance(item, Attribute) and item.single_line:
+            adjacent = (
+                isinstance(previous, Attribute)
+                and previous.single_line
+                and item.line == previous.end_line + 1
+            )
+            if not adjacent and current:
+                chains.append(current)
+                current = []
+            current.append(item)
+        elif current:
+            chains.append(current)
+            current = []
+        previous = item
+    if current:
+        chains.append(current)
+    return chains
+
+
+def _realign(chain: list[Attribute], width: int) -> list[TextEdit]:
+    edits = []
+    for attr in chain:
+        file = attr.file
+        eq = file.text.index("=", attr.eq_start)
+        name_end = attr.eq_start
+        wanted = " " * (width - len(attr.name) + 1)
+        if file.text[name_end:eq] != wanted:
+            edits.append(edit(file, name_end, eq, wanted))
+    return edits
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+class OverlappingEdits(ValueError):
+    pass
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit], newline: str = "\n") -> str:
+    """Apply edits of one file. Overlapping edits are an error; inserts at one offset keep order."""
+    ordered = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[0]))
+    out: list[str] = []
+    pos = 0
+    for _, e in ordered:
+        if e.start < pos:
+            raise OverlappingEdits(f"edits overlap at offset {e.start} of {e.path}")
+        if e.end > len(text) or e.start > e.end:
+            raise OverlappingEdits(f"edit out of range in {e.path}")
+        out.append(text[pos : e.start])
+        new_text = e.new_text.replace("\n", newline) if newline != "\n" else e.new_text
+        out.append(new_text)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def edits_overlap(a: Iterable[TextEdit], b: Iterable[TextEdit]) -> bool:
+    """True when two fixes touch the same text (or insert at the same place) in one file."""
+    for x in a:
+        for y in b:
+            if x.path != y.path:
+                continue
+            if x.start == x.end == y.start == y.end:
+                return True
+            if x.start < y.end and y.start < x.end:
+                return True
+            if x.start == x.end and y.start <= x.start <= y.end and y.start != y.end:
+                return True
+            if y.start == y.end and x.start <= y.start <= x.end and x.start != x.end:
+                return True
+    return False

@@ -1,0 +1,312 @@
+"""The engine's entry points: scan modules, verify every fix, and apply fixes.
+
+files -> Module -> rules -> Findings (with verified Fixes) -> callers in bot/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from fixers.config import Config
+from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
+from fixers.findings import Applicability, Finding, Fix, ScanError
+from fixers.hcl.source import SourceText, UnreadableFile, decode
+from fixers.module import Module, ParsedFile, parse_file
+from fixers.rules import RuleUnit, all_rules
+from fixers.suppress import comment_lines_above, covers, suppressions_in
+from fixers.workspace import ModuleInput
+
+DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
+MAX_FIX_PASSES = 10
+_PARALLEL_MIN_MODULES = 16
+
+
+class ScanReport(BaseModel):
+    findings: list[Finding]
+    errors: list[ScanError]
+    files: int
+    modules: int
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _parsed(path: str, data: bytes) -> ParsedFile:
+    try:
+        source = decode(path, data)
+    except UnreadableFile as exc:
+        placeholder = SourceText(path=path, text="")
+        return ParsedFile(
+            placeholder, None, ScanError(path=path, line=exc.line, column=exc.column, message=exc.message)
+        )
+    return parse_file(source)
+
+
+@dataclass
+class LoadedModule:
+    input: ModuleInput
+    module: Module
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+
+
+def load(module_input: ModuleInput) -> LoadedModule:
+    parsed = {p: _parsed(p, data) for p, data in module_input.files.items()}
+    for path, why in module_input.unreadable.items():
+        parsed[path] = ParsedFile(SourceText(path=path, text=""), None, ScanError(path=path, message=why))
+    tfvars = [pf for p, d in module_input.tfvars.items() if (pf := _parsed(p, d)).tree is not None]
+    module = Module.build(module_input.path, parsed.values(), tfvars)
+    module.neighbours = set(module_input.neighbours)
+    return LoadedModule(module_input, module, parsed)
+
+
+def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
+    """The module with some files replaced; only the changed `.tf` files are parsed again."""
+    parsed = dict(loaded.parsed)
+    neighbours = set(loaded.input.neighbours)
+    prefix = "" if loaded.input.path == "." else loaded.input.path + "/"
+    for path, text in texts.items():
+        name = path[len(prefix) :] if path.startswith(prefix) else path
+        if path.endswith(".tf") and "/" not in name:
+            old = parsed.get(path)
+            source = SourceText(
+                path=path,
+                text=text,
+                bom=old.source.bom if old else False,
+                newline=old.source.newline if old else "\n",
+            )
+            parsed[path] = parse_file(source)
+        else:
+            neighbours.add(name)
+    module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
+    module.neighbours = neighbours
+    return LoadedModule(loaded.input, module, parsed)
+
+
+# --- running rules ----------------------------------------------------------------------------
+
+
+def _enabled_rules(config: Config) -> list[RuleUnit]:
+    return [u for u in all_rules() if config.rule_enabled(u.rule.id)]
+
+
+def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None = None) -> list[Finding]:
+    """Every finding the rules report for `module`, suppressions marked, severities overridden."""
+    findings: list[Finding] = []
+    options = config.rule_options
+    for unit in units if units is not None else _enabled_rules(config):
+        try:
+            produced = list(unit.check(module, options))
+        except Exception as exc:  # a rule bug must not cost the user the rest of the scan
+            if os.environ.get("TAPFIX_DEBUG"):
+                raise
+            module.errors.append(
+                ScanError(
+                    path=module.path,
+                    message=f"internal error in rule {unit.rule.id}: {type(exc).__name__}: {exc}",
+                )
+            )
+            continue
+        for finding in produced:
+            finding.module = module.path
+            finding.docs_url = DOCS_URL.format(rule_id=finding.rule_id)
+            if finding.rule_id in config.severity:
+                finding.severity = config.severity[finding.rule_id]
+            findings.append(finding)
+    _mark_suppressed(module, findings)
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
+    return findings
+
+
+def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
+    by_file = {p: suppressions_in(pf.source) for p, pf in module.files.items() if pf.tree is not None}
+    if not any(by_file.values()):
+        return
+    for finding in findings:
+        block = module.find(finding.resource) if finding.resource else None
+        if block is not None:
+            start, end, source = block.line, block.end_line, block.file
+        else:
+            start, end, source = finding.line, finding.end_line, module.file(finding.path)
+        if source is None:
+            continue
+        above = comment_lines_above(source, start)
+        for s in by_file.get(source.path, []):
+            if s.reason and covers(s, finding.rule_id, source.path, start, end, above):
+                finding.suppressed = True
+                finding.suppression_reason = s.reason
+                break
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+def apply_fix_texts(loaded: LoadedModule, edits: Iterable[object]) -> dict[str, str]:
+    """The new text of every file the edits touch."""
+    by_path: dict[str, list] = {}
+    for e in edits:
+        by_path.setdefault(e.path, []).append(e)
+    texts = {}
+    for path, file_edits in by_path.items():
+        parsed = loaded.parsed.get(path)
+        if parsed is not None:
+            texts[path] = apply_edits(parsed.source.text, file_edits, parsed.source.newline)
+        else:
+            texts[path] = apply_edits("", file_edits)
+    return texts
+
+
+def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Config) -> str | None:
+    """Why the finding's fix must not be offered, or None when it is good."""
+    assert finding.fix is not None
+    try:
+        texts = apply_fix_texts(loaded, finding.fix.edits)
+    except OverlappingEdits as exc:
+        return f"the fix's edits conflict ({exc})"
+    rebuilt = _rebuild(loaded, texts)
+    broken = [e for e in rebuilt.module.errors if e.path in texts]
+    if broken:
+        e = broken[0]
+        return f"the edited {e.path} would not parse ({e.line}:{e.column}: {e.message})"
+    after = run_rules(rebuilt.module, config)
+    after_ids = {f.identity for f in after}
+    if finding.identity in after_ids:
+        return "the finding would remain after the edit"
+    new = [f for f in after if f.identity not in baseline]
+    if new:
+        return f"the edit would introduce {new[0].rule_id} ({new[0].message})"
+    return None
+
+
+def verify_fixes(loaded: LoadedModule, findings: list[Finding], config: Config) -> None:
+    baseline = {f.identity for f in findings}
+    for finding in findings:
+        if finding.fix is None:
+            continue
+        reason = _verify(loaded, finding, baseline, config)
+        if reason is not None:
+            finding.fix_rejected = reason
+            finding.fix = None
+
+
+# --- scanning ---------------------------------------------------------------------------------
+
+
+def scan_module(
+    module_input: ModuleInput, config: Config, verify: bool = True
+) -> tuple[list[Finding], list[ScanError]]:
+    loaded = load(module_input)
+    findings = run_rules(loaded.module, config)
+    if verify:
+        verify_fixes(loaded, findings, config)
+    if module_input.targets is not None:
+        findings = [f for f in findings if f.path in module_input.targets]
+    return findings, list(loaded.module.errors)
+
+
+def _scan_one(args: tuple[ModuleInput, Config, bool]) -> tuple[list[Finding], list[ScanError]]:
+    return scan_module(*args)
+
+
+def scan(
+    modules: list[ModuleInput], config: Config, verify: bool = True, jobs: int | None = None
+) -> ScanReport:
+    jobs = jobs or os.cpu_count() or 1
+    work = [(m, config, verify) for m in modules]
+    if jobs > 1 and len(modules) >= _PARALLEL_MIN_MODULES:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, 8), mp_context=ctx) as pool:
+            results = list(pool.map(_scan_one, work, chunksize=max(1, len(work) // (jobs * 8))))
+    else:
+        results = [_scan_one(w) for w in work]
+    findings = [f for fs, _ in results for f in fs]
+    errors = [e for _, es in results for e in es]
+    return ScanReport(
+        findings=findings,
+        errors=errors,
+        files=sum(len(m.files) + len(m.unreadable) for m in modules),
+        modules=len(modules),
+    )
+
+
+# --- fixing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FixOutcome:
+    texts: dict[str, str]  # path -> new text, for every file that changed or was created
+    applied: list[Finding]
+    skipped: list[tuple[Finding, str]]
+    sources: dict[str, SourceText]  # the original files, to write back with their BOM and newlines
+
+    def encoded(self, path: str) -> bytes:
+        source = self.sources.get(path)
+        text = self.texts[path]
+        if source is None:
+            return text.encode("utf-8")
+        return source.to_bytes(text)
+
+
+def _allowed(fix: Fix, unsafe: bool) -> bool:
+    return fix.applicability == Applicability.SAFE or (unsafe and fix.applicability == Applicability.UNSAFE)
+
+
+def fix_module(
+    module_input: ModuleInput,
+    config: Config,
+    *,
+    unsafe: bool = False,
+    rule_ids: set[str] | None = None,
+    paths: set[str] | None = None,
+) -> FixOutcome:
+    """Apply verified fixes until none is left (bounded). Idempotent: a second run changes nothing."""
+    loaded = load(module_input)
+    sources = {p: pf.source for p, pf in loaded.parsed.items()}
+    changed: dict[str, str] = {}
+    applied: list[Finding] = []
+    skipped: dict[tuple, tuple[Finding, str]] = {}
+    for _ in range(MAX_FIX_PASSES):
+        findings = run_rules(loaded.module, config)
+        verify_fixes(loaded, findings, config)
+        chosen: list[Finding] = []
+        for f in findings:
+            wanted = (rule_ids is None or f.rule_id in rule_ids) and (paths is None or f.path in paths)
+            if not wanted or f.suppressed:
+                continue
+            if f.fix is None:
+                if f.fix_rejected:
+                    skipped[f.identity] = (f, f"fix failed verification: {f.fix_rejected}")
+                continue
+            if not _allowed(f.fix, unsafe):
+                skipped[f.identity] = (
+                    f,
+                    f"the fix is {f.fix.applicability.value}"
+                    + (" (use --unsafe-fixes)" if f.fix.applicability == Applicability.UNSAFE else ""),
+                )
+                continue
+            if any(edits_overlap(f.fix.edits, c.fix.edits) for c in chosen):
+                continue  # waits for the next pass
+            chosen.append(f)
+        if not chosen:
+            break
+        edits = [e for f in chosen for e in f.fix.edits]
+        texts = apply_fix_texts(loaded, edits)
+        candidate = _rebuild(loaded, texts)
+        if len(chosen) > 1 and any(e.path in texts for e in candidate.module.errors):
+            chosen = chosen[:1]
+            texts = apply_fix_texts(loaded, chosen[0].fix.edits)
+            candidate = _rebuild(loaded, texts)
+        loaded = candidate
+        changed.update(texts)
+        applied.extend(chosen)
+        for f in chosen:
+            skipped.pop(f.identity, None)
+    final_ids = {f.identity for f in run_rules(loaded.module, config)}
+    remaining = [v for k, v in skipped.items() if k in final_ids]
+    return FixOutcome(texts=changed, applied=applied, skipped=remaining, sources=sources)

@@ -1,0 +1,903 @@
+"""Evaluating HCL expressions with what a module knows: variable defaults (and tfvars), locals,
+literal resource arguments and the common functions.
+
+Anything that cannot be known statically (a data source, a variable without default, a
+resource's computed attribute, `timestamp()`) is `UNKNOWN`. Unknown is contagious: a string
+template with one unknown part is unknown. Rules never report a violation that rests on an
+unknown value, so evaluation errs towards unknown and never raises.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from lark import Token, Tree
+
+
+class _Unknown:
+    _instance = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "(unknown)"
+
+    def __bool__(self) -> bool:
+        raise TypeError("UNKNOWN has no truth value: compare with `is UNKNOWN`")
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class Index(NamedTuple):
+    """An index step in a traversal (`x[0]`, `x["k"]`), as opposed to an attribute step."""
+
+    key: Any
+
+
+class EvalError(Exception):
+    pass
+
+
+def is_known(value: Any) -> bool:
+    if value is UNKNOWN:
+        return False
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    return True
+
+
+_MAX_DEPTH = 200
+
+
+def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
+    """The value of `expr`, or UNKNOWN. Never raises."""
+    try:
+        return _Evaluator(module, scope or {}).eval(expr)
+    except (
+        EvalError,
+        RecursionError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        ZeroDivisionError,
+        OverflowError,
+    ):
+        return UNKNOWN
+
+
+# --- traversals ------------------------------------------------------------------------------
+
+
+def traversals(expr: Tree | Token) -> list[tuple]:
+    """The references in an expression, as tuples: `aws_s3_bucket.logs[0].id` ->
+    ("aws_s3_bucket", "logs", Index(0), "id"). Index keys that are not literals are UNKNOWN."""
+    found: list[tuple] = []
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if node.data in ("get_attr_expr_term", "index_expr_term"):
+            parts = _traversal_parts(node)
+            if parts is not None:
+                found.append(parts)
+                # Index expressions inside the traversal may hold references of their own.
+                stack.extend(_index_expressions(node))
+                continue
+        if node.data == "expr_term" and len(node.children) == 1:
+            child = node.children[0]
+            if isinstance(child, Tree) and child.data == "identifier":
+                found.append((str(child.children[0]),))
+                continue
+        stack.extend(reversed(node.children))
+    return found
+
+
+def _index_expressions(node: Tree) -> list[Tree]:
+    out = []
+    while isinstance(node, Tree) and node.data in ("get_attr_expr_term", "index_expr_term", "expr_term"):
+        if node.data == "index_expr_term":
+            idx = node.children[1]
+            if isinstance(idx, Tree) and idx.data == "braces_index":
+                out.extend(c for c in idx.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+        if node.data == "expr_term" and len(node.children) != 1:
+            break
+        node = node.children[0]
+    return out
+
+
+def _traversal_parts(node: Tree) -> tuple | None:
+    steps: list[Any] = []
+    while True:
+        if node.data == "get_attr_expr_term":
+            step = node.children[1]
+            steps.append(_token_name(step.children[-1]))
+            node = node.children[0]
+        elif node.data == "index_expr_term":
+            steps.append(Index(_literal_index(node.children[1])))
+            node = node.children[0]
+        elif node.data == "expr_term" and len(node.children) == 1 and isinstance(node.children[0], Tree):
+            node = node.children[0]
+        elif node.data == "identifier":
+            steps.append(str(node.children[0]))
+            return tuple(reversed(steps))
+        else:
+            return None
+
+
+def _token_name(node: Tree | Token) -> str:
+    if isinstance(node, Token):
+        return str(node)
+    return "".join(_token_name(c) for c in node.children)
+
+
+def _literal_index(index: Tree) -> Any:
+    if index.data == "short_index":
+        return int(str(index.children[-1]))
+    inner = [c for c in index.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    if len(inner) == 1:
+        value = evaluate(None, inner[0])
+        if isinstance(value, (str, int, float)):
+            return value
+    return UNKNOWN
+
+
+# --- the evaluator ---------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+
+
+def _unescape(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        code = m.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
+
+
+class _Evaluator:
+    def __init__(self, module: Any, scope: dict[str, Any]) -> None:
+        self.module = module
+        self.scope = scope
+        self.depth = 0
+
+    def eval(self, node: Tree | Token) -> Any:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise EvalError("too deep")
+        try:
+            if isinstance(node, Token):
+                raise EvalError(f"unexpected token {node.type}")
+            handler = getattr(self, "_" + node.data, None)
+            if handler is None:
+                return UNKNOWN
+            return handler(node)
+        finally:
+            self.depth -= 1
+
+    def _children(self, node: Tree) -> list[Tree]:
+        return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+    # terms
+    def _expr_term(self, node: Tree) -> Any:
+        inner = self._children(node)
+        return self.eval(inner[0]) if len(inner) == 1 else UNKNOWN
+
+    def _int_lit(self, node: Tree) -> Any:
+        return _number(str(node.children[0]))
+
+    def _float_lit(self, node: Tree) -> Any:
+        return _number(str(node.children[0]))
+
+    def _literal_value(self, node: Tree) -> Any:
+        return {"true": True, "false": False, "null": None}[str(node.children[0])]
+
+    def _identifier(self, node: Tree) -> Any:
+        name = str(node.children[0])
+        return self.scope.get(name, UNKNOWN)
+
+    def _string(self, node: Tree) -> Any:
+        parts: list[str] = []
+        for part in node.children:
+            if not isinstance(part, Tree):
+                continue
+            for piece in part.children:
+                if isinstance(piece, Token):
+                    if piece.type == "ESCAPED_INTERPOLATION" or piece.type == "ESCAPED_DIRECTIVE":
+                        parts.append(str(piece)[1:])
+                    else:
+                        parts.append(_unescape(str(piece)))
+                elif piece.data == "interpolation":
+                    value = self.eval(self._children(piece)[0])
+                    parts.append(_to_template_string(value))
+                else:
+                    return UNKNOWN  # template directives
+        return "".join(parts)
+
+    def _template_string(self, node: Tree) -> Any:
+        return UNKNOWN
+
+    def _heredoc_template(self, node: Tree) -> Any:
+        return self._heredoc(str(node.children[0]), trim=False)
+
+    def _heredoc_template_trim(self, node: Tree) -> Any:
+        return self._heredoc(str(node.children[0]), trim=True)
+
+    def _heredoc(self, raw: str, trim: bool) -> Any:
+        body = heredoc_body(raw, trim)
+        if "${" not in body.replace("$${", "") and "%{" not in body.replace("%%{", ""):
+            return body.replace("$${", "${").replace("%%{", "%{")
+        tree = template_tree(body)
+        return UNKNOWN if tree is None else self.eval(tree)
+
+    def _tuple(self, node: Tree) -> Any:
+        return [self.eval(c) for c in self._children(node)]
+
+    def _object(self, node: Tree) -> Any:
+        out: dict[str, Any] = {}
+        for elem in self._children(node):
+            key_node, value_node = elem.children[0], elem.children[-1]
+            key = self._object_key(key_node)
+            if key is UNKNOWN:
+                return UNKNOWN
+            out[key] = self.eval(value_node)
+        return out
+
+    def _object_key(self, key_node: Tree) -> Any:
+        inner = self._children(key_node)
+        if not inner:
+            return _token_name(key_node)
+        expr = inner[0]
+        # A bare identifier key is a literal name, not a variable.
+        term = expr
+        while isinstance(term, Tree) and term.data == "expr_term" and len(term.children) == 1:
+            term = term.children[0]
+        if isinstance(term, Tree) and term.data in ("identifier", "keyword"):
+            return _token_name(term)
+        key = self.eval(expr)
+        return _to_template_string(key) if key is not UNKNOWN else UNKNOWN
+
+    # references
+    def _get_attr_expr_term(self, node: Tree) -> Any:
+        return self._traversal(node)
+
+    def _index_expr_term(self, node: Tree) -> Any:
+        return self._traversal(node)
+
+    def _traversal(self, node: Tree) -> Any:
+        steps: list[tuple[str, Any]] = []
+        cur = node
+        while True:
+            if cur.data == "get_attr_expr_term":
+                steps.append(("attr", _token_name(cur.children[1].children[-1])))
+                cur = cur.children[0]
+            elif cur.data == "index_expr_term":
+                idx = cur.children[1]
+                if idx.data == "short_index":
+                    steps.append(("index", int(str(idx.children[-1]))))
+                else:
+                    steps.append(("index", self.eval(self._children(idx)[0])))
+                cur = cur.children[0]
+            elif cur.data == "expr_term" and len(self._children(cur)) == 1:
+                cur = self._children(cur)[0]
+            else:
+                break
+        steps.reverse()
+        if cur.data == "identifier":
+            root = str(cur.children[0])
+            value, steps = self._root(root, steps)
+        else:
+            value = self.eval(cur)
+        for _kind, key in steps:
+            value = _step(value, key)
+            if value is UNKNOWN:
+                return UNKNOWN
+        return value
+
+    def _root(self, root: str, steps: list[tuple[str, Any]]) -> tuple[Any, list]:
+        if root in self.scope:
+            return self.scope[root], steps
+        module = self.module
+        if module is None or not steps or steps[0][0] != "attr":
+            return UNKNOWN, []
+        name = steps[0][1]
+        if root == "var":
+            return self._variable(name), steps[1:]
+        if root == "local":
+            return self._local(name), steps[1:]
+        if root in ("data", "module", "count", "each", "self", "path", "terraform"):
+            return UNKNOWN, []
+        # A resource argument written literally in the config (no count/for_each).
+        block = module.find(f"{root}.{name}")
+        if block is None or block.count is not None or block.for_each is not None:
+            return UNKNOWN, []
+        if len(steps) >= 2 and steps[1][0] == "attr" and steps[1][1] in block.attributes:
+            return self._memo(block.attributes[steps[1][1]]), steps[2:]
+        return UNKNOWN, []
+
+    def _memo(self, attr: Any) -> Any:
+        key = id(attr)
+        cache = self.module._eval_cache
+        if key in cache:
+            return cache[key]
+        marker = f"{attr.path}:{attr.start}"
+        if marker in self.module._evaluating:
+            return UNKNOWN  # a reference cycle
+        self.module._evaluating.add(marker)
+        try:
+            value = _Evaluator(self.module, {}).eval(attr.expr)
+        except (
+            EvalError,
+            RecursionError,
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            ZeroDivisionError,
+            OverflowError,
+        ):
+            value = UNKNOWN
+        finally:
+            self.module._evaluating.discard(marker)
+        cache[key] = value
+        return value
+
+    def _variable(self, name: str) -> Any:
+        attr = self.module.variable_value_attribute(name)
+        return UNKNOWN if attr is None else self._memo(attr)
+
+    def _local(self, name: str) -> Any:
+        attr = self.module.locals.get(name)
+        return UNKNOWN if attr is None else self._memo(attr)
+
+    def _attr_splat_expr_term(self, node: Tree) -> Any:
+        return self._splat(node)
+
+    def _full_splat_expr_term(self, node: Tree) -> Any:
+        return self._splat(node)
+
+    def _splat(self, node: Tree) -> Any:
+        base = self.eval(node.children[0])
+        if not isinstance(base, list):
+            return UNKNOWN
+        out = []
+        for item in base:
+            value = item
+            for step in node.children[1].children:
+                if isinstance(step, Token):
+                    continue
+                if step.data == "get_attr":
+                    value = _step(value, _token_name(step.children[-1]))
+                elif step.data == "short_index":
+                    value = _step(value, int(str(step.children[-1])))
+                else:
+                    value = _step(value, self.eval(self._children(step)[0]))
+            out.append(value)
+        return out
+
+    # operators
+    def _conditional(self, node: Tree) -> Any:
+        cond, yes, no = self._children(node)
+        test = self.eval(cond)
+        if test is UNKNOWN:
+            a, b = self.eval(yes), self.eval(no)
+            return a if is_known(a) and a == b else UNKNOWN
+        if not isinstance(test, bool):
+            raise EvalError("condition is not a bool")
+        return self.eval(yes if test else no)
+
+    def _binary_op(self, node: Tree) -> Any:
+        left_node, term = self._children(node)[:2]
+        op = str(term.children[0].children[0])
+        right_node = self._children(term)[-1]
+        left = self.eval(left_node)
+        if op == "&&" and left is False:
+            return False
+        if op == "||" and left is True:
+            return True
+        right = self.eval(right_node)
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        return _BINARY[op](left, right)
+
+    def _unary_op(self, node: Tree) -> Any:
+        op = str(node.children[0])
+        value = self.eval(node.children[1])
+        if value is UNKNOWN:
+            return UNKNOWN
+        if op == "!":
+            if not isinstance(value, bool):
+                raise EvalError("! needs a bool")
+            return not value
+        return -_num(value)
+
+    # calls
+    def _function_call(self, node: Tree) -> Any:
+        idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+        name = "::".join(str(i.children[0]) for i in idents)
+        args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+        arg_nodes = self._children(args_node) if args_node is not None else []
+        expand = args_node is not None and any(
+            isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children
+        )
+        if name == "try":
+            for arg in arg_nodes:
+                value = evaluate(self.module, arg, self.scope)
+                if value is not UNKNOWN:
+                    return value
+            return UNKNOWN
+        if name == "can":
+            return UNKNOWN
+        func = FUNCTIONS.get(name)
+        if func is None:
+            return UNKNOWN
+        args = [self.eval(a) for a in arg_nodes]
+        if expand:
+            if not isinstance(args[-1], list):
+                return UNKNOWN
+            args = args[:-1] + args[-1]
+        if name not in _PARTIAL_FUNCTIONS and not all(is_known(a) for a in args):
+            return UNKNOWN
+        return func(*args)
+
+    # for expressions
+    def _for_tuple_expr(self, node: Tree) -> Any:
+        intro, rest = self._for_parts(node)
+        out = []
+        for scope in self._for_scopes(intro):
+            if scope is UNKNOWN:
+                return UNKNOWN
+            inner = _Evaluator(self.module, scope)
+            if rest["cond"] is not None:
+                keep = inner.eval(rest["cond"])
+                if keep is UNKNOWN:
+                    return UNKNOWN
+                if not keep:
+                    continue
+            out.append(inner.eval(rest["exprs"][0]))
+        return out
+
+    def _for_object_expr(self, node: Tree) -> Any:
+        intro, rest = self._for_parts(node)
+        grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
+        out: dict[str, Any] = {}
+        for scope in self._for_scopes(intro):
+            if scope is UNKNOWN:
+                return UNKNOWN
+            inner = _Evaluator(self.module, scope)
+            if rest["cond"] is not None:
+                keep = inner.eval(rest["cond"])
+                if keep is UNKNOWN:
+                    return UNKNOWN
+                if not keep:
+                    continue
+            key = inner.eval(rest["exprs"][0])
+            if key is UNKNOWN:
+                return UNKNOWN
+            value = inner.eval(rest["exprs"][1])
+            key = _to_template_string(key)
+            if grouping:
+                out.setdefault(key, []).append(value)
+            else:
+                out[key] = value
+        return out
+
+    def _for_parts(self, node: Tree) -> tuple[Tree, dict[str, Any]]:
+        intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+        cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
+        exprs = [c for c in self._children(node) if c.data not in ("for_intro", "for_cond")]
+        cond_expr = self._children(cond)[0] if cond is not None else None
+        return intro, {"cond": cond_expr, "exprs": exprs}
+
+    def _for_scopes(self, intro: Tree):
+        names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+        collection_node = next(c for c in self._children(intro) if c.data != "identifier")
+        collection = self.eval(collection_node)
+        if isinstance(collection, dict):
+            items = list(collection.items())
+        elif isinstance(collection, list):
+            items = list(enumerate(collection))
+        else:
+            yield UNKNOWN
+            return
+        for key, value in items:
+            scope = dict(self.scope)
+            if len(names) == 2:
+                scope[names[0]], scope[names[1]] = key, value
+            else:
+                scope[names[0]] = value
+            yield scope
+
+
+def _step(value: Any, key: Any) -> Any:
+    if value is UNKNOWN or key is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return value.get(key, UNKNOWN) if isinstance(key, str) else UNKNOWN
+    if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
+        i = int(key)
+        return value[i] if 0 <= i < len(value) else UNKNOWN
+    return UNKNOWN
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _num(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise EvalError("bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return _number(value)
+    raise EvalError("not a number")
+
+
+def _to_template_string(value: Any) -> Any:
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _format_number(value)
+    if isinstance(value, str):
+        return value
+    raise EvalError("cannot interpolate a collection")
+
+
+def _format_number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return (
+        type(a) is type(b) and a == b
+        if not (isinstance(a, (int, float)) and isinstance(b, (int, float)))
+        else a == b
+    )
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: _num(a) + _num(b),
+    "-": lambda a, b: _num(a) - _num(b),
+    "*": lambda a, b: _num(a) * _num(b),
+    "/": lambda a, b: _num(a) / _num(b),
+    "%": lambda a, b: _num(a) % _num(b),
+    "==": _equal,
+    "!=": lambda a, b: not _equal(a, b),
+    "<": lambda a, b: _num(a) < _num(b),
+    ">": lambda a, b: _num(a) > _num(b),
+    "<=": lambda a, b: _num(a) <= _num(b),
+    ">=": lambda a, b: _num(a) >= _num(b),
+    "&&": lambda a, b: _bool(a) and _bool(b),
+    "||": lambda a, b: _bool(a) or _bool(b),
+}
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError("not a bool")
+
+
+# --- heredocs as templates -------------------------------------------------------------------
+
+
+def heredoc_body(raw: str, trim: bool) -> str:
+    """The text of a heredoc token (`<<EOT\\n...\\nEOT\\n`), dedented for `<<-`."""
+    first_newline = raw.index("\n")
+    body = raw[first_newline + 1 :]
+    body = body.rstrip("\r\n")
+    last_newline = body.rfind("\n")
+    body = "" if last_newline == -1 else body[: last_newline + 1]
+    body = body.replace("\r\n", "\n")
+    if trim:
+        lines = body.split("\n")
+        widths = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        cut = min(widths, default=0)
+        body = "\n".join(line[cut:] for line in lines)
+    return body
+
+
+def template_tree(body: str) -> Tree | None:
+    """Parse heredoc text as a quoted template, so its interpolations can be evaluated."""
+    from fixers.hcl.parser import HclSyntaxError, parse
+
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        if body.startswith(("$${", "%%{"), i):
+            out.append(body[i : i + 3])
+            i += 3
+        elif body.startswith(("${", "%{"), i):
+            end = _template_end(body, i + 2)
+            if end is None:
+                return None
+            out.append(body[i:end])
+            i = end
+        else:
+            ch = body[i]
+            out.append({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, ch))
+            i += 1
+    try:
+        tree = parse('x = "' + "".join(out) + '"\n')
+    except HclSyntaxError:
+        return None
+    return tree.children[0].children[0].children[-1]
+
+
+def _template_end(text: str, i: int) -> int | None:
+    depth, quote = 1, False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+# --- functions -------------------------------------------------------------------------------
+
+
+def _format(fmt: str, *args: Any) -> str:
+    out: list[str] = []
+    it = iter(args)
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch != "%":
+            out.append(ch)
+            i += 1
+            continue
+        m = re.compile(r"%([-+# 0]*)(\d*)(?:\.(\d+))?([a-zA-Z%])").match(fmt, i)
+        if not m:
+            raise EvalError("bad format")
+        flags, width, precision, verb = m.groups()
+        i = m.end()
+        if verb == "%":
+            out.append("%")
+            continue
+        arg = next(it)
+        if verb in ("s", "v"):
+            text = _to_template_string(arg) if not isinstance(arg, (list, dict)) else json.dumps(arg)
+        elif verb == "d":
+            text = str(int(_num(arg)))
+        elif verb == "f":
+            text = f"{_num(arg):.{int(precision or 6)}f}"
+        elif verb == "q":
+            text = json.dumps(_to_template_string(arg))
+        elif verb in ("x", "X", "o", "b", "e", "g"):
+            text = format(int(_num(arg)) if verb in "xXob" else _num(arg), verb)
+        else:
+            raise EvalError("unsupported verb")
+        if precision and verb in ("s", "v", "q"):
+            text = text[: int(precision)]
+        if width:
+            text = (
+                text.ljust(int(width))
+                if "-" in flags
+                else text.rjust(int(width), "0" if "0" in flags else " ")
+            )
+        out.append(text)
+    return "".join(out)
+
+
+def _substr(s: str, offset: Any, length: Any) -> str:
+    offset, length = int(_num(offset)), int(_num(length))
+    if offset < 0:
+        offset = max(len(s) + offset, 0)
+    return s[offset:] if length < 0 else s[offset : offset + length]
+
+
+def _replace(s: str, old: str, new: str) -> str:
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return re.sub(old[1:-1], re.sub(r"\$(\d+)", r"\\\1", new), s)
+    return s.replace(old, new)
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if arg is UNKNOWN:
+            return UNKNOWN
+        if arg is not None and arg != "":
+            return arg
+    raise EvalError("no non-null argument")
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(mapping, dict) or key is UNKNOWN:
+        return UNKNOWN
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise EvalError("missing key")
+
+
+def _merge(*maps: Any) -> Any:
+    out: dict[str, Any] = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict):
+            return UNKNOWN
+        out.update(m)
+    return out
+
+
+def _concat(*lists: Any) -> Any:
+    out: list[Any] = []
+    for item in lists:
+        if not isinstance(item, list):
+            return UNKNOWN
+        out.extend(item)
+    return out
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return len(value)
+    if isinstance(value, str):
+        return len(value)
+    return UNKNOWN
+
+
+def _element(lst: Any, i: Any) -> Any:
+    if not isinstance(lst, list) or not lst:
+        return UNKNOWN
+    return lst[int(_num(i)) % len(lst)]
+
+
+def _flatten(lst: Any) -> Any:
+    out: list[Any] = []
+    for item in lst:
+        if isinstance(item, list):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _jsonencode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
+    net = ipaddress.ip_network(prefix, strict=False)
+    subnets = list(net.subnets(prefixlen_diff=int(_num(newbits))))
+    return str(subnets[int(_num(netnum))])
+
+
+def _distinct(lst: list) -> list:
+    out: list[Any] = []
+    for item in lst:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _slice(lst: list, start: Any, end: Any) -> list:
+    return lst[int(_num(start)) : int(_num(end))]
+
+
+def _tolist(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else UNKNOWN
+
+
+def _one(lst: Any) -> Any:
+    if not isinstance(lst, list) or len(lst) > 1:
+        raise EvalError("one() needs 0 or 1 elements")
+    return lst[0] if lst else None
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "format": _format,
+    "formatlist": lambda fmt, *lists: [_format(fmt, *row) for row in zip(*lists, strict=True)],
+    "lower": lambda s: s.lower(),
+    "upper": lambda s: s.upper(),
+    "title": lambda s: s.title(),
+    "substr": _substr,
+    "replace": _replace,
+    "join": lambda sep, *lists: sep.join(_to_template_string(v) for lst in lists for v in lst),
+    "split": lambda sep, s: s.split(sep),
+    "concat": _concat,
+    "length": _length,
+    "trimsuffix": lambda s, suffix: s[: -len(suffix)] if suffix and s.endswith(suffix) else s,
+    "trimprefix": lambda s, prefix: s[len(prefix) :] if prefix and s.startswith(prefix) else s,
+    "trimspace": lambda s: s.strip(),
+    "trim": lambda s, chars: s.strip(chars),
+    "chomp": lambda s: s.rstrip("\r\n"),
+    "coalesce": _coalesce,
+    "coalescelist": lambda *ls: next((lst for lst in ls if lst), UNKNOWN),
+    "lookup": _lookup,
+    "merge": _merge,
+    "jsonencode": _jsonencode,
+    "jsondecode": json.loads,
+    "tostring": lambda v: _to_template_string(v) if v is not None else None,
+    "tonumber": lambda v: _num(v) if v is not None else None,
+    "tobool": lambda v: _bool(v) if v is not None else None,
+    "tolist": _tolist,
+    "toset": lambda v: _distinct(v) if isinstance(v, list) else UNKNOWN,
+    "tomap": lambda v: v if isinstance(v, dict) else UNKNOWN,
+    "min": lambda *a: min(_num(x) for x in a),
+    "max": lambda *a: max(_num(x) for x in a),
+    "abs": lambda x: abs(_num(x)),
+    "ceil": lambda x: math.ceil(_num(x)),
+    "floor": lambda x: math.floor(_num(x)),
+    "element": _element,
+    "contains": lambda lst, v: v in lst,
+    "distinct": _distinct,
+    "flatten": _flatten,
+    "keys": lambda m: sorted(m),
+    "values": lambda m: [m[k] for k in sorted(m)],
+    "compact": lambda lst: [v for v in lst if v not in (None, "")],
+    "slice": _slice,
+    "startswith": lambda s, p: s.startswith(p),
+    "endswith": lambda s, p: s.endswith(p),
+    "strrev": lambda s: s[::-1],
+    "md5": lambda s: hashlib.md5(s.encode()).hexdigest(),
+    "sha1": lambda s: hashlib.sha1(s.encode()).hexdigest(),
+    "sha256": lambda s: hashlib.sha256(s.encode()).hexdigest(),
+    "base64encode": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(s).decode(),
+    "cidrsubnet": _cidrsubnet,
+    "range": lambda *a: list(range(*(int(_num(x)) for x in a))),
+    "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=True)),
+    "one": _one,
+    "sum": lambda lst: sum(_num(x) for x in lst),
+    "alltrue": lambda lst: all(_bool(x) for x in lst),
+    "anytrue": lambda lst: any(_bool(x) for x in lst),
+    "reverse": lambda lst: list(reversed(lst)),
+    "sort": lambda lst: sorted(lst),
+    "index": lambda lst, v: lst.index(v),
+}
+
+# Functions whose result can be known while some arguments are not fully known.
+_PARTIAL_FUNCTIONS = {
+    "coalesce",
+    "lookup",
+    "merge",
+    "concat",
+    "length",
+    "element",
+    "flatten",
+    "one",
+    "coalescelist",
+}

@@ -1,0 +1,182 @@
+"""The engine's public data: rules, findings, fixes and edits.
+
+These models cross the boundary into `bot/` (CLI output, PR reviews, `/tapfix`), so they are
+pydantic models with a stable shape; everything inside the engine is plain functions over them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class Applicability(StrEnum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+
+class TextEdit(BaseModel):
+    """Replace `text[start:end]` of one file with `new_text`.
+
+    Offsets are character offsets into the file's decoded text (BOM removed, line endings as in
+    the file). `new_text` uses "\\n"; applying an edit converts it to the file's own line ending.
+    Line/column fields are 1-based and derived from the offsets, for reporters.
+    A `path` that does not exist yet creates that file (start == end == 0).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    start: int
+    end: int
+    new_text: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+
+class Fix(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    applicability: Applicability
+    description: str
+    edits: tuple[TextEdit, ...]
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted({e.path for e in self.edits})
+
+    @classmethod
+    def safe(cls, description: str, *edits: TextEdit | list[TextEdit]) -> Fix:
+        return cls(applicability=Applicability.SAFE, description=description, edits=_flatten(edits))
+
+    @classmethod
+    def unsafe(cls, description: str, *edits: TextEdit | list[TextEdit]) -> Fix:
+        return cls(applicability=Applicability.UNSAFE, description=description, edits=_flatten(edits))
+
+    @classmethod
+    def display_only(cls, description: str, *edits: TextEdit | list[TextEdit]) -> Fix:
+        return cls(applicability=Applicability.DISPLAY_ONLY, description=description, edits=_flatten(edits))
+
+
+def _flatten(edits: tuple[TextEdit | list[TextEdit], ...]) -> tuple[TextEdit, ...]:
+    out: list[TextEdit] = []
+    for e in edits:
+        out.extend(e if isinstance(e, (list, tuple)) else [e])
+    return tuple(out)
+
+
+class Finding(BaseModel):
+    """One problem in one place. `identity` names it independently of line numbers."""
+
+    rule_id: str
+    name: str
+    severity: Severity
+    path: str
+    line: int
+    column: int = 1
+    end_line: int
+    end_column: int = 1
+    resource: str | None = None
+    message: str
+    # What distinguishes two findings of one rule on one resource (an attribute, a rule index...).
+    key: str = ""
+    fix: Fix | None = None
+    # Why a fix the rule proposed is not offered (failed verification), or None.
+    fix_rejected: str | None = None
+    suppressed: bool = False
+    suppression_reason: str | None = None
+    module: str = "."
+    docs_url: str | None = None
+    # Evidence that does not belong to the message but helps reviewers (e.g. the line that caused it).
+    related: list[str] = Field(default_factory=list)
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.rule_id, self.module, self.resource or self.path, self.key)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves and rebases: rule, module, resource and key, never line numbers."""
+        raw = "\x1f".join(self.identity)
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+class ScanError(BaseModel):
+    """A file tapfix could not read or parse. Reported, never raised."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    message: str
+
+
+class Rule(BaseModel):
+    """A rule's metadata. Its detector lives next to it as `check(module, options)`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    severity: Severity
+    why: str
+    fix: Applicability | None = None  # the applicability of the fix it offers, None when it has none
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def finding(
+        self,
+        at: Any,
+        message: str,
+        *,
+        key: str = "",
+        fix: Fix | None = None,
+        resource: str | None = None,
+        related: list[str] | None = None,
+    ) -> Finding:
+        """A finding located at `at` (a model Block or Attribute, or anything with `file`, `start`
+        and `end`). The resource is the top-level block that holds `at`, unless given."""
+        file = at.file
+        line, column = file.line_col(at.start)
+        end_line, end_column = file.line_col(max(at.end, at.start))
+        if resource is None:
+            holder = at if hasattr(at, "blocks") else getattr(at, "block", None)
+            while holder is not None and getattr(holder, "parent", None) is not None:
+                holder = holder.parent
+            resource = holder.address if holder is not None else None
+        return Finding(
+            rule_id=self.id,
+            name=self.name,
+            severity=self.severity,
+            path=file.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            resource=resource,
+            message=message,
+            key=key,
+            fix=fix,
+            related=related or [],
+        )

@@ -1,0 +1,170 @@
+"""A Terraform module (one directory): its files, blocks, values and references."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Tree
+
+from fixers.findings import ScanError
+from fixers.hcl.parser import HclSyntaxError, parse
+from fixers.hcl.source import SourceText
+from fixers.model import Attribute, Block, Reference, blocks_of_file
+
+_NOT_RESOURCE_ROOTS = {"var", "local", "data", "module", "count", "each", "self", "path", "terraform"}
+
+
+@dataclass
+class ParsedFile:
+    source: SourceText
+    tree: Tree | None
+    error: ScanError | None = None
+
+
+def parse_file(source: SourceText) -> ParsedFile:
+    try:
+        return ParsedFile(source, parse(source.text))
+    except HclSyntaxError as exc:
+        return ParsedFile(
+            source, None, ScanError(path=source.path, line=exc.line, column=exc.column, message=exc.message)
+        )
+
+
+@dataclass(eq=False)
+class Module:
+    path: str  # the directory, relative to the scan root ("." for the root)
+    files: dict[str, ParsedFile]
+    tfvars: dict[str, ParsedFile] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    neighbours: set[str] = field(default_factory=set)  # names of the directory's other files
+    _by_address: dict[str, Block] = field(default_factory=dict)
+    _locals: dict[str, Attribute] = field(default_factory=dict)
+    _tfvar_values: dict[str, Attribute] = field(default_factory=dict)
+    _references: dict[str, list[Reference]] | None = None
+    _eval_cache: dict[int, Any] = field(default_factory=dict)
+    _evaluating: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:
+        module = cls(
+            path=path, files={f.source.path: f for f in files}, tfvars={f.source.path: f for f in tfvars}
+        )
+        for parsed in module.files.values():
+            if parsed.error is not None:
+                module.errors.append(parsed.error)
+                continue
+            for block in blocks_of_file(parsed.source, parsed.tree):
+                module.blocks.append(block)
+        for block in module.blocks:
+            for inner in block.walk():
+                inner.module = module
+            module._by_address.setdefault(block.address, block)
+            if block.type == "locals":
+                for attr in block.attribute_list:
+                    module._locals[attr.name] = attr
+        for parsed in module.tfvars.values():
+            if parsed.tree is None:
+                continue
+            holder = Block(
+                "tfvars", [], parsed.source, 0, len(parsed.source.text), 0, len(parsed.source.text)
+            )
+            holder.module = module
+            from fixers.model import build_body
+
+            attrs, _ = build_body(parsed.source, parsed.tree.children[0], holder)
+            for attr in attrs:
+                module._tfvar_values[attr.name] = attr
+        return module
+
+    # -- lookups ----------------------------------------------------------------------------
+    def resources(self, *types: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == "resource" and (not types or b.labels[0] in types)]
+
+    def data_sources(self, *types: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == "data" and (not types or b.labels[0] in types)]
+
+    def of_type(self, block_type: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == block_type]
+
+    @property
+    def variables(self) -> dict[str, Block]:
+        return {b.labels[0]: b for b in self.blocks if b.type == "variable" and b.labels}
+
+    @property
+    def locals(self) -> dict[str, Attribute]:
+        return self._locals
+
+    def find(self, address: str) -> Block | None:
+        return self._by_address.get(address)
+
+    def file(self, path: str) -> SourceText | None:
+        parsed = self.files.get(path)
+        return parsed.source if parsed else None
+
+    @property
+    def sources(self) -> dict[str, SourceText]:
+        return {p: f.source for p, f in self.files.items()}
+
+    def variable_value_attribute(self, name: str) -> Attribute | None:
+        """Where `var.name`'s value comes from: a tfvars assignment, else the default."""
+        if name in self._tfvar_values:
+            return self._tfvar_values[name]
+        variable = self.variables.get(name)
+        return variable.get("default") if variable is not None else None
+
+    # -- references -------------------------------------------------------------------------
+    def references_to(self, address: str) -> list[Reference]:
+        """Every place in the module that mentions `address` (e.g. "aws_security_group.app")."""
+        if self._references is None:
+            self._references = self._index_references()
+        return self._references.get(address, [])
+
+    def referrers(self, block: Block, *types: str) -> list[Block]:
+        """Top-level blocks (optionally of the given resource types) that mention `block`."""
+        seen: dict[int, Block] = {}
+        for ref in self.references_to(block.address):
+            if not types or ref.source.resource_type in types:
+                seen.setdefault(id(ref.source), ref.source)
+        return list(seen.values())
+
+    def _index_references(self) -> dict[str, list[Reference]]:
+        from fixers.evaluate import traversals
+
+        index: dict[str, list[Reference]] = defaultdict(list)
+        for block in self.blocks:
+            for inner in block.walk():
+                for attr in inner.attribute_list:
+                    for parts in traversals(attr.expr):
+                        target, index_key, rest = _address_of(parts)
+                        if target:
+                            index[target].append(Reference(block, attr, target, index_key, rest))
+        return index
+
+    def iter_attributes(self) -> Iterator[Attribute]:
+        for block in self.blocks:
+            for inner in block.walk():
+                yield from inner.attribute_list
+
+
+def _address_of(parts: tuple) -> tuple[str | None, Any, tuple]:
+    """("aws_s3_bucket", "logs", 0, "id") -> ("aws_s3_bucket.logs", 0, ("id",))."""
+    if not parts or not isinstance(parts[0], str):
+        return None, None, ()
+    root = parts[0]
+    if root in ("var", "local", "module") and len(parts) >= 2 and isinstance(parts[1], str):
+        target, rest = f"{root}.{parts[1]}", parts[2:]
+    elif root == "data" and len(parts) >= 3 and all(isinstance(p, str) for p in parts[1:3]):
+        target, rest = f"data.{parts[1]}.{parts[2]}", parts[3:]
+    elif root not in _NOT_RESOURCE_ROOTS and len(parts) >= 2 and isinstance(parts[1], str):
+        target, rest = f"{root}.{parts[1]}", parts[2:]
+    else:
+        return None, None, ()
+    from fixers.evaluate import Index
+
+    if rest and isinstance(rest[0], Index):
+        return target, rest[0].key, rest[1:]
+    return target, None, rest

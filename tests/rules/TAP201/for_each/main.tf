@@ -1,0 +1,4 @@
+resource "aws_s3_bucket" "team" {
+  for_each = toset(["payments", "search"])
+  bucket   = "acme-${each.key}"
+}

@@ -1,0 +1,103 @@
+"""TAP201 s3-versioning-missing: exact findings and exact fixes."""
+
+import pytest
+
+from tests.rules.harness import fix_diff, fixed_files, scan_fixture, where
+
+
+def test_bucket_without_versioning_gets_a_versioning_resource_after_it():
+    findings = scan_fixture("TAP201/plain", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 1, "aws_s3_bucket.logs")]
+    assert findings[0].message == (
+        "aws_s3_bucket.logs has no versioning: overwritten or deleted objects cannot be recovered"
+    )
+    assert findings[0].fix.applicability == "safe"
+    assert (
+        fix_diff("TAP201/plain", "TAP201")
+        == """\
+--- a/main.tf
++++ b/main.tf
+@@ -7 +7,9 @@
+ }
++
++resource "aws_s3_bucket_versioning" "logs" {
++  bucket = aws_s3_bucket.logs.id
++
++  versioning_configuration {
++    status = "Enabled"
++  }
++}
+"""
+    )
+
+
+def test_counted_bucket_gets_versioning_with_the_same_count():
+    findings = scan_fixture("TAP201/count", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 6, "aws_s3_bucket.replica")]
+    assert """\
++resource "aws_s3_bucket_versioning" "replica" {
++  count  = length(var.regions)
++  bucket = aws_s3_bucket.replica[count.index].id
+""" in fix_diff("TAP201/count", "TAP201")
+
+
+def test_for_each_bucket_gets_versioning_per_instance():
+    assert """\
++resource "aws_s3_bucket_versioning" "team" {
++  for_each = aws_s3_bucket.team
++  bucket   = each.value.id
+""" in fix_diff("TAP201/for_each", "TAP201")
+
+
+def test_suspended_status_from_a_local_in_another_file_is_set_to_enabled():
+    findings = scan_fixture("TAP201/suspended_split_files", "TAP201")
+    assert where(findings) == [("TAP201", "versioning.tf", 8, "aws_s3_bucket.assets")]
+    assert "versioning Suspended in aws_s3_bucket_versioning.assets" in findings[0].message
+    assert (
+        fix_diff("TAP201/suspended_split_files", "TAP201")
+        == """\
+--- a/versioning.tf
++++ b/versioning.tf
+@@ -7,3 +7,3 @@
+   versioning_configuration {
+-    status = local.versioning_status
++    status = "Enabled"
+   }
+"""
+    )
+
+
+def test_disabled_inline_versioning_is_replaced_not_duplicated():
+    findings = scan_fixture("TAP201/inline_disabled", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 2, "aws_s3_bucket.legacy")]
+    assert fixed_files("TAP201/inline_disabled", "TAP201") == {
+        "main.tf": """\
+# Legacy inline versioning, switched off.
+resource "aws_s3_bucket" "legacy" {
+  bucket = "acme-legacy"
+}
+
+resource "aws_s3_bucket_versioning" "legacy" {
+  bucket = aws_s3_bucket.legacy.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"""
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "ok_enabled_split_files",  # the versioning resource lives in another file
+        "ok_inline_enabled",  # legacy inline block, enabled through a variable default
+        "ok_via_local",  # the bucket reaches the versioning resource through a local
+        "ok_unknown_status",  # status from a variable without default: unknown, never reported
+        "ok_module_call",  # the bucket is handed to a module that may manage it
+        "ok_count_instances",  # per-instance versioning with count.index
+    ],
+)
+def test_no_finding_when_versioning_is_enabled_or_unknowable(case):
+    assert scan_fixture(f"TAP201/{case}", "TAP201") == []
