@@ -1,0 +1,1 @@
+"""Test-only support code (reference tools the tests check tapfix's output against)."""
