@@ -1,0 +1,135 @@
+"""Edits are minimal and come out the way `terraform fmt` formats them."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from fixers.edits import (
+    HclBlock,
+    apply_edits,
+    insert_after,
+    insert_nested_block,
+    remove_attribute,
+    set_attribute,
+)
+from fixers.hcl.source import decode
+from fixers.module import Module, parse_file
+
+
+def block_of(text: str, address: str):
+    module = Module.build(".", [parse_file(decode("main.tf", text.encode()))])
+    return module.find(address)
+
+
+def terraform_fmt(text: str) -> str:
+    binary = shutil.which("terraform")
+    if binary is None:
+        message = "terraform CLI not on PATH (the machines and CI carry it at /usr/local/bin/terraform)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([binary, "fmt", "-"], input=text, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+RESOURCE = """\
+resource "aws_elasticache_replication_group" "redis" {
+  # Cache for sessions.
+  replication_group_id       = "sessions"
+  description                = "sessions"
+  transit_encryption_enabled = true
+  tags = {
+    Name = "x"
+  }
+
+  log_delivery_configuration {
+    destination = "x"
+  }
+}
+"""
+
+
+def test_set_attribute_joins_the_alignment_chain_it_lands_in():
+    block = block_of(RESOURCE, "aws_elasticache_replication_group.redis")
+    new = apply_edits(
+        RESOURCE,
+        set_attribute(
+            block, "auth_token", "random_password.redis.result", after="transit_encryption_enabled"
+        ),
+    )
+    assert "  auth_token                 = random_password.redis.result\n" in new
+    assert "  # Cache for sessions.\n" in new
+    assert new == terraform_fmt(new)
+
+
+def test_set_attribute_with_a_longer_name_realigns_its_neighbours_only():
+    text = 'resource "x" "y" {\n  a  = 1\n  bb = 2\n\n  c = 3\n}\n'
+    block = block_of(text, "x.y")
+    new = apply_edits(text, set_attribute(block, "longer_name", "4", after="bb"))
+    assert (
+        new == 'resource "x" "y" {\n  a           = 1\n  bb          = 2\n  longer_name = 4\n\n  c = 3\n}\n'
+    )
+    assert new == terraform_fmt(new)
+
+
+def test_set_attribute_replaces_an_existing_value_in_place():
+    text = 'resource "x" "y" {\n  a = 1 # keep me\n}\n'
+    new = apply_edits(text, set_attribute(block_of(text, "x.y"), "a", "2"))
+    assert new == 'resource "x" "y" {\n  a = 2 # keep me\n}\n'
+
+
+def test_set_attribute_in_an_empty_one_line_block():
+    text = 'resource "x" "y" {}\n'
+    new = apply_edits(text, set_attribute(block_of(text, "x.y"), "a", '"b"'))
+    assert new == 'resource "x" "y" {\n  a = "b"\n}\n'
+    assert new == terraform_fmt(new)
+
+
+def test_set_attribute_before_nested_blocks_when_there_are_no_attributes():
+    text = 'resource "x" "y" {\n  inner {\n    a = 1\n  }\n}\n'
+    new = apply_edits(text, set_attribute(block_of(text, "x.y"), "name", '"n"'))
+    assert new == 'resource "x" "y" {\n  name = "n"\n\n  inner {\n    a = 1\n  }\n}\n'
+    assert new == terraform_fmt(new)
+
+
+def test_removing_the_longest_name_realigns_the_rest():
+    text = 'resource "x" "y" {\n  a           = 1\n  longer_name = 2\n  bb          = 3\n}\n'
+    block = block_of(text, "x.y")
+    new = apply_edits(text, remove_attribute(block.get("longer_name")))
+    assert new == 'resource "x" "y" {\n  a  = 1\n  bb = 3\n}\n'
+    assert new == terraform_fmt(new)
+
+
+def test_rendered_blocks_are_fmt_clean_and_inserted_after_their_resource():
+    text = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n\n# next\nresource "x" "y" {}\n'
+    block = block_of(text, "aws_s3_bucket.b")
+    new_block = HclBlock(
+        'resource "aws_s3_bucket_public_access_block" "b"',
+        [
+            ("bucket", "aws_s3_bucket.b.id"),
+            ("block_public_acls", "true"),
+            None,
+            HclBlock("nested", [("k", '"v"'), ("list", "[\n  1,\n]")]),
+        ],
+    )
+    new = apply_edits(text, [insert_after(block, new_block.render())])
+    assert new == terraform_fmt(new)
+    assert new.index("aws_s3_bucket_public_access_block") < new.index("# next")
+
+
+def test_insert_nested_block_matches_the_body_indentation():
+    text = 'resource "x" "y" {\n    a = 1\n}\n'
+    block = block_of(text, "x.y")
+    new = apply_edits(text, [insert_nested_block(block, HclBlock("inner", [("b", "2")]))])
+    assert new == 'resource "x" "y" {\n    a = 1\n    inner {\n      b = 2\n    }\n}\n'
+
+
+def test_crlf_files_keep_their_line_endings():
+    text = 'resource "x" "y" {\r\n  a = 1\r\n}\r\n'
+    source = decode("main.tf", text.encode())
+    module = Module.build(".", [parse_file(source)])
+    edits = set_attribute(module.find("x.y"), "bb", "2")
+    new = apply_edits(source.text, edits, source.newline)
+    assert new == 'resource "x" "y" {\r\n  a  = 1\r\n  bb = 2\r\n}\r\n'
