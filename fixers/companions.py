@@ -4,7 +4,10 @@ companions that already exist, and pick a free name."""
 
 from __future__ import annotations
 
-from fixers.evaluate import UNKNOWN, traversals
+import json
+from typing import Any
+
+from fixers.evaluate import UNKNOWN, is_known, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module, _address_of
 
@@ -58,6 +61,28 @@ def instance_count(block: Block) -> int | None:
         value = block.for_each.value()
         return len(value) if isinstance(value, (list, dict)) else None
     return 1
+
+
+def instance_scopes(block: Block) -> list[tuple[str, dict[str, Any]]] | None:
+    """One (address suffix, evaluation scope) per instance of `block`, so that arguments using
+    `count.index` or `each.key`/`each.value` can be evaluated: `[("", {})]` without count or
+    for_each, `[("[0]", {"count": {"index": 0}}), ...]`, `[('["a"]', {"each": ...}), ...]`.
+    None when the instances cannot be known (an unknown count or for_each)."""
+    if block.count is not None:
+        count = block.count.value()
+        if isinstance(count, bool) or not isinstance(count, int):
+            return None
+        return [(f"[{i}]", {"count": {"index": i}}) for i in range(count)]
+    if block.for_each is not None:
+        collection = block.for_each.value()
+        if isinstance(collection, dict) and is_known(list(collection)):
+            items = list(collection.items())
+        elif isinstance(collection, list) and all(isinstance(v, str) for v in collection):
+            items = [(v, v) for v in collection]  # a set of strings: each.key == each.value
+        else:
+            return None
+        return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": v}}) for k, v in items]
+    return [("", {})]
 
 
 def companions(module: Module, served: Block, resource_type: str, attribute: str = "bucket") -> list[Block]:
