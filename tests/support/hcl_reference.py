@@ -32,6 +32,12 @@ Tools are found through the environment (``.ci/run`` sets these):
 * ``TAPFIX_TF_VALIDATE_MODE`` (optional): ``reattach`` (default) or ``init`` (plain per-module
   ``terraform init -plugin-dir``, slow; used automatically when the provider cannot run in debug mode).
 
+Known differences from a plain ``terraform init && terraform validate``: in ``reattach`` mode the
+provider's version constraints in ``required_providers`` are not checked (an ``aws ~> 4.0`` module is
+validated against the mirror's 5.x schema), and no ``.terraform.lock.hcl`` is written. Providers other
+than aws must be in the mirror (they are not: such modules fail with "Missing required provider");
+registry modules cannot be installed offline (local ``./`` child modules work).
+
 The ``hashicorp/random`` provider is not available offline, so the *validation copy* of a module (never
 the caller's text) has its ``random_*`` resources and ``provider "random"`` blocks removed, ``random``
 dropped from ``required_providers``, references such as ``random_password.x.result`` replaced by
@@ -688,12 +694,6 @@ class HclReference:
                 timeout=600,
                 check=False,
             )
-            if init.returncode != 0:
-                return _failure(
-                    "terraform init failed: " + _strip_output(init.stderr or init.stdout),
-                    copy,
-                    time.monotonic() - started,
-                )
             proc = subprocess.run(
                 [tf, "validate", "-json", "-no-color"],
                 cwd=moddir,
@@ -706,6 +706,15 @@ class HclReference:
             try:
                 report = json.loads(proc.stdout)
             except json.JSONDecodeError:
+                report = None
+            if init.returncode != 0 and not (report and report.get("error_count")):
+                # e.g. a provider missing from the mirror or a registry module: init's words say why
+                return _failure(
+                    "terraform init failed: " + _strip_output(init.stderr or init.stdout),
+                    copy,
+                    time.monotonic() - started,
+                )
+            if report is None:
                 return _failure(
                     f"terraform validate printed no JSON (exit {proc.returncode}): "
                     + _strip_output(proc.stderr or proc.stdout),
