@@ -9,7 +9,7 @@ Two batch entry points, both independent of the tapfix package itself:
   schema, each module as its own root module (root-only rules, e.g. "Output refers to sensitive values"
   or ``import`` blocks, only apply there).
 
-How ``terraform_validate`` is made fast (measured on the 2-core CI machine, see the notes in .ci/run):
+How ``terraform_validate`` is made fast (measured on the 2-core machine CI uses):
 
 * A plain ``terraform init -plugin-dir`` hashes the 700 MB provider binary (~2.4 s), and every
   ``terraform validate`` hashes it again against the lock file (~0.6 s), starts the provider twice and
@@ -524,6 +524,15 @@ _QUIET_PROVIDER_ENV = {
 }
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, get SIGKILLed when the parent dies (pytest killed hard)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class _DebugProvider:
     """``terraform-provider-aws -debug``: one long-lived provider that terraform runs attach to."""
 
@@ -540,6 +549,7 @@ class _DebugProvider:
                 env=env,
                 cwd=workdir,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         deadline = time.monotonic() + timeout
         while True:
