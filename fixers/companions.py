@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fixers.edits import hcl_string, set_attribute
 from fixers.evaluate import UNKNOWN, is_known, traversals
+from fixers.findings import TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module, _address_of
 
@@ -112,3 +114,14 @@ def companions(module: Module, served: Block, resource_type: str, attribute: str
 def passed_to_module(module: Module, served: Block) -> bool:
     """True when `served` is handed to a module call, which may configure it out of our sight."""
     return any(ref.source.type == "module" for ref in module.references_to(served.address))
+
+
+def require_provider(module: Module, name: str, source: str, version: str) -> list[TextEdit]:
+    """Declare provider `name` in the module's `required_providers` when the module declares
+    required_providers but not this one. A module without required_providers needs nothing:
+    Terraform then infers `hashicorp/<name>` itself."""
+    declared = [rp for t in module.of_type("terraform") for rp in t.nested("required_providers")]
+    if not declared or any(rp.has(name) for rp in declared):
+        return []
+    value = "{\n" + f"  source  = {hcl_string(source)}\n  version = {hcl_string(version)}\n" + "}"
+    return set_attribute(declared[0], name, value)
