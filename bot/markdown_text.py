@@ -36,3 +36,9 @@ def fence(content: str, info: str = "") -> str:
     ticks = "`" * max(3, longest + 1)
     body = content if content.endswith("\n") or not content else content + "\n"
     return f"{ticks}{info}\n{body}{ticks}"
+
+
+def cell_code(text: str) -> str:
+    """An inline code span for a table cell: `code` plus the one escape GitHub honours inside a code
+    span in a table, `\\|`, so a pipe in `text` cannot end the cell."""
+    return code(text).replace("|", "\\|")

@@ -1,0 +1,452 @@
+"""The `tapfix` command: `scan`, `fix` and `rules`.
+
+Exit codes: 0 nothing at or above the failure threshold, 1 findings at or above it, 2 usage or
+internal error. Heavy modules (pydantic models, the parser, the formats) are imported only by the
+subcommand that needs them; nothing here imports PyGithub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fixers.config import Config
+    from fixers.engine import FixOutcome
+    from fixers.findings import Finding
+    from fixers.workspace import ModuleInput
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = ("low", "medium", "high", "critical")
+FORMATS = ("text", "json", "sarif", "markdown")  # bot.formats.FORMATS, without importing it for --help
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: reported on one line, exit code 2."""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tapfix")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _stderr(message: str) -> None:
+    print(f"tapfix: {message}", file=sys.stderr)
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+def _rule_list(text: str) -> list[str]:
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: .tapfix.yml, searched up)")
+    parser.add_argument(
+        "--select", action="append", type=_rule_list, metavar="IDS", help="run only these rules (TAP201,...)"
+    )
+    parser.add_argument("--ignore", action="append", type=_rule_list, metavar="IDS", help="skip these rules")
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 1 when a finding has this severity or a higher one (default: high, or the config's)",
+    )
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: CPU count)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tapfix",
+        description="Precise checks for Terraform on AWS, with verified, minimal fixes.",
+        epilog="Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"tapfix {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="report findings", description="Report findings.")
+    _add_selection(scan)
+    scan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (auto: on a terminal, unless NO_COLOR)",
+    )
+
+    fix = commands.add_parser(
+        "fix", help="apply verified fixes in place", description="Apply verified fixes."
+    )
+    _add_selection(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing files")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
+
+    rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
+    rules.add_argument("--explain", metavar="RULE", help="print a rule's documentation")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+# --- what to scan ------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    root: Path  # paths in the report are relative to this directory
+    shown_root: str  # the root as seen from the working directory ("" when it is the working directory)
+    config: Config
+    config_path: Path | None
+    modules: list[ModuleInput]
+
+
+def _root_of(paths: list[Path]) -> Path:
+    if len(paths) == 1 and paths[0].is_dir():
+        return paths[0]
+    cwd = Path.cwd().resolve()
+    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    if all(f.is_relative_to(cwd) for f in folders):
+        return Path(".")
+    return Path(os.path.commonpath(folders))
+
+
+def _shown(root: Path) -> str:
+    absolute, cwd = root.resolve(), Path.cwd().resolve()
+    if absolute.is_relative_to(cwd):
+        rel = absolute.relative_to(cwd).as_posix()
+        return "" if rel == "." else rel
+    return absolute.as_posix()
+
+
+def _find_config(root: Path) -> Path | None:
+    """`.tapfix.yml` in the scanned directory or a parent of it, up to the working directory."""
+    from fixers.config import CONFIG_NAMES
+
+    folder, cwd = root.resolve(), Path.cwd().resolve()
+    while True:
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        if folder == cwd or not folder.is_relative_to(cwd) or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def _unknown_rules(ids: list[str]) -> list[str]:
+    from bot.rule_catalog import rule_ids
+
+    known = rule_ids()
+    return [i for i in ids if i not in known]
+
+
+def _check_config_rules(config: Config, where: Path) -> None:
+    for key, ids in (
+        ("select", config.select or []),
+        ("ignore", config.ignore),
+        ("severity", list(config.severity)),
+    ):
+        unknown = _unknown_rules(ids)
+        if unknown:
+            raise UsageError(f"{where}: '{key}': unknown rule {unknown[0]} (`tapfix rules` lists them)")
+
+
+def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
+    from fixers.config import ConfigError, load_config
+
+    path = Path(args.config) if args.config else _find_config(root)
+    if args.config and not path.is_file():
+        raise UsageError(f"--config {args.config}: no such file")
+    try:
+        config, used = load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if used is not None:
+        _check_config_rules(config, used)
+    select = [i for group in args.select or [] for i in group] or None
+    ignore = [i for group in args.ignore or [] for i in group]
+    for flag, ids in (("--select", select or []), ("--ignore", ignore)):
+        unknown = _unknown_rules(ids)
+        if unknown:
+            raise UsageError(f"{flag}: unknown rule {unknown[0]} (`tapfix rules` lists them)")
+    changes: dict[str, Any] = {"select": select, "fail_on": args.fail_on}
+    if ignore:
+        changes["ignore"] = [*config.ignore, *ignore]
+    return config.with_overrides(**changes), used
+
+
+def _excludes_for(config: Config, config_path: Path | None, root: Path) -> list[str]:
+    """Exclude patterns are written relative to the config file's folder; the workspace matches them
+    against paths relative to the scanned directory."""
+    if not config.exclude or config_path is None:
+        return list(config.exclude)
+    base, scanned = config_path.parent.resolve(), root.resolve()
+    if base == scanned or not scanned.is_relative_to(base):
+        return list(config.exclude)
+    prefix = scanned.relative_to(base).as_posix() + "/"
+    patterns = []
+    for pattern in config.exclude:
+        if pattern.startswith(prefix):
+            patterns.append(pattern[len(prefix) :])
+        elif pattern.startswith("*"):
+            patterns.append(pattern)
+    return patterns
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    from fixers.workspace import NothingToScan, discover
+
+    paths = [Path(p) for p in args.paths] or [Path(".")]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    wanted = []
+    for path in paths:
+        if path.is_file() and not path.name.endswith(".tf"):
+            _stderr(f"skipping {path}: not a .tf file")
+        else:
+            wanted.append(path)
+    root = _root_of(paths)
+    config, config_path = _config(args, root)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    try:
+        modules = discover(wanted, root, _excludes_for(config, config_path, root)) if wanted else []
+    except NothingToScan as exc:
+        raise UsageError(str(exc)) from None
+    return Plan(root, _shown(root), config, config_path, modules)
+
+
+def _context(plan: Plan, color: bool = False):
+    from bot.formats import Context
+
+    return Context(version=_version(), root=plan.shown_root, color=color, fail_on=plan.config.fail_on)
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    if args.output or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _exit_code(findings: list[Finding], errors: list, config: Config) -> int:
+    if any(e.message.startswith("internal error") for e in errors):
+        return EXIT_ERROR
+    threshold = config.fail_on.rank
+    failing = [f for f in findings if not f.suppressed and f.severity.rank >= threshold]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _say_nothing_found(paths: list[str]) -> None:
+    where = ", ".join(paths) or "."
+    _stderr(f"no .tf files found in {where}")
+
+
+# --- scan --------------------------------------------------------------------------------------
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from bot.formats import render
+    from fixers.engine import ScanReport, scan
+
+    plan = _plan(args)
+    if plan.modules:
+        report = scan(plan.modules, plan.config, jobs=args.jobs)
+    else:
+        _say_nothing_found(args.paths)
+        report = ScanReport(findings=[], errors=[], files=0, modules=0)
+    text = render(args.format, report, _context(plan, _use_color(args)))
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+    return _exit_code(report.findings, report.errors, plan.config)
+
+
+# --- fix ---------------------------------------------------------------------------------------
+
+
+def _after_fix(module: ModuleInput, outcome: FixOutcome) -> ModuleInput:
+    """The module as the fixes leave it, to count what remains."""
+    from dataclasses import replace
+
+    prefix = "" if module.path == "." else module.path + "/"
+    files, neighbours = dict(module.files), set(module.neighbours)
+    for path in outcome.texts:
+        name = path[len(prefix) :] if path.startswith(prefix) else path
+        if "/" in name:
+            continue
+        if name.endswith(".tf"):
+            files[path] = outcome.encoded(path)
+        else:
+            neighbours.add(name)
+    return replace(module, files=files, neighbours=neighbours)
+
+
+def _unified_diff(shown: str, before: str | None, after: str) -> str:
+    import difflib
+
+    def lines(text: str) -> list[str]:
+        out = text.splitlines(keepends=True)
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n\\ No newline at end of file\n"
+        return out
+
+    return "".join(
+        difflib.unified_diff(
+            lines(before or ""),
+            lines(after),
+            "/dev/null" if before is None else f"a/{shown}",
+            f"b/{shown}",
+        )
+    )
+
+
+def _write(root: Path, path: str, data: bytes) -> None:
+    target = (root / path).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise UsageError(f"refusing to write {path}: outside {root}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tapfix-tmp")
+    temporary.write_bytes(data)
+    if target.exists():
+        os.chmod(temporary, target.stat().st_mode & 0o7777)
+    os.replace(temporary, target)
+
+
+def _finding_line(finding: Finding, shown) -> str:
+    return f"{shown(finding.path)}:{finding.line}: {finding.rule_id} {finding.resource or ''}".rstrip()
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from fixers.engine import fix_module, scan_module
+
+    plan = _plan(args)
+    if not plan.modules:
+        _say_nothing_found(args.paths)
+        return EXIT_OK
+    context = _context(plan)
+    out = sys.stderr if args.diff else sys.stdout
+    applied: list[Finding] = []
+    skipped: list[tuple[Finding, str]] = []
+    remaining: list[Finding] = []
+    errors: list = []
+    changed_files = 0
+    for module in plan.modules:
+        outcome = fix_module(module, plan.config, unsafe=args.unsafe_fixes, paths=module.targets)
+        for path in sorted(outcome.texts):
+            source = outcome.sources.get(path)
+            if args.diff:
+                sys.stdout.write(
+                    _unified_diff(context.shown(path), source.text if source else None, outcome.texts[path])
+                )
+            else:
+                _write(plan.root, path, outcome.encoded(path))
+        changed_files += len(outcome.texts)
+        applied += outcome.applied
+        skipped += outcome.skipped
+        findings, module_errors = scan_module(_after_fix(module, outcome), plan.config, verify=False)
+        remaining += findings
+        errors += module_errors
+    verb = "Would fix" if args.diff else "Fixed"
+    if applied:
+        print(f"{verb} {len(applied)} finding(s) in {changed_files} file(s):", file=out)
+        for finding in applied:
+            print(f"  {_finding_line(finding, context.shown)}: {finding.fix.description}", file=out)
+    else:
+        print("Nothing to fix.", file=out)
+    if skipped:
+        print(f"Not fixed ({len(skipped)}):", file=out)
+        for finding, why in skipped:
+            print(f"  {_finding_line(finding, context.shown)}: {why}", file=out)
+    left = [f for f in remaining if not f.suppressed]
+    if left:
+        from bot.formats import severity_counts
+
+        print(f"{len(left)} finding(s) remain ({severity_counts(left)}): `tapfix scan` lists them.", file=out)
+    return _exit_code(remaining, errors, plan.config)
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from bot import rule_catalog
+
+    if args.explain:
+        rule = rule_catalog.find_rule(args.explain)
+        if rule is None:
+            raise UsageError(f"unknown rule {args.explain} (`tapfix rules` lists them)")
+        page = rule_catalog.docs_page(rule.id)
+        if page is None:
+            page = f"# {rule.id} {rule.name}\nSeverity: {rule.severity.value} · Fix: {rule_catalog.fix_label(rule)}\n\n{rule.why}\n"
+        sys.stdout.write(page if page.endswith("\n") else page + "\n")
+        return EXIT_OK
+    rules = rule_catalog.rules()
+    if args.format == "json":
+        import json
+
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.value,
+                "fix": rule_catalog.fix_label(r),
+                "why": r.why,
+                "docs_url": rule_catalog.docs_url(r.id),
+            }
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return EXIT_OK
+    name_width = max([len("NAME"), *(len(r.name) for r in rules)])
+    print(f"{'ID':<7} {'NAME':<{name_width}}  {'SEVERITY':<9} FIX")
+    for r in rules:
+        print(f"{r.id:<7} {r.name:<{name_width}}  {r.severity.value:<9} {rule_catalog.fix_label(r)}")
+    return EXIT_OK
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+_COMMANDS = {"scan": cmd_scan, "fix": cmd_fix, "rules": cmd_rules}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        _stderr(f"error: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: nothing left to say, and Python must not complain at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("TAPFIX_DEBUG"):
+            raise
+        _stderr(f"internal error: {type(exc).__name__}: {exc} (set TAPFIX_DEBUG=1 for a traceback)")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

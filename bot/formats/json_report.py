@@ -1,0 +1,66 @@
+"""`--format json`: the public contract of shared/docs/design.md. The listed fields keep their names and
+meaning; fields after them (column, fingerprint, suppressed, ...) are additions.
+
+Paths are relative to the scanned directory; `root` says where that directory is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.formats import Context
+from fixers.engine import ScanReport
+from fixers.findings import Finding, Fix, ScanError
+
+
+def _fix(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability.value,
+        "edits": [edit.model_dump() for edit in fix.edits],
+        "description": fix.description,
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": finding.line,
+        "end_line": finding.end_line,
+        "resource": finding.resource,
+        "message": finding.message,
+        "fix": _fix(finding.fix),
+        "name": finding.name,
+        "column": finding.column,
+        "end_column": finding.end_column,
+        "fix_rejected": finding.fix_rejected,
+        "suppressed": finding.suppressed,
+        "suppression_reason": finding.suppression_reason,
+        "fingerprint": finding.fingerprint,
+        "module": finding.module,
+        "docs_url": finding.docs_url,
+    }
+
+
+def error_dict(error: ScanError) -> dict[str, Any]:
+    return {"path": error.path, "line": error.line, "message": error.message, "column": error.column}
+
+
+def document(report: ScanReport, context: Context) -> dict[str, Any]:
+    return {
+        "tool": "tapfix",
+        "version": context.version,
+        "findings": [finding_dict(f) for f in report.findings],
+        "errors": [error_dict(e) for e in report.errors],
+        "root": context.root or ".",
+        "files": report.files,
+        "modules": report.modules,
+    }
+
+
+def render(report: ScanReport, context: Context) -> str:
+    return json.dumps(document(report, context), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,42 @@
+"""The rule catalog as users read it: `tapfix rules`, `--explain`, SARIF rule metadata, the README table.
+
+The docs pages live in docs/rules/ at the repository root; `bot/rule_docs` is a symlink to that folder,
+so an editable install reads them in place and a wheel ships copies as package data (pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fixers.engine import DOCS_URL
+from fixers.findings import Rule
+from fixers.rules import all_rules
+
+
+def rules() -> list[Rule]:
+    return [unit.rule for unit in all_rules()]
+
+
+def rule_ids() -> set[str]:
+    return {rule.id for rule in rules()}
+
+
+def find_rule(rule_id: str) -> Rule | None:
+    return next((r for r in rules() if r.id == rule_id.upper()), None)
+
+
+def fix_label(rule: Rule) -> str:
+    return rule.fix.value if rule.fix is not None else "none"
+
+
+def docs_url(rule_id: str) -> str:
+    return DOCS_URL.format(rule_id=rule_id)
+
+
+def docs_page(rule_id: str) -> str | None:
+    """The rule's Markdown docs page as shipped with the package, or None if it has none."""
+    page = resources.files("bot").joinpath("rule_docs", f"{rule_id}.md")
+    try:
+        return page.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
