@@ -14,11 +14,12 @@ from pydantic import BaseModel
 
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
-from fixers.findings import Applicability, Finding, Fix, ScanError
+from fixers.findings import Applicability, Finding, Fix, ScanError, Severity
 from fixers.hcl.source import SourceText, UnreadableFile, decode
 from fixers.module import Module, ParsedFile, parse_file
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
+from fixers.suppress import problem as suppression_problem
 from fixers.workspace import ModuleInput
 
 DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
@@ -118,6 +119,8 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
                 finding.severity = config.severity[finding.rule_id]
             findings.append(finding)
     _mark_suppressed(module, findings)
+    if config.rule_enabled(_SUPPRESSION_RULE):
+        findings.extend(_suppression_problems(module))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
     return findings
 
@@ -140,6 +143,58 @@ def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
                 finding.suppressed = True
                 finding.suppression_reason = s.reason
                 break
+
+
+# A malformed `tapfix:ignore` comment is a problem with tapfix's input, not with the infrastructure, so it
+# is reported under TAP000 (the code for input tapfix cannot use) with its own name and low severity:
+# rule IDs are public and stable, and the catalog has no other ID for it.
+_SUPPRESSION_RULE = "TAP000"
+_SUPPRESSION_NAME = "suppression-invalid"
+
+
+def _comment_owner(module: Module, source: SourceText, line: int) -> str | None:
+    """The top-level block a comment on `line` belongs to: the block holding it or the one below it."""
+    for block in module.blocks:
+        if block.file is not source:
+            continue
+        if block.line <= line <= block.end_line or line in comment_lines_above(source, block.line):
+            return block.address
+    return None
+
+
+def _suppression_problems(module: Module) -> list[Finding]:
+    known = {u.rule.id for u in all_rules()}
+    found = []
+    for path, parsed in module.files.items():
+        if parsed.tree is None:
+            continue
+        source = parsed.source
+        for s in suppressions_in(source):
+            why = suppression_problem(s, known)
+            if why is None:
+                continue
+            owner = _comment_owner(module, source, s.line)
+            text = source.line_text(s.line)
+            directive = text.find("tapfix:ignore")
+            column = max(text.rfind("#", 0, directive), text.rfind("//", 0, directive)) + 1
+            found.append(
+                Finding(
+                    rule_id=_SUPPRESSION_RULE,
+                    name=_SUPPRESSION_NAME,
+                    severity=Severity.LOW,
+                    path=path,
+                    line=s.line,
+                    column=column,
+                    end_line=s.line,
+                    end_column=len(text) + 1,
+                    resource=owner or path,
+                    message=why,
+                    key=f"suppression:{','.join(sorted(s.rules))}" + ("" if owner else f":{s.line}"),
+                    module=module.path,
+                    docs_url=DOCS_URL.format(rule_id=_SUPPRESSION_RULE),
+                )
+            )
+    return found
 
 
 # --- verification -----------------------------------------------------------------------------

@@ -56,3 +56,21 @@ def comment_lines_above(source: SourceText, line: int) -> set[int]:
         else:
             break
     return lines
+
+
+def problem(s: Suppression, known_rules: set[str]) -> str | None:
+    """Why `s` is not (fully) applied, or None when it is a well-formed suppression.
+
+    A suppression must name its rules and say why: a bare `# tapfix:ignore TAP201` does not
+    silence anything, so a finding never disappears without a reason a reviewer can read."""
+    written = f"tapfix:ignore {' '.join(sorted(s.rules))}".rstrip()
+    if not s.rules:
+        return f"`{written}` names no rule, so it does not apply: write `# tapfix:ignore TAP201 <reason>`"
+    unknown = sorted(r for r in s.rules if r != "all" and r not in known_rules)
+    if unknown:
+        return (
+            f"`{written}` names {', '.join(unknown)}, which is not a tapfix rule (`tapfix rules` lists them)"
+        )
+    if not s.reason:
+        return f"`{written}` has no reason, so it does not apply: say why after the rule ID"
+    return None
