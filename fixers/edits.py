@@ -264,3 +264,176 @@ def edits_overlap(a: Iterable[TextEdit], b: Iterable[TextEdit]) -> bool:
             if y.start == y.end and x.start <= y.start <= x.end and x.start != x.end:
                 return True
     return False
+
+
+# --- several changes in one block ------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """An item of a block body as it will be after an `update_attributes` edit."""
+
+    name: str
+    single_line: bool
+    attr: Attribute | None = None  # the existing attribute, None for a new one
+    value: str | None = None  # the new value source, None to keep the existing one
+    rename: bool = False
+    adjacent_above: bool = False  # no blank/comment line between it and the item above
+
+
+def update_attributes(
+    block: Block,
+    set_values: Sequence[tuple[str, str]] = (),
+    *,
+    remove: Iterable[str] = (),
+    rename: dict[str, tuple[str, str]] | None = None,
+) -> list[TextEdit]:
+    """Several attribute changes in one block, realigned together as terraform fmt would.
+
+    `set_values` replaces existing values or inserts new attributes (after the block's last
+    plain attribute, in the given order); `remove` deletes attributes; `rename` replaces an
+    attribute, name and value, where it stands. Calling set_attribute/remove_attribute once per
+    change would realign the same lines more than once, and those edits would conflict."""
+    rename = rename or {}
+    removed = set(remove)
+    wanted = dict(set_values)
+    file = block.file
+    items = block.items()
+    existing = {a.name for a in block.attribute_list}
+    new_names = [n for n, _ in set_values if n not in existing and n not in removed]
+    kept_plain = [a for a in block.attribute_list if a.name not in removed and a.name not in ("depends_on",)]
+    anchor = kept_plain[-1] if kept_plain else None
+    if anchor is None and new_names:
+        edits = [e for a in block.attribute_list if a.name in removed for e in _delete_lines(a)]
+        return edits + _insert_first(block, [(n, wanted[n]) for n in new_names])
+
+    lines: list[_Line | None] = []  # None stands for a nested block
+    previous: Attribute | Block | None = None
+    # Whether the lines from the last kept item down to `previous` (removed ones) touch.
+    touching = False
+    for item in items:
+        adjacent = touching and previous is not None and item.line == previous.end_line + 1
+        if isinstance(item, Block):
+            lines.append(None)
+            previous, touching = item, True
+            continue
+        if item.name in removed:
+            previous, touching = item, adjacent
+            continue
+        if item.name in rename:
+            new_name, src = rename[item.name]
+            line = _Line(new_name, "\n" not in src, item, src, rename=True)
+        elif item.name in wanted:
+            src = wanted[item.name]
+            line = _Line(item.name, "\n" not in src or src.startswith("<<"), item, src)
+        else:
+            line = _Line(item.name, item.single_line, item)
+        line.adjacent_above = adjacent
+        lines.append(line)
+        previous, touching = item, True
+        if item is anchor:
+            for n in new_names:
+                value = wanted[n]
+                lines.append(_Line(n, "\n" not in value, None, value, adjacent_above=True))
+
+    widths = _chain_widths(lines)
+    indent = block.body_indent
+    edits: list[TextEdit] = []
+    for a in block.attribute_list:
+        if a.name in removed:
+            edits.extend(_delete_lines(a))
+    inserted: list[str] = []
+    for line, width in zip(lines, widths, strict=True):
+        if line is None:
+            continue
+        pad = line.name.ljust(width) if width else line.name
+        if line.attr is None:
+            inserted.append(f"\n{indent}{pad} = {_indent_value(line.value, indent)}")
+        elif line.rename:
+            edits.append(
+                edit(
+                    file, line.attr.start, line.attr.value_end, f"{pad} = {_indent_value(line.value, indent)}"
+                )
+            )
+        else:
+            if line.value is not None:
+                edits.append(replace_value(line.attr, _indent_value(line.value, indent)))
+            if line.single_line:
+                edits.extend(_realign([line.attr], width or len(line.name)))
+    if inserted:
+        at = file.line_end(anchor.end_line)
+        edits.append(edit(file, at, at, "".join(inserted)))
+    return edits
+
+
+def _chain_widths(lines: list[_Line | None]) -> list[int]:
+    """For each line, the name width its "=" is aligned to (0 for multi-line values/blocks)."""
+    widths = [0] * len(lines)
+    chain: list[int] = []
+
+    def flush() -> None:
+        width = max((len(lines[i].name) for i in chain), default=0)
+        for i in chain:
+            widths[i] = width
+        chain.clear()
+
+    for i, line in enumerate(lines):
+        if line is None or not line.single_line:
+            flush()
+            continue
+        if chain and not line.adjacent_above:
+            flush()
+        chain.append(i)
+    flush()
+    return widths
+
+
+def _indent_value(value: str, indent: str) -> str:
+    first, *rest = value.split("\n")
+    return first + "".join(f"\n{indent}{line}" if line else "\n" for line in rest)
+
+
+def _delete_lines(attr: Attribute) -> list[TextEdit]:
+    file = attr.file
+    start = file.line_start(attr.line)
+    end = file.line_start(attr.end_line + 1) if attr.end_line < file.line_count else len(file.text)
+    return [edit(file, start, end, "")]
+
+
+def _insert_first(block: Block, values: list[tuple[str, str]]) -> list[TextEdit]:
+    file = block.file
+    indent = block.body_indent
+    width = max((len(n) for n, v in values if "\n" not in v), default=0)
+    text = ""
+    for name, value in values:
+        padded = name if "\n" in value else name.ljust(width)
+        text += f"{indent}{padded} = {_indent_value(value, indent)}\n"
+    open_line = file.line_col(block.body_start)[0]
+    close_line = file.line_col(block.body_end)[0]
+    if open_line == close_line:
+        return [edit(file, block.body_start, block.body_end, "\n" + text + block.indent)]
+    at = file.line_start(open_line + 1)
+    blank = "\n" if block.blocks else ""
+    return [edit(file, at, at, text + blank)]
+
+
+def remove_block(block: Block) -> TextEdit:
+    """Delete a block with the comment lines directly above it, and one of the blank lines that
+    separated it from its neighbours."""
+    file = block.file
+    first = block.line
+    while first > 1 and file.line_text(first - 1).strip().startswith(("#", "//")):
+        first -= 1
+    last = block.end_line
+    if file.line_text(last)[file.line_col(block.end)[1] - 1 :].strip():
+        # Something else follows the closing brace on its line: delete the block's text only.
+        return edit(file, block.start, block.end, "")
+    # The last "line" of a file that ends with a newline is empty and is no separator.
+    at_eof = last + 1 >= file.line_count and not file.line_text(file.line_count)
+    if last < file.line_count and not at_eof and not file.line_text(last + 1).strip():
+        last += 1
+    elif first > 1 and not file.line_text(first - 1).strip():
+        first -= 1
+    start = file.line_start(first)
+    end = file.line_start(last + 1) if last < file.line_count else len(file.text)
+    return edit(file, start, end, "")

@@ -606,6 +606,107 @@ def _bool(value: Any) -> bool:
     raise EvalError("not a bool")
 
 
+# --- partial evaluation --------------------------------------------------------------------
+
+# Nodes whose value is a container or a text that an unknown part should not wipe out whole.
+_PARTIAL_NODES = {
+    "expr_term",
+    "object",
+    "tuple",
+    "string",
+    "heredoc_template",
+    "heredoc_template_trim",
+    "get_attr_expr_term",
+    "index_expr_term",
+}
+
+
+def evaluate_partial(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
+    """Like `evaluate`, but an unknown object value, list element or string interpolation
+    becomes a placeholder string `${reference}` (e.g. `${data.aws_elb_service_account.this.arn}`,
+    or `${...}` for an expression that is not a plain reference) instead of making the whole
+    value unknown. For reading documents such as IAM policies whose ARNs are computed: the
+    result says *what* a principal refers to. Operators, conditions and function arguments
+    keep `evaluate`'s semantics, so a placeholder never decides a comparison. Never raises."""
+    try:
+        return _PartialEvaluator(module, scope or {}).eval(expr)
+    except (
+        EvalError,
+        RecursionError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        ZeroDivisionError,
+        OverflowError,
+    ):
+        return placeholder(expr)
+
+
+def placeholder(expr: Tree | Token) -> str:
+    """The `${...}` text `evaluate_partial` leaves for an unknown expression."""
+    node = expr
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if isinstance(node, Tree) and node.data in ("get_attr_expr_term", "index_expr_term", "identifier"):
+        found = traversals(node)
+        if found:
+            return "${" + _traversal_text(found[0]) + "}"
+    return "${...}"
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("${") and value.endswith("}")
+
+
+def _traversal_text(parts: tuple) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, Index):
+            out += "[*]" if part.key is UNKNOWN else f"[{json.dumps(part.key)}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _PartialEvaluator(_Evaluator):
+    def eval(self, node: Tree | Token) -> Any:
+        if isinstance(node, Tree) and (node.data in _PARTIAL_NODES or _is_jsonencode(node)):
+            value = super().eval(node)
+        else:
+            value = _Evaluator(self.module, self.scope).eval(node)
+        return placeholder(node) if value is UNKNOWN else value
+
+    def _function_call(self, node: Tree) -> Any:
+        if not _is_jsonencode(node):
+            return _Evaluator(self.module, self.scope).eval(node)
+        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+        inner = self._children(args[0]) if args else []
+        if len(inner) != 1:
+            return UNKNOWN
+        return _jsonencode(self.eval(inner[0]))
+
+    def _local(self, name: str) -> Any:
+        attr = self.module.locals.get(name)
+        if attr is None:
+            return UNKNOWN
+        marker = f"partial:{attr.path}:{attr.start}"
+        if marker in self.module._evaluating:
+            return UNKNOWN  # a reference cycle
+        self.module._evaluating.add(marker)
+        try:
+            return _PartialEvaluator(self.module, {}).eval(attr.expr)
+        finally:
+            self.module._evaluating.discard(marker)
+
+
+def _is_jsonencode(node: Tree) -> bool:
+    if node.data != "function_call":
+        return False
+    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    return len(idents) == 1 and str(idents[0].children[0]) == "jsonencode"
+
+
 # --- heredocs as templates -------------------------------------------------------------------
 
 

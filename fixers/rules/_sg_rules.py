@@ -1,0 +1,388 @@
+"""Security-group rules in all three Terraform forms, read into one list of evaluated rules.
+
+The forms: inline `ingress`/`egress` blocks of `aws_security_group` (static blocks, `dynamic`
+blocks, or the `ingress = [{...}]` attribute list), `aws_security_group_rule`, and
+`aws_vpc_security_group_ingress_rule` / `aws_vpc_security_group_egress_rule`. One `SgRule` is
+one rule instance: count, for_each and dynamic blocks are expanded when their collection is
+known, and stand as one rule of unknown existence when it is not. Shared by TAP102 and TAP103.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Tree
+
+from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
+from fixers.model import Attribute, Block
+from fixers.module import Module
+
+INLINE = "inline"
+SG_RULE = "aws_security_group_rule"
+VPC_INGRESS = "aws_vpc_security_group_ingress_rule"
+VPC_EGRESS = "aws_vpc_security_group_egress_rule"
+GROUP = "aws_security_group"
+ALL_PORTS = (0, 65535)
+WORLD = ("0.0.0.0/0", "::/0")
+
+_PROTOCOLS = {
+    "-1": "all",
+    "all": "all",
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "icmp": "icmp",
+    "1": "icmp",
+    "icmpv6": "icmpv6",
+    "58": "icmpv6",
+}
+
+# Argument names per form: protocol, IPv4 sources, IPv6 sources, group sources.
+_NAMES = {
+    INLINE: ("protocol", "cidr_blocks", "ipv6_cidr_blocks", "security_groups"),
+    SG_RULE: ("protocol", "cidr_blocks", "ipv6_cidr_blocks", "source_security_group_id"),
+    VPC_INGRESS: ("ip_protocol", "cidr_ipv4", "cidr_ipv6", "referenced_security_group_id"),
+    VPC_EGRESS: ("ip_protocol", "cidr_ipv4", "cidr_ipv6", "referenced_security_group_id"),
+}
+_COLLECTION_FUNCTIONS = ("concat", "tolist", "toset", "compact", "distinct", "flatten", "sort")
+
+
+@dataclass(eq=False)
+class SgRule:
+    form: str
+    direction: Any  # "ingress" | "egress" | UNKNOWN
+    resource: Block  # the top-level block: the group for inline rules, else the rule resource
+    group: str | None  # the aws_security_group it belongs to; None when not a group of this module
+    body: Block | None = None  # the block holding the arguments (None for the attribute list)
+    scope: dict[str, Any] = field(default_factory=dict)
+    exists: Any = True  # True, or UNKNOWN when its count/for_each cannot be evaluated
+    dynamic: Block | None = None  # the `dynamic` block that generates it
+    data: Any = None  # the arguments of an `ingress = [{...}]` element (dict) or UNKNOWN
+    attribute: Attribute | None = None  # the `ingress = [...]` attribute itself
+
+    # -- arguments ------------------------------------------------------------------------
+    @property
+    def module(self) -> Module:
+        return self.resource.module
+
+    @property
+    def names(self) -> tuple[str, str, str, str]:
+        return _NAMES[self.form]
+
+    def get(self, name: str) -> Attribute | None:
+        if self.body is not None:
+            return self.body.get(name)
+        return self.attribute
+
+    def value(self, name: str, default: Any = None) -> Any:
+        if self.body is None:
+            if not isinstance(self.data, dict):
+                return UNKNOWN
+            return self.data.get(name, default)
+        attr = self.body.get(name)
+        if attr is None:
+            return default
+        return evaluate(self.module, attr.expr, self.scope)
+
+    @property
+    def at(self) -> Attribute | Block:
+        """What a finding about the whole rule points at."""
+        return self.body if self.body is not None else self.attribute
+
+    @property
+    def location(self) -> str:
+        if self.form != INLINE:
+            return self.resource.address
+        kind = self.dynamic.labels[0] if self.dynamic is not None else self.direction
+        return f"{self.resource.address} ({kind} rule at {self.at.path}:{self.at.line})"
+
+    # -- protocol and ports ----------------------------------------------------------------
+    @property
+    def protocol(self) -> Any:
+        value = self.value(self.names[0])
+        if value is UNKNOWN or value is None or isinstance(value, (bool, list, dict)):
+            return UNKNOWN
+        text = str(value).lower() if not isinstance(value, float) else str(int(value))
+        return _PROTOCOLS.get(text, text)
+
+    def ports(self) -> Any:
+        """(from, to), ALL_PORTS for every protocol, or UNKNOWN."""
+        protocol = self.protocol
+        if protocol is UNKNOWN:
+            return UNKNOWN
+        if protocol == "all":
+            return ALL_PORTS
+        low, high = _port(self.value("from_port")), _port(self.value("to_port"))
+        if low is UNKNOWN or high is UNKNOWN:
+            return UNKNOWN
+        if low == -1 and high == -1:
+            return ALL_PORTS
+        return (low, high)
+
+    def admits(self, port: int, protocol: str = "tcp") -> Any:
+        """Does it pass traffic to `port`/`protocol`? True, False or UNKNOWN."""
+        answer = self._admits(port, protocol)
+        if answer is True and self.exists is not True:
+            return UNKNOWN
+        return answer
+
+    def _admits(self, port: int, protocol: str) -> Any:
+        actual = self.protocol
+        if actual is UNKNOWN:
+            return UNKNOWN
+        if actual == "all":
+            return True
+        if actual != protocol:
+            return False
+        ports = self.ports()
+        if ports is UNKNOWN:
+            return UNKNOWN
+        return ports[0] <= port <= ports[1]
+
+    # -- sources ---------------------------------------------------------------------------
+    def cidrs(self, family: int) -> Any:
+        """The IPv4 (family 4) or IPv6 (6) CIDRs as a list (elements may be UNKNOWN), or UNKNOWN."""
+        name = self.names[1] if family == 4 else self.names[2]
+        value = self.value(name)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        return list(value) if isinstance(value, list) else UNKNOWN
+
+    def world_cidrs(self) -> list[tuple[str, str]]:
+        """(argument, CIDR) for every known 0.0.0.0/0 or ::/0 source."""
+        out = []
+        for family, name in ((4, self.names[1]), (6, self.names[2])):
+            cidrs = self.cidrs(family)
+            if cidrs is UNKNOWN:
+                continue
+            out.extend((name, c) for c in cidrs if isinstance(c, str) and c in WORLD)
+        return out
+
+    def source_groups(self) -> list[str] | None:
+        """The module's security groups this rule names as peers; None when a peer is not one."""
+        name = self.names[3]
+        if self.body is None:
+            return None if self.data is UNKNOWN else []
+        attr = self.body.get(name)
+        if attr is None:
+            return []
+        return groups_in(self.module, attr.expr, self.resource)
+
+    @property
+    def has_sources(self) -> Any:
+        """Whether any peer argument other than the CIDRs is set (self, prefix lists, groups)."""
+        names = [
+            self.names[3],
+            "self",
+            "prefix_list_ids" if self.form in (INLINE, SG_RULE) else "prefix_list_id",
+        ]
+        values = [self.value(n) for n in names]
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        return any(v not in (None, False, [], "") for v in values)
+
+
+def _port(value: Any) -> Any:
+    if value is UNKNOWN or value is None or isinstance(value, bool):
+        return UNKNOWN
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return UNKNOWN
+
+
+# --- collecting ---------------------------------------------------------------------------------
+
+
+def security_group_rules(module: Module) -> list[SgRule]:
+    """Every rule instance of the module, in all three forms."""
+    rules: list[SgRule] = []
+    for group in module.resources(GROUP):
+        if _known_empty(group):
+            continue
+        rules.extend(_inline_rules(group))
+    for resource in module.resources(SG_RULE, VPC_INGRESS, VPC_EGRESS):
+        rules.extend(_resource_rules(module, resource))
+    return rules
+
+
+def _inline_rules(group: Block) -> list[SgRule]:
+    rules: list[SgRule] = []
+    for direction in ("ingress", "egress"):
+        for body in group.nested(direction):
+            rules.append(SgRule(INLINE, direction, group, group.address, body))
+        for dynamic in group.dynamic(direction):
+            rules.extend(_dynamic_rules(group, direction, dynamic))
+        attr = group.get(direction)
+        if attr is not None:
+            value = attr.value()
+            if isinstance(value, list):
+                for item in value:
+                    data = item if isinstance(item, dict) else UNKNOWN
+                    rules.append(SgRule(INLINE, direction, group, group.address, data=data, attribute=attr))
+            else:
+                rules.append(
+                    SgRule(
+                        INLINE, direction, group, group.address, data=UNKNOWN, attribute=attr, exists=UNKNOWN
+                    )
+                )
+    return rules
+
+
+def _dynamic_rules(group: Block, direction: str, dynamic: Block) -> list[SgRule]:
+    contents = dynamic.nested("content")
+    if not contents:
+        return []
+    iterator = dynamic.get("iterator")
+    name = iterator.source.strip() if iterator is not None else direction
+    collection = dynamic.value("for_each", UNKNOWN)
+    if isinstance(collection, dict):
+        items = list(collection.items())
+    elif isinstance(collection, list):
+        items = list(enumerate(collection))
+    else:
+        return [SgRule(INLINE, direction, group, group.address, contents[0], exists=UNKNOWN, dynamic=dynamic)]
+    return [
+        SgRule(
+            INLINE,
+            direction,
+            group,
+            group.address,
+            contents[0],
+            scope={name: {"key": key, "value": value}},
+            dynamic=dynamic,
+        )
+        for key, value in items
+    ]
+
+
+def _resource_rules(module: Module, resource: Block) -> list[SgRule]:
+    form = resource.resource_type
+    target = resource.get("security_group_id")
+    groups = groups_in(module, target.expr, resource) if target is not None else None
+    group = groups[0] if groups and len(set(groups)) == 1 else None
+    out = []
+    for scope, exists in instances(resource):
+        if form == SG_RULE:
+            direction = resource.get("type")
+            direction = UNKNOWN if direction is None else evaluate(module, direction.expr, scope)
+            if direction not in ("ingress", "egress"):
+                direction = UNKNOWN
+        else:
+            direction = "ingress" if form == VPC_INGRESS else "egress"
+        out.append(SgRule(form, direction, resource, group, resource, scope=scope, exists=exists))
+    return out
+
+
+def instances(block: Block) -> list[tuple[dict[str, Any], Any]]:
+    """(evaluation scope, exists) per instance of a resource with count/for_each."""
+    if block.count is not None:
+        count = block.count.value()
+        if isinstance(count, (int, float)) and not isinstance(count, bool):
+            return [({"count": {"index": i}}, True) for i in range(int(count))]
+        return [({}, UNKNOWN)]
+    if block.for_each is not None:
+        collection = block.for_each.value()
+        if isinstance(collection, dict):
+            return [({"each": {"key": k, "value": v}}, True) for k, v in collection.items()]
+        if isinstance(collection, list) and is_known(collection):
+            return [({"each": {"key": v, "value": v}}, True) for v in collection]
+        return [({}, True if _literal_nonempty(block.for_each.expr) else UNKNOWN)]
+    return [({}, True)]
+
+
+def _known_empty(block: Block) -> bool:
+    found = instances(block)
+    return not found
+
+
+def _literal_nonempty(expr: Tree) -> bool:
+    node = _unwrap(expr)
+    if isinstance(node, Tree) and node.data == "function_call" and _function_name(node) == "toset":
+        args = _arguments(node)
+        node = _unwrap(args[0]) if len(args) == 1 else None
+    return isinstance(node, Tree) and node.data in ("tuple", "object") and bool(_children(node))
+
+
+# --- which security groups an expression names ----------------------------------------------------
+
+
+def groups_in(module: Module, expr: Tree, holder: Block | None = None, _depth: int = 0) -> list[str] | None:
+    """The `aws_security_group` addresses an expression (e.g. a list of group IDs) names, or None
+    when some part of it may be a group this module does not define (a variable, a data source,
+    a literal ID). Both branches of a conditional count."""
+    if _depth > 16:
+        return None
+    node = _unwrap(expr)
+    if not isinstance(node, Tree):
+        return None
+    kind = node.data
+    if kind == "literal_value" and str(node.children[0]) == "null":
+        return []
+    if kind == "tuple":
+        return _union(module, _children(node), holder, _depth)
+    if kind == "function_call" and _function_name(node) in _COLLECTION_FUNCTIONS:
+        return _union(module, _arguments(node), holder, _depth)
+    if kind == "conditional":
+        return _union(module, _children(node)[1:], holder, _depth)
+    if kind in ("for_tuple_expr",):
+        intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+        collection = [c for c in _children(intro) if c.data != "identifier"]
+        return _union(module, collection, holder, _depth)
+    found = traversals(node)
+    if kind not in ("get_attr_expr_term", "index_expr_term", "full_splat_expr_term", "attr_splat_expr_term"):
+        return None
+    if len(found) != 1:
+        return None
+    parts = found[0]
+    root = parts[0]
+    if root == GROUP and len(parts) >= 2 and isinstance(parts[1], str):
+        return [f"{GROUP}.{parts[1]}"]
+    if root == "local" and len(parts) >= 2 and isinstance(parts[1], str):
+        local = module.locals.get(parts[1])
+        return None if local is None else groups_in(module, local.expr, holder, _depth + 1)
+    if root == "var":
+        value = evaluate(module, node)
+        return [] if value in ([], None, "") else None
+    if root == "each" and holder is not None and holder.for_each is not None:
+        return groups_in(module, holder.for_each.expr, holder, _depth + 1)
+    return None
+
+
+def _union(module: Module, nodes: list[Tree], holder: Block | None, depth: int) -> list[str] | None:
+    out: list[str] = []
+    for child in nodes:
+        found = groups_in(module, child, holder, depth + 1)
+        if found is None:
+            return None
+        out.extend(g for g in found if g not in out)
+    return out
+
+
+def _unwrap(node: Any) -> Any:
+    while isinstance(node, Tree) and node.data == "expr_term":
+        inner = _children(node)
+        if len(inner) != 1:
+            return node
+        node = inner[0]
+    return node
+
+
+def _children(node: Tree) -> list[Tree]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _function_name(node: Tree) -> str:
+    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    return "::".join(str(i.children[0]) for i in idents)
+
+
+def _arguments(node: Tree) -> list[Tree]:
+    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+    return _children(args) if args is not None else []
