@@ -31,7 +31,10 @@ def _is_tfvars(name: str) -> bool:
 
 
 def _excluded(rel: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel + "/", p) for p in patterns)
+    """`rel` matches a pattern itself, or lies in a folder that does (`legacy`, `legacy/`, `*/generated`)."""
+    parts = rel.split("/")
+    candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c + "/", p) for c in candidates for p in patterns)
 
 
 def _walk_module_dirs(top: Path) -> list[Path]:
