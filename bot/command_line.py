@@ -361,9 +361,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
         findings, module_errors = scan_module(_after_fix(module, outcome), plan.config, verify=False)
         remaining += findings
         errors += module_errors
+    from bot.formats import plural, severity_counts
+
     verb = "Would fix" if args.diff else "Fixed"
     if applied:
-        print(f"{verb} {len(applied)} finding(s) in {changed_files} file(s):", file=out)
+        print(f"{verb} {plural(len(applied), 'finding')} in {plural(changed_files, 'file')}:", file=out)
         for finding in applied:
             print(f"  {_finding_line(finding, context.shown)}: {finding.fix.description}", file=out)
     else:
@@ -374,9 +376,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
             print(f"  {_finding_line(finding, context.shown)}: {why}", file=out)
     left = [f for f in remaining if not f.suppressed]
     if left:
-        from bot.formats import severity_counts
-
-        print(f"{len(left)} finding(s) remain ({severity_counts(left)}): `tapfix scan` lists them.", file=out)
+        verb = "remains" if len(left) == 1 else "remain"
+        print(
+            f"{plural(len(left), 'finding')} {verb} ({severity_counts(left)}): `tapfix scan` lists them.",
+            file=out,
+        )
     return _exit_code(remaining, errors, plan.config)
 
 
