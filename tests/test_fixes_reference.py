@@ -1,0 +1,141 @@
+"""Every fix the rules produce, checked by HashiCorp's own tools.
+
+For every fixture module (tests/rules/TAP*/<case>/) and the example stack, apply all fixes
+(unsafe included) the way `tapfix fix --unsafe-fixes` does, then check that:
+- every changed file parses with HashiCorp's parser (hclsyntax, via @cdktf/hcl2json);
+- the fixed module passes `terraform validate` against the real AWS provider schema;
+- the changed files are exactly as `terraform fmt` would format them;
+- a rescan no longer reports any finding whose fix was applied, and fixing again changes nothing.
+A fixture directory holding a `.not-terraform` file is deliberately invalid input (parse-error
+fixtures) and is only checked for the last point.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from fixers.config import Config
+from fixers.engine import fix_module, scan
+from fixers.workspace import ModuleInput, read_module
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = sorted(p for p in (ROOT / "tests" / "rules").glob("TAP*/*") if p.is_dir())
+MODULES = [*FIXTURES, ROOT / "examples" / "aws-stack"]
+IDS = [p.relative_to(ROOT).as_posix() for p in MODULES]
+
+
+def _all_files(directory: Path) -> dict[str, str]:
+    """Every .tf file of the fixture, nested module folders included (module calls need them)."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_text(encoding="utf-8-sig")
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and (p.suffix == ".tf" or p.name.endswith(".tfvars") or p.suffix in (".sh", ".tftpl"))
+    }
+
+
+@cache
+def _fixed(directory: Path) -> tuple[dict[str, str], dict[str, str], tuple]:
+    """(whole fixed module, changed files only, identities of the applied findings)."""
+    module = read_module(directory, directory)
+    outcome = fix_module(module, Config(), unsafe=True)
+    files = _all_files(directory)
+    files.update(outcome.texts)
+    return files, dict(outcome.texts), tuple(f.identity for f in outcome.applied)
+
+
+def _checkable(directory: Path) -> bool:
+    return not (directory / ".not-terraform").exists()
+
+
+@pytest.fixture(scope="module")
+def validation(hcl_reference):
+    modules = {d.relative_to(ROOT).as_posix(): _fixed(d)[0] for d in MODULES if _checkable(d)}
+    return hcl_reference.terraform_validate(modules)
+
+
+@pytest.fixture(scope="module")
+def parse_results(hcl_reference):
+    changed = {}
+    for d in MODULES:
+        if _checkable(d):
+            for path, text in _fixed(d)[1].items():
+                if path.endswith(".tf"):
+                    changed[f"{d.relative_to(ROOT).as_posix()}/{path}"] = text
+    return hcl_reference.hashicorp_parse_errors(changed)
+
+
+@pytest.fixture(scope="module")
+def unformatted(hcl_reference):
+    """Changed .tf files that `terraform fmt` would rewrite (one fmt run over a scratch tree)."""
+    scratch = Path(tempfile.mkdtemp(prefix="tapfix-fmt-"))
+    try:
+        for d in MODULES:
+            if not _checkable(d):
+                continue
+            for path, text in _fixed(d)[1].items():
+                if path.endswith(".tf"):
+                    target = scratch / d.relative_to(ROOT) / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text)
+        done = subprocess.run(
+            [
+                shutil.which("terraform") or "terraform",
+                "fmt",
+                "-check",
+                "-recursive",
+                "-list=true",
+                str(scratch),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        return {
+            Path(line).resolve().relative_to(scratch.resolve()).as_posix() for line in done.stdout.split()
+        }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.mark.parametrize("directory", MODULES, ids=IDS)
+def test_fixed_module_parses_with_hashicorp_parser(directory, parse_results):
+    if not _checkable(directory):
+        pytest.skip("deliberately invalid input")
+    rel = directory.relative_to(ROOT).as_posix()
+    errors = {k: v for k, v in parse_results.items() if k.startswith(rel + "/") and v is not None}
+    assert errors == {}
+
+
+@pytest.mark.parametrize("directory", MODULES, ids=IDS)
+def test_fixed_module_passes_terraform_validate(directory, validation):
+    if not _checkable(directory):
+        pytest.skip("deliberately invalid input")
+    result = validation[directory.relative_to(ROOT).as_posix()]
+    assert result.errors == [], result.summary()
+
+
+@pytest.mark.parametrize("directory", MODULES, ids=IDS)
+def test_fixed_files_are_terraform_fmt_clean(directory, unformatted):
+    if not _checkable(directory):
+        pytest.skip("deliberately invalid input")
+    rel = directory.relative_to(ROOT).as_posix()
+    assert sorted(p for p in unformatted if p.startswith(rel + "/")) == []
+
+
+@pytest.mark.parametrize("directory", MODULES, ids=IDS)
+def test_rescan_after_fix_is_clean_for_applied_fixes_and_fixing_again_changes_nothing(directory):
+    files, _changed, applied = _fixed(directory)
+    fixed_input = ModuleInput(
+        path=".",
+        files={p: t.encode() for p, t in files.items() if p.endswith(".tf") and "/" not in p},
+        neighbours={p for p in files if "/" not in p and not p.endswith(".tf")}
+        | {p.name for p in directory.iterdir() if not p.name.endswith(".tf")},
+    )
+    report = scan([fixed_input], Config(), jobs=1)
+    assert [f.rule_id for f in report.findings if f.identity in set(applied)] == []
+    assert fix_module(fixed_input, Config(), unsafe=True).texts == {}
