@@ -437,3 +437,23 @@ def remove_block(block: Block) -> TextEdit:
     start = file.line_start(first)
     end = file.line_start(last + 1) if last < file.line_count else len(file.text)
     return edit(file, start, end, "")
+
+
+def replace_block_with_attribute(block: Block, name: str, value_src: str) -> list[TextEdit]:
+    """Replace a nested block by the one-line attribute `name = value_src` where the block
+    stands, realigning "=" with the one-line attributes directly above and below, as terraform
+    fmt does (e.g. an `egress { ... }` block becoming `egress = []`)."""
+    file = block.file
+    parent = block.parent
+    chain: list[Attribute] = []
+    if parent is not None:
+        chains = alignment_chains(parent)
+        for attr in parent.attribute_list:
+            touches = attr.end_line == block.line - 1 or attr.line == block.end_line + 1
+            if attr.single_line and touches:
+                chain += next((c for c in chains if attr in c and c[0] not in chain), [])
+    width = max([len(name), *(len(a.name) for a in chain)])
+    start = file.line_start(block.line)
+    end = file.line_end(block.end_line)
+    text = f"{block.indent}{name.ljust(width)} = {value_src}"
+    return [*_realign(chain, width), edit(file, start, end, text)]
