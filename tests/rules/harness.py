@@ -67,3 +67,13 @@ def fix_diff(case: str, rule_id: str, unsafe: bool = True) -> str:
             )
         )
     return "".join(out)
+
+
+def with_block_after(path: str, header: str, text: str) -> str:
+    """The fixture file `path` (e.g. "TAP306/plain/main.tf") with `text` inserted after the
+    top-level block whose first line is `header`, a blank line between: what a fix that adds a
+    resource right after the one it serves should produce."""
+    original = (RULES_DIR / path).read_text()
+    start = original.index(header + "\n")
+    end = original.index("\n}", start) + 2
+    return original[:end] + "\n\n" + text.rstrip("\n") + original[end:]

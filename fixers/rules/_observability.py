@@ -1,0 +1,564 @@
+"""What the observability rules (TAP301-TAP306) share: reading IAM policy documents and instance
+user data, telling stock AMIs from custom ones, and writing the HCL their fixes add.
+
+A leading underscore keeps this module out of rule discovery.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Token, Tree
+
+from fixers.edits import HclBlock, edit, hcl_list, hcl_string, insert_nested_block
+from fixers.evaluate import UNKNOWN, evaluate, traversals
+from fixers.findings import TextEdit
+from fixers.model import Attribute, Block
+from fixers.module import Module
+
+# CloudWatch Logs accepts only these retention periods (0 = never expire).
+VALID_RETENTION = {
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+}  # fmt: skip
+DEFAULT_RETENTION = "90"
+
+# Owners whose AMIs are published images: nothing of ours (agent, daemon, config) is baked in.
+_STOCK_AMI_OWNERS = {
+    "amazon",
+    "137112412989",  # Amazon Linux
+    "099720109477",  # Canonical (Ubuntu)
+    "136693071363",  # Debian
+    "309956199498",  # Red Hat
+}
+
+
+# --- expressions -------------------------------------------------------------------------------
+
+
+def unwrap(node: Any) -> Any:
+    """The expression under `expr_term` wrappers and parentheses."""
+    while isinstance(node, Tree) and node.data == "expr_term":
+        inner = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if len(inner) != 1:
+            return node
+        node = inner[0]
+    return node
+
+
+def call_of(node: Any, *names: str) -> list[Any] | None:
+    """The argument expressions when `node` calls one of `names`, else None."""
+    node = unwrap(node)
+    if not (isinstance(node, Tree) and node.data == "function_call"):
+        return None
+    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    if len(idents) != 1 or str(idents[0].children[0]) not in names:
+        return None
+    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+    if args is None:
+        return []
+    return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def partial_value(module: Module, node: Any) -> Any:
+    """Like `evaluate`, but an object or tuple keeps its known parts when others are unknown."""
+    node = unwrap(node)
+    if isinstance(node, Tree) and node.data == "tuple":
+        return [partial_value(module, c) for c in node.children if _is_expr(c)]
+    if isinstance(node, Tree) and node.data == "object":
+        out: dict[str, Any] = {}
+        for element in node.children:
+            if not (isinstance(element, Tree) and element.data == "object_elem"):
+                continue
+            key = _object_key(module, element.children[0])
+            if not isinstance(key, str):
+                return UNKNOWN
+            out[key] = partial_value(module, element.children[-1])
+        return out
+    return evaluate(module, node)
+
+
+def _is_expr(node: Any) -> bool:
+    return isinstance(node, Tree) and node.data != "new_line_or_comment"
+
+
+def _object_key(module: Module, key_node: Tree) -> Any:
+    inner = [c for c in key_node.children if _is_expr(c)]
+    if not inner:
+        return UNKNOWN
+    term = unwrap(inner[0])
+    if isinstance(term, Tree) and term.data == "identifier":
+        return str(term.children[0])
+    return evaluate(module, inner[0])
+
+
+def targets(attr: Attribute | None) -> list[str]:
+    """The resource addresses an attribute mentions (`aws_iam_role.app`), in order."""
+    if attr is None:
+        return []
+    out = []
+    for parts in traversals(attr.expr):
+        if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], str):
+            if parts[0] == "data" and len(parts) >= 3 and isinstance(parts[2], str):
+                out.append(f"data.{parts[1]}.{parts[2]}")
+            elif parts[0] not in ("var", "local", "module", "count", "each", "self", "path", "terraform"):
+                out.append(f"{parts[0]}.{parts[1]}")
+    return out
+
+
+def referenced(module: Module, attr: Attribute | None, *types: str) -> list[Block]:
+    """The blocks of the given resource types that `attr` refers to."""
+    found = []
+    for address in targets(attr):
+        block = module.find(address)
+        if block is not None and block.resource_type in types and block not in found:
+            found.append(block)
+    return found
+
+
+def enabled(block: Block) -> bool:
+    """False only when the block is known to have no instance (`count = 0`, empty for_each)."""
+    from fixers.companions import instance_count
+
+    return instance_count(block) != 0
+
+
+def sibling_ref(served: Block, resource_type: str, name: str, attribute: str) -> str:
+    """How a resource that shares `served`'s count/for_each refers to another such resource."""
+    if served.count is not None:
+        return f"{resource_type}.{name}[count.index].{attribute}"
+    if served.for_each is not None:
+        return f"{resource_type}.{name}[each.key].{attribute}"
+    return f"{resource_type}.{name}.{attribute}"
+
+
+def string_with(attr: Attribute | None, prefix: str = "", suffix: str = "", fallback: str = "") -> str:
+    """An HCL string `prefix + <attr's value> + suffix`, written from the attribute's source so the
+    new resource gets no dependency on the one it copies from (which could form a cycle)."""
+    literal_prefix, literal_suffix = _escape(prefix), _escape(suffix)
+    if attr is None:
+        return f'"{literal_prefix}{_escape(fallback)}{literal_suffix}"'
+    node = unwrap(attr.expr)
+    source = attr.source
+    if isinstance(node, Tree) and node.data == "string" and "\n" not in source:
+        return f'"{literal_prefix}{source[1:-1]}{literal_suffix}"'
+    return f'"{literal_prefix}${{{source}}}{literal_suffix}"'
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${").replace("%{", "%%{")
+
+
+def reusable_source(attr: Attribute) -> bool:
+    """True when an attribute's source means the same thing copied into another resource."""
+    return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in traversals(attr.expr))
+
+
+def retention_source(module: Module) -> str:
+    """The retention to give a new log group: the module's own choice when it has one."""
+    for group in module.resources("aws_cloudwatch_log_group"):
+        attr = group.get("retention_in_days")
+        if attr is None or not reusable_source(attr):
+            continue
+        value = attr.value()
+        if isinstance(value, int) and not isinstance(value, bool) and value in VALID_RETENTION and value:
+            return attr.source
+    return DEFAULT_RETENTION
+
+
+def hcl_object(items: list[tuple[str, str] | None]) -> str:
+    """An object constructor laid out as terraform fmt does, its lines relative to column 0."""
+    rendered = HclBlock("_", list(items)).render()
+    return "{" + rendered[len("_ {") :]
+
+
+def hcl_tuple(values: list[str]) -> str:
+    """A list laid out one element per line (multi-line elements, e.g. policy statements)."""
+    if len(values) == 1:
+        return f"[{values[0]}]"
+    return "[\n" + "".join(f"  {_indent(v, '  ')},\n" for v in values) + "]"
+
+
+# --- policy documents --------------------------------------------------------------------------
+
+
+def policy_document(module: Module, attr: Attribute | None) -> Any:
+    """A policy as a dict whose unknowable parts are UNKNOWN, or UNKNOWN. Reads `jsonencode({...})`
+    partially (a statement with an unknown ARN still shows its actions), JSON strings and
+    heredocs, and `data.aws_iam_policy_document.x.json`."""
+    if attr is None:
+        return UNKNOWN
+    args = call_of(attr.expr, "jsonencode")
+    if args is not None and len(args) == 1:
+        value = partial_value(module, args[0])
+        return value if isinstance(value, dict) else UNKNOWN
+    document = policy_data_source(module, attr)
+    if document is not None:
+        return document_from_data(document)
+    value = attr.value()
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return UNKNOWN
+        return parsed if isinstance(parsed, dict) else UNKNOWN
+    return UNKNOWN
+
+
+def policy_data_source(module: Module, attr: Attribute) -> Block | None:
+    """The `aws_iam_policy_document` data source when `attr` is exactly its `.json`."""
+    node = unwrap(attr.expr)
+    parts = traversals(node)
+    if len(parts) != 1 or not isinstance(node, Tree) or node.data != "get_attr_expr_term":
+        return None
+    path = parts[0]
+    if len(path) == 4 and path[:2] == ("data", "aws_iam_policy_document") and path[3] == "json":
+        return module.find(f"data.aws_iam_policy_document.{path[2]}")
+    return None
+
+
+def document_from_data(document: Block) -> Any:
+    """An `aws_iam_policy_document` data source as the JSON document it renders."""
+    if document.dynamic("statement") or any(
+        document.has(a) for a in ("source_policy_documents", "override_policy_documents")
+    ):
+        return UNKNOWN
+    statements = []
+    for block in document.nested("statement"):
+        statement: dict[str, Any] = {"Effect": block.value("effect", "Allow")}
+        for hcl_name, json_name in (
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+        ):
+            if block.has(hcl_name):
+                statement[json_name] = block.value(hcl_name)
+        principals: dict[str, Any] = {}
+        for principal in block.nested("principals"):
+            kind = principal.value("type")
+            if not isinstance(kind, str):
+                return UNKNOWN
+            principals[kind] = principal.value("identifiers")
+        if principals:
+            statement["Principal"] = principals
+        statements.append(statement)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def statements(document: Any) -> list[Any] | None:
+    """The statements of a policy document, or None when they cannot be listed."""
+    if not isinstance(document, dict):
+        return None
+    found = document.get("Statement", UNKNOWN)
+    if isinstance(found, dict):
+        return [found]
+    if isinstance(found, list):
+        return found
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def grants(document: Any, action: str) -> bool | None:
+    """Does the document allow `action` ("xray:PutTraceSegments")? None when it cannot be told."""
+    found = statements(document)
+    if found is None:
+        return None
+    unknown = False
+    for statement in found:
+        if not isinstance(statement, dict):
+            unknown = True
+            continue
+        effect = statement.get("Effect", UNKNOWN)
+        if effect == "Deny":
+            continue
+        actions = statement.get("Action", [])
+        if effect is UNKNOWN or actions is UNKNOWN:
+            unknown = True
+            continue
+        for pattern in as_list(actions):
+            if pattern is UNKNOWN:
+                unknown = True
+            elif isinstance(pattern, str) and action_matches(pattern, action):
+                return True
+    return None if unknown else False
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    regex = re.escape(pattern.lower()).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, action.lower()) is not None
+
+
+def principal_services(statement: dict[str, Any]) -> list[Any]:
+    principal = statement.get("Principal")
+    if isinstance(principal, dict):
+        return as_list(principal.get("Service", []))
+    return []
+
+
+@dataclass(frozen=True)
+class Statement:
+    """An IAM statement a fix adds; values are HCL source."""
+
+    sid: str
+    service: str  # the service principal
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    conditions: tuple[tuple[str, str, str], ...] = ()  # (test, variable, value)
+
+    def as_object(self) -> str:
+        def one(values: tuple[str, ...]) -> str:
+            return values[0] if len(values) == 1 else hcl_list(values)
+
+        items: list[tuple[str, str] | None] = [
+            ("Sid", hcl_string(self.sid)),
+            ("Effect", hcl_string("Allow")),
+            ("Principal", "{ Service = " + hcl_string(self.service) + " }"),
+            ("Action", one(tuple(hcl_string(a) for a in self.actions))),
+            ("Resource", one(self.resources)),
+        ]
+        if self.conditions:
+            tests: dict[str, list[tuple[str, str]]] = {}
+            for test, variable, value in self.conditions:
+                tests.setdefault(test, []).append((hcl_string(variable), value))
+            items.append(("Condition", hcl_object([(t, hcl_object(list(v))) for t, v in tests.items()])))
+        return hcl_object(items)
+
+    def as_block(self) -> HclBlock:
+        items: list[tuple[str, str] | HclBlock | None] = [
+            ("sid", hcl_string(self.sid)),
+            ("effect", hcl_string("Allow")),
+            ("actions", hcl_list(hcl_string(a) for a in self.actions)),
+            ("resources", hcl_list(self.resources)),
+            None,
+            HclBlock(
+                "principals",
+                [("type", hcl_string("Service")), ("identifiers", hcl_list([hcl_string(self.service)]))],
+            ),
+        ]
+        for test, variable, value in self.conditions:
+            items.append(None)
+            items.append(
+                HclBlock(
+                    "condition",
+                    [
+                        ("test", hcl_string(test)),
+                        ("variable", hcl_string(variable)),
+                        ("values", hcl_list([value])),
+                    ],
+                )
+            )
+        return HclBlock("statement", items)
+
+
+def append_statements(module: Module, attr: Attribute, new: list[Statement]) -> list[TextEdit]:
+    """Edits that add statements to the policy `attr` holds, keeping every statement it has:
+    a `jsonencode({Statement = [...]})` gets new list elements, an `aws_iam_policy_document`
+    data source gets `statement` blocks. Empty when the policy has another shape."""
+    args = call_of(attr.expr, "jsonencode")
+    if args is not None and len(args) == 1:
+        return _append_to_statement_list(attr, args[0], new)
+    document = policy_data_source(module, attr)
+    if document is not None and not document.dynamic("statement") and document.nested("statement"):
+        edits = [insert_nested_block(document, s.as_block()) for s in new]
+        # terraform fmt accepts adjacent blocks; a blank line keeps them readable like their neighbours.
+        return [e.model_copy(update={"new_text": "\n" + e.new_text}) for e in edits]
+    return []
+
+
+def _append_to_statement_list(attr: Attribute, argument: Any, new: list[Statement]) -> list[TextEdit]:
+    obj = unwrap(argument)
+    if not (isinstance(obj, Tree) and obj.data == "object"):
+        return []
+    for element in obj.children:
+        if not (isinstance(element, Tree) and element.data == "object_elem"):
+            continue
+        key = unwrap(element.children[0].children[0]) if element.children[0].children else None
+        name = "".join(str(t) for t in key.scan_values(lambda _: True)) if isinstance(key, Tree) else ""
+        if name.strip('"') != "Statement":
+            continue
+        tuple_node = unwrap(element.children[-1])
+        if not (isinstance(tuple_node, Tree) and tuple_node.data == "tuple"):
+            return []
+        items = [c for c in tuple_node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if not items:
+            return []
+        last = items[-1]
+        file = attr.file
+        line = file.line_col(last.meta.start_pos)[0]
+        indent = file.text[file.line_start(line) : last.meta.start_pos]
+        if indent.strip() or file.line_col(tuple_node.meta.start_pos)[0] == line:
+            return []  # a one-line list: leave its layout alone
+        text = "".join(",\n" + indent + _indent(s.as_object(), indent) for s in new)
+        return [edit(file, last.meta.end_pos, last.meta.end_pos, text)]
+    return []
+
+
+def _indent(text: str, indent: str) -> str:
+    first, *rest = text.split("\n")
+    return "\n".join([first, *((indent + line) if line else "" for line in rest)])
+
+
+# --- instances: user data and images -----------------------------------------------------------
+
+
+def script_node(block: Block) -> tuple[Attribute | None, Any]:
+    """The user data attribute and its literal script node (a heredoc or a quoted string,
+    possibly inside base64encode/base64gzip); the node is None when the script is not written
+    in the module (templatefile, file, a variable)."""
+    attr = block.get("user_data") or block.get("user_data_base64")
+    if attr is None:
+        return None, None
+    node = unwrap(attr.expr)
+    args = call_of(node, "base64encode", "base64gzip")
+    if args is not None:
+        if len(args) != 1:
+            return attr, None
+        node = unwrap(args[0])
+    if isinstance(node, Tree) and node.data in ("heredoc_template", "heredoc_template_trim", "string"):
+        return attr, node
+    return attr, None
+
+
+def user_data_text(block: Block) -> str | None:
+    """The literal text of a block's user data script ("" when it has none), or None when the
+    script lives elsewhere and cannot be read."""
+    attr, node = script_node(block)
+    if attr is None:
+        return ""
+    if node is None:
+        return None
+    return block.file.text[node.meta.start_pos : node.meta.end_pos]
+
+
+def append_to_script(block: Block, lines: list[str]) -> TextEdit | None:
+    """Add shell lines at the end of a heredoc user data script, indented like its body."""
+    _attr, node = script_node(block)
+    if node is None or node.data == "string":
+        return None
+    token = next((c for c in node.children if isinstance(c, Token)), None)
+    if token is None:
+        return None
+    raw = str(token)
+    body_end = raw.rstrip("\r\n")
+    marker_start = token.start_pos + body_end.rfind("\n") + 1
+    body = raw[raw.index("\n") + 1 : body_end.rfind("\n") + 1]
+    indent = ""
+    if node.data == "heredoc_template_trim":
+        widths = [len(line) - len(line.lstrip(" ")) for line in body.split("\n") if line.strip()]
+        indent = " " * min(widths, default=0)
+    text = "\n" + "".join(f"{indent}{line}\n" if line else "\n" for line in lines)
+    return edit(block.file, marker_start, marker_start, text)
+
+
+def package_manager(script: str) -> str | None:
+    """The package manager a Linux user data script already uses."""
+    for manager in ("dnf", "yum"):
+        if re.search(rf"(^|\s){manager}\s+(-y\s+)?install\b", script, re.M):
+            return manager
+    return None
+
+
+def stock_image(module: Module, block: Block) -> bool:
+    """True when the instances boot a published AMI (Amazon, Canonical, Debian, Red Hat), so
+    nothing the module does not install can be on them."""
+    attr = block.get("image_id") or block.get("ami")
+    if attr is None:
+        return False
+    sources = targets(attr)
+    if len(sources) != 1:
+        return False
+    source = module.find(sources[0])
+    if source is None:
+        return False
+    if source.resource_type == "aws_ami" and source.type == "data":
+        owners = source.value("owners")
+        return isinstance(owners, list) and bool(owners) and all(o in _STOCK_AMI_OWNERS for o in owners)
+    if source.resource_type == "aws_ssm_parameter" and source.type == "data":
+        name = source.value("name")
+        return isinstance(name, str) and name.startswith("/aws/service/")
+    return False
+
+
+def launch_blocks(module: Module, compute: Block) -> list[Block] | None:
+    """The blocks that define what an ASG or instance boots (launch templates/configurations,
+    or the instance itself); None when one of them is not in the module."""
+    if compute.resource_type == "aws_instance":
+        found = [compute]
+        for spec in compute.nested("launch_template"):
+            templates = referenced(module, spec.get("id") or spec.get("name"), "aws_launch_template")
+            if not templates:
+                return None
+            found.extend(templates)
+        return found
+    attrs: list[Attribute | None] = []
+    for spec in compute.nested("launch_template"):
+        attrs.append(spec.get("id") or spec.get("name"))
+    if compute.has("launch_configuration"):
+        attrs.append(compute.get("launch_configuration"))
+    for policy in compute.nested("mixed_instances_policy"):
+        for template in policy.nested("launch_template"):
+            for spec in template.nested("launch_template_specification"):
+                attrs.append(spec.get("launch_template_id") or spec.get("launch_template_name"))
+    found = []
+    for attr in attrs:
+        blocks = referenced(module, attr, "aws_launch_template", "aws_launch_configuration")
+        if not blocks:
+            return None
+        found.extend(b for b in blocks if b not in found)
+    return found or None
+
+
+def instance_role(module: Module, launch: Block) -> Block | None:
+    """The IAM role reaching instances through their instance profile, when in the module."""
+    if launch.resource_type == "aws_launch_template":
+        specs = launch.nested("iam_instance_profile")
+        attr = (specs[0].get("arn") or specs[0].get("name")) if specs else None
+    else:
+        attr = launch.get("iam_instance_profile")
+    profiles = referenced(module, attr, "aws_iam_instance_profile")
+    if len(profiles) != 1:
+        return None
+    roles = referenced(module, profiles[0].get("role"), "aws_iam_role")
+    return roles[0] if len(roles) == 1 else None
+
+
+def compute_blocks(module: Module) -> Iterator[Block]:
+    yield from module.resources("aws_autoscaling_group", "aws_instance")
+
+
+def role_consumers(module: Module, role: Block) -> dict[str, list[Block]]:
+    """Who assumes `role`: Lambda functions, ECS task definitions, and instance launchers
+    (launch templates/configurations and instances, through an instance profile)."""
+    out: dict[str, list[Block]] = {"lambda": [], "ecs": [], "instances": [], "other": []}
+    for user in module.referrers(role):
+        kind = user.resource_type
+        if kind == "aws_lambda_function":
+            out["lambda"].append(user)
+        elif kind == "aws_ecs_task_definition":
+            out["ecs"].append(user)
+        elif kind == "aws_iam_instance_profile":
+            for launcher in module.referrers(user):
+                if launcher.resource_type in (
+                    "aws_launch_template",
+                    "aws_launch_configuration",
+                    "aws_instance",
+                ):
+                    out["instances"].append(launcher)
+                elif launcher.type == "module":
+                    out["other"].append(launcher)
+        elif user.type == "module":
+            out["other"].append(user)
+    return out
+
+
+def asgs_using(module: Module, launch: Block) -> list[Block]:
+    return [b for b in module.referrers(launch) if b.resource_type == "aws_autoscaling_group"]

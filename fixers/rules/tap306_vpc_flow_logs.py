@@ -1,0 +1,330 @@
+"""TAP306: a VPC without a flow log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module
+from fixers.config import RuleOptions
+from fixers.edits import HclBlock, hcl_list, hcl_string, insert_after
+from fixers.evaluate import UNKNOWN
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.model import Block
+from fixers.module import Module
+from fixers.rules._observability import (
+    Statement,
+    append_statements,
+    as_list,
+    enabled,
+    hcl_object,
+    hcl_tuple,
+    policy_document,
+    principal_services,
+    referenced,
+    retention_source,
+    reusable_source,
+    sibling_ref,
+    statements,
+    targets,
+)
+
+RULE = Rule(
+    id="TAP306",
+    name="vpc-flow-logs-missing",
+    severity=Severity.MEDIUM,
+    why="Without flow logs nothing records which addresses reached the VPC or were rejected by it.",
+    fix=Applicability.SAFE,
+)
+
+_LOG_DELIVERY = "delivery.logs.amazonaws.com"
+# Arguments of an existing flow log that say where its records go, copied to the new one.
+_DESTINATION = ("log_destination_type", "log_destination", "iam_role_arn", "deliver_cross_account_role")
+_LOG_WRITERS = {
+    "aws_lb": "access_logs",
+    "aws_alb": "access_logs",
+    "aws_elb": "access_logs",
+}
+
+
+def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    flow_logs = module.resources("aws_flow_log")
+    if any(_maybe_any_vpc(module, f) for f in flow_logs):
+        return
+    for vpc in module.resources("aws_vpc"):
+        if not enabled(vpc) or passed_to_module(module, vpc) or _subnets_logged(module, vpc):
+            continue
+        own = [f for f in flow_logs if _serves(module, f, vpc)]
+        if any(enabled(f) for f in own):
+            continue
+        if own:
+            disabled = own[0]
+            yield RULE.finding(
+                disabled.count or disabled,
+                f"{vpc.address} has no flow log: {disabled.address} is disabled "
+                f"(its {'count' if disabled.count else 'for_each'}, {(disabled.count or disabled.for_each).source}, "
+                "evaluates to no instance), "
+                "so nothing records the traffic the VPC accepts or rejects",
+                resource=vpc.address,
+            )
+            continue
+        fix = _fix(module, vpc)
+        yield RULE.finding(
+            vpc,
+            f"{vpc.address} has no aws_flow_log: nothing records the traffic it accepts or rejects "
+            "(needed to investigate an incident or a security-group change)",
+            fix=fix,
+        )
+
+
+def _serves(module: Module, flow_log: Block, vpc: Block) -> bool:
+    return flow_log in companions(module, vpc, "aws_flow_log", "vpc_id") or (
+        not enabled(flow_log) and vpc.address in targets(flow_log.get("vpc_id"))
+    )
+
+
+def _maybe_any_vpc(module: Module, flow_log: Block) -> bool:
+    """A flow log whose VPC cannot be told (`vpc_id = var.vpc_id`) may be the one we look for."""
+    attr = flow_log.get("vpc_id")
+    if attr is None or not enabled(flow_log):
+        return False
+    if referenced(module, attr, "aws_vpc"):
+        return False
+    return attr.value() is UNKNOWN
+
+
+def _subnets_logged(module: Module, vpc: Block) -> bool:
+    """Flow logs on the VPC's subnets or interfaces are a deliberate, narrower choice."""
+    for flow_log in module.resources("aws_flow_log"):
+        if not enabled(flow_log):
+            continue
+        for subnet in referenced(module, flow_log.get("subnet_id"), "aws_subnet"):
+            if vpc.address in targets(subnet.get("vpc_id")):
+                return True
+    return False
+
+
+# --- the fix ---------------------------------------------------------------------------------------
+
+
+def _fix(module: Module, vpc: Block) -> Fix | None:
+    name = free_name(module, "aws_flow_log", vpc.name)
+    head = [*meta_arguments(vpc), ("vpc_id", instance_ref(vpc, "id")), ("traffic_type", hcl_string("ALL"))]
+    existing = _reusable_destination(module)
+    if existing is not None:
+        items = [*head, *((a, existing.get(a).source) for a in _DESTINATION if existing.has(a))]
+        text = HclBlock(f'resource "aws_flow_log" "{name}"', items).render()
+        return Fix.safe(
+            f"Add aws_flow_log.{name}, delivering like {existing.address}", insert_after(vpc, text)
+        )
+    bucket_route = _bucket_route(module, vpc, name, head)
+    if bucket_route is not None:
+        return bucket_route
+    return _log_group_route(module, vpc, name, head)
+
+
+def _reusable_destination(module: Module) -> Block | None:
+    for flow_log in module.resources("aws_flow_log"):
+        attr = flow_log.get("log_destination")
+        if attr is None or not enabled(flow_log):
+            continue
+        if all(reusable_source(flow_log.get(a)) for a in _DESTINATION if flow_log.has(a)):
+            return flow_log
+    return None
+
+
+def _log_buckets(module: Module) -> Iterator[Block]:
+    """Buckets that already receive logs, then buckets named for logs."""
+    written: list[Block] = []
+    for resource_type, nested in _LOG_WRITERS.items():
+        for writer in module.resources(resource_type):
+            for spec in writer.nested(nested):
+                written.extend(referenced(module, spec.get("bucket"), "aws_s3_bucket"))
+    for logging in module.resources("aws_s3_bucket_logging"):
+        written.extend(referenced(module, logging.get("target_bucket"), "aws_s3_bucket"))
+    named = [b for b in module.resources("aws_s3_bucket") if "log" in b.name.lower()]
+    seen: list[Block] = []
+    for bucket in [*written, *named]:
+        if bucket not in seen:
+            seen.append(bucket)
+            yield bucket
+
+
+def _kms_encrypted(module: Module, bucket: Block) -> bool:
+    """SSE-KMS buckets need a key policy for log delivery too; unknown counts as encrypted."""
+    configs = companions(module, bucket, "aws_s3_bucket_server_side_encryption_configuration")
+    rules = [r for c in configs for r in c.nested("rule")] + [
+        r for c in bucket.nested("server_side_encryption_configuration") for r in c.nested("rule")
+    ]
+    for rule in rules:
+        for default in rule.nested("apply_server_side_encryption_by_default"):
+            algorithm = default.value("sse_algorithm", UNKNOWN)
+            if algorithm is UNKNOWN or algorithm != "AES256":
+                return True
+    return False
+
+
+def _bucket_route(module: Module, vpc: Block, name: str, head: list[tuple[str, str]]) -> Fix | None:
+    for bucket in _log_buckets(module):
+        if bucket.count is not None or bucket.for_each is not None or not enabled(bucket):
+            continue
+        if passed_to_module(module, bucket) or _kms_encrypted(module, bucket):
+            continue
+        policies = companions(module, bucket, "aws_s3_bucket_policy")
+        inline = bucket.get("policy")
+        holders = [p.get("policy") for p in policies] + ([inline] if inline is not None else [])
+        if len(holders) > 1:
+            continue
+        destination = f'"${{{bucket.address}.arn}}/vpc-flow-logs/"'
+        items: list = [*head, ("log_destination_type", hcl_string("s3")), ("log_destination", destination)]
+        edits: list[TextEdit] = []
+        if holders:
+            holder = holders[0]
+            if holder is None or _sids(module, holder) is None:
+                continue
+            account, account_edit = _account_id(module, holder.block)
+            new = _delivery_statements(bucket, account)
+            if _sids(module, holder) & {s.sid for s in new}:
+                continue
+            policy_edits = append_statements(module, holder, new)
+            if not policy_edits:
+                continue  # a policy we cannot extend: AWS would overwrite it when the flow log is created
+            edits.extend(policy_edits)
+            if account_edit is not None:
+                edits.append(account_edit)
+            items += [None, ("depends_on", hcl_list([holder.block.address]))]
+        text = HclBlock(f'resource "aws_flow_log" "{name}"', items).render()
+        edits.insert(0, insert_after(vpc, text))
+        how = " and let log delivery write to it in its bucket policy" if holders else ""
+        return Fix.safe(f"Add aws_flow_log.{name} to {bucket.address} (prefix vpc-flow-logs/){how}", *edits)
+    return None
+
+
+def _sids(module: Module, attr) -> set[str] | None:
+    found = statements(policy_document(module, attr))
+    if found is None:
+        return None
+    return {s.get("Sid") for s in found if isinstance(s, dict) and isinstance(s.get("Sid"), str)}
+
+
+def _delivery_statements(bucket: Block, account: str) -> list[Statement]:
+    # The statements AWS would otherwise write itself, replacing the bucket policy Terraform manages
+    # (VPC user guide, "Amazon S3 bucket permissions for flow logs").
+    owner = (("StringEquals", "aws:SourceAccount", account),)
+    return [
+        Statement(
+            "VPCFlowLogsWrite",
+            _LOG_DELIVERY,
+            ("s3:PutObject",),
+            (f'"${{{bucket.address}.arn}}/vpc-flow-logs/AWSLogs/${{{account}}}/*"',),
+            (*owner, ("StringEquals", "s3:x-amz-acl", hcl_string("bucket-owner-full-control"))),
+        ),
+        Statement(
+            "VPCFlowLogsAclCheck",
+            _LOG_DELIVERY,
+            ("s3:GetBucketAcl", "s3:ListBucket"),
+            (f"{bucket.address}.arn",),
+            owner,
+        ),
+    ]
+
+
+def _account_id(module: Module, near: Block) -> tuple[str, TextEdit | None]:
+    existing = module.data_sources("aws_caller_identity")
+    if existing:
+        return f"{existing[0].address}.account_id", None
+    return (
+        "data.aws_caller_identity.current.account_id",
+        insert_after(near, 'data "aws_caller_identity" "current" {}'),
+    )
+
+
+def _log_group_route(module: Module, vpc: Block, name: str, head: list[tuple[str, str]]) -> Fix:
+    label = free_name(module, "aws_cloudwatch_log_group", f"{vpc.name}_flow_logs")
+    role = _trusted_role(module)
+    role_label = role.name if role is not None else free_name(module, "aws_iam_role", f"{vpc.name}_flow_logs")
+    counted = vpc.count is not None or vpc.for_each is not None
+    group_arn = sibling_ref(vpc, "aws_cloudwatch_log_group", label, "arn")
+    flow_log = HclBlock(
+        f'resource "aws_flow_log" "{name}"',
+        [*head, ("log_destination", group_arn), ("iam_role_arn", f"aws_iam_role.{role_label}.arn")],
+    )
+    group = HclBlock(
+        f'resource "aws_cloudwatch_log_group" "{label}"',
+        [
+            *meta_arguments(vpc),
+            ("name", f'"/aws/vpc-flow-logs/${{{instance_ref(vpc, "id")}}}"'),
+            ("retention_in_days", retention_source(module)),
+        ],
+    )
+    blocks = [flow_log.render(), group.render()]
+    described = f"aws_cloudwatch_log_group.{label}"
+    if role is None:
+        streams = (
+            f'[for group in aws_cloudwatch_log_group.{label} : "${{group.arn}}:*"]'
+            if counted
+            else f'"${{aws_cloudwatch_log_group.{label}.arn}}:*"'
+        )
+        blocks += [_role(role_label), _role_policy(role_label, streams)]
+        described += f" and aws_iam_role.{role_label} (trusted by vpc-flow-logs.amazonaws.com)"
+    else:
+        described += f" through {role.address}"
+    return Fix.safe(f"Add aws_flow_log.{name} to {described}", insert_after(vpc, "\n\n".join(blocks)))
+
+
+def _trusted_role(module: Module) -> Block | None:
+    """A role the module already lets VPC Flow Logs assume (it is there to deliver flow logs)."""
+    for role in module.resources("aws_iam_role"):
+        if role.count is not None or role.for_each is not None:
+            continue
+        found = statements(policy_document(module, role.get("assume_role_policy"))) or []
+        services = [s for st in found if isinstance(st, dict) for s in as_list(principal_services(st))]
+        if "vpc-flow-logs.amazonaws.com" in services:
+            return role
+    return None
+
+
+def _role(label: str) -> str:
+    statement = hcl_object(
+        [
+            ("Effect", hcl_string("Allow")),
+            ("Principal", "{ Service = " + hcl_string("vpc-flow-logs.amazonaws.com") + " }"),
+            ("Action", hcl_string("sts:AssumeRole")),
+        ]
+    )
+    policy = hcl_object([("Version", hcl_string("2012-10-17")), ("Statement", hcl_tuple([statement]))])
+    return HclBlock(
+        f'resource "aws_iam_role" "{label}"',
+        [("name_prefix", hcl_string("vpc-flow-logs-")), ("assume_role_policy", f"jsonencode({policy})")],
+    ).render()
+
+
+def _role_policy(label: str, streams: str) -> str:
+    write = hcl_object(
+        [
+            ("Effect", hcl_string("Allow")),
+            (
+                "Action",
+                hcl_list(
+                    hcl_string(a)
+                    for a in ("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams")
+                ),
+            ),
+            ("Resource", streams),
+        ]
+    )
+    describe = hcl_object(
+        [
+            ("Effect", hcl_string("Allow")),
+            ("Action", hcl_string("logs:DescribeLogGroups")),
+            ("Resource", hcl_string("*")),
+        ]
+    )
+    policy = hcl_object([("Version", hcl_string("2012-10-17")), ("Statement", hcl_tuple([write, describe]))])
+    return HclBlock(
+        f'resource "aws_iam_role_policy" "{label}"',
+        [
+            ("name", hcl_string("vpc-flow-logs")),
+            ("role", f"aws_iam_role.{label}.id"),
+            ("policy", f"jsonencode({policy})"),
+        ],
+    ).render()
