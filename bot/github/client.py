@@ -74,9 +74,10 @@ class GitHubClient:
     token: str
     api_url: str = DEFAULT_API_URL
     graphql_url: str | None = None
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    wall_clock: Callable[[], float] = time.time
+    # None: the time module's functions, looked up at each call (tests replace them).
+    sleep: Callable[[float], None] | None = None
+    clock: Callable[[], float] | None = None
+    wall_clock: Callable[[], float] | None = None
     max_retries: int = 4
     write_interval: float = 1.0
     max_rate_limit_wait: float = 900.0
@@ -87,6 +88,8 @@ class GitHubClient:
 
     def __post_init__(self) -> None:
         self.api_url = self.api_url.rstrip("/")
+        if not self.api_url.startswith(("https://", "http://")):
+            raise GitHubError(0, f"GITHUB_API_URL {self.api_url!r} is not an http(s) URL")
         if self.graphql_url is None:
             self.graphql_url = graphql_url_for(self.api_url)
 
@@ -140,14 +143,14 @@ class GitHubClient:
                         return Response(200, {}, created)
                     if recheck is None:
                         raise GitHubError(0, type(exc).__name__, method, shown) from None
-                self.sleep(backoff(attempt))
+                self._sleep(backoff(attempt))
                 attempt += 1
                 continue
             if method not in ("GET", "HEAD"):
-                self._last_write = self.clock()
+                self._last_write = self._clock()
             headers = {k.lower(): v for k, v in raw.headers.items()}
             if _rate_limited(raw.status_code, headers, raw.text):
-                wait = rate_limit_wait(headers, limit_waits, self.wall_clock())
+                wait = rate_limit_wait(headers, limit_waits, (self.wall_clock or time.time)())
                 if waited + wait > self.max_rate_limit_wait:
                     raise RateLimitExhausted(
                         raw.status_code,
@@ -155,7 +158,7 @@ class GitHubClient:
                         method,
                         shown,
                     )
-                self.sleep(wait)
+                self._sleep(wait)
                 waited += wait
                 limit_waits += 1
                 continue
@@ -166,7 +169,7 @@ class GitHubClient:
                     created = recheck()
                     if created is not None:
                         return Response(200, headers, created)
-                self.sleep(backoff(attempt))
+                self._sleep(backoff(attempt))
                 attempt += 1
                 continue
             if raw.status_code >= 400:
@@ -229,12 +232,18 @@ class GitHubClient:
             headers["Content-Type"] = "application/json"
         return headers
 
+    def _sleep(self, seconds: float) -> None:
+        (self.sleep or time.sleep)(seconds)
+
+    def _clock(self) -> float:
+        return (self.clock or time.monotonic)()
+
     def _space_writes(self) -> None:
         if self._last_write is None:
             return
-        gap = self.clock() - self._last_write
+        gap = self._clock() - self._last_write
         if gap < self.write_interval:
-            self.sleep(self.write_interval - gap)
+            self._sleep(self.write_interval - gap)
 
 
 def graphql_url_for(api_url: str) -> str:

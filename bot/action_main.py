@@ -1,0 +1,204 @@
+"""The GitHub Action's entry point (the container runs `python -m bot.action_main`).
+
+- on `pull_request` / `pull_request_target`: review the PR (inline comments, suggestions, one
+  summary comment), write the job summary, the SARIF file and the outputs; exit 1 when a reported
+  finding is at or above `fail-on`. With `review-artifact` set, the review is written to that file
+  for a posting job instead of being posted (the two-job mode for fork PRs).
+- on `workflow_run`: the posting job of the two-job mode: validate the artifact, check that it
+  belongs to the run's PR, post it.
+
+Exit codes: 0 done, 1 findings at or above `fail-on`, 2 a usage problem (bad event, no token,
+bad input or config, an artifact that does not belong to the run) or an error talking to GitHub,
+always as one line on stderr. The token is never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from bot.github.api import PullRequestApi
+from bot.github.client import DEFAULT_API_URL, GitHubClient, GitHubError
+from bot.github.diff import parse_file_diff
+from bot.github.events import EventError, PullRequestEvent, WorkflowRunEvent, load_event
+from bot.github.forks import check_plan_against_run, check_pull_request, check_run
+from bot.github.inputs import (
+    ActionInputs,
+    InputError,
+    inside,
+    workspace,
+    write_job_summary,
+    write_outputs,
+)
+from bot.github.plan import PlanError, ReviewPlan, read_plan, write_plan
+from bot.github.publish import READ_ONLY_NOTE, Outcome, Settings, publish
+from bot.github.render import Links, Placement, SummaryState, summary_markdown
+from bot.github.review import review_pull_request
+from fixers.config import ConfigError, load_config
+from fixers.engine import ScanReport
+from fixers.findings import Severity
+
+HANDLED_EVENTS = ("pull_request", "pull_request_target", "workflow_run")
+ARTIFACT_NOTE = "The review was saved to the review artifact; the posting job comments on the PR."
+
+
+class UsageError(Exception):
+    pass
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    if argv:
+        _fail(env, f"unexpected arguments {argv!r}: configure tapfix with the action's inputs")
+        return 2
+    try:
+        return _run(env)
+    except (UsageError, EventError, InputError, ConfigError, PlanError) as exc:
+        _fail(env, str(exc))
+    except GitHubError as exc:
+        _fail(env, f"GitHub API: {exc}")
+    except Exception as exc:
+        if env.get("TAPFIX_DEBUG"):
+            raise
+        _fail(env, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+    return 2
+
+
+def _fail(env: Mapping[str, str], message: str) -> None:
+    line = " ".join(message.split())
+    prefix = "::error title=tapfix::" if env.get("GITHUB_ACTIONS") == "true" else "tapfix: error: "
+    print(prefix + line, file=sys.stderr)
+
+
+def _run(env: Mapping[str, str]) -> int:
+    inputs = ActionInputs.from_env(env)
+    event_name = env.get("GITHUB_EVENT_NAME")
+    event = load_event(event_name, env.get("GITHUB_EVENT_PATH"), HANDLED_EVENTS)
+    token = inputs.github_token or env.get("GITHUB_TOKEN", "")
+    if not token:
+        raise UsageError(
+            "no GitHub token: set the `github-token` input (its default is `${{ github.token }}`)"
+        )
+    client = GitHubClient(
+        token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL, graphql_url=env.get("GITHUB_GRAPHQL_URL")
+    )
+    root = workspace(env)
+    settings = Settings(inputs.comment_mode, inputs.max_comments, inputs.bot_login)
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    if isinstance(event, WorkflowRunEvent):
+        return _post_artifact(env, inputs, event, client, settings, root, server)
+    assert isinstance(event, PullRequestEvent)
+    return _review(env, inputs, event, event_name or "", client, settings, root, server)
+
+
+def _review(
+    env: Mapping[str, str],
+    inputs: ActionInputs,
+    event: PullRequestEvent,
+    event_name: str,
+    client: GitHubClient,
+    settings: Settings,
+    root: Path,
+    server: str,
+) -> int:
+    config_path = inside(root, inputs.config, "config") if inputs.config else None
+    config, _ = load_config(config_path, search_root=root)
+    if inputs.fail_on is not None:
+        config = config.with_overrides(fail_on=inputs.fail_on)
+    pr = event.pull_request
+    api = PullRequestApi(client, event.repository.full_name, pr.number)
+    review = review_pull_request(api, pr, root, config, paths=inputs.paths, report=inputs.report)
+    plan = review.plan
+    links = Links(server, plan.repository, plan.head_sha)
+
+    if inputs.review_artifact:
+        write_plan(plan, inside(root, inputs.review_artifact, "review-artifact"))
+        outcome = _not_posted(plan, ARTIFACT_NOTE)
+    elif event_name == "pull_request" and pr.from_fork and settings.comment_mode != "off":
+        outcome = _not_posted(plan, READ_ONLY_NOTE)
+    else:
+        outcome = publish(api, plan, review.diffs, settings, links)
+    _report(env, inputs, plan, outcome, links, review.head_report, root)
+    return 1 if review.failing else 0
+
+
+def _post_artifact(
+    env: Mapping[str, str],
+    inputs: ActionInputs,
+    event: WorkflowRunEvent,
+    client: GitHubClient,
+    settings: Settings,
+    root: Path,
+    server: str,
+) -> int:
+    if not inputs.review_artifact:
+        raise UsageError("a workflow_run job posts a review artifact: set the `review-artifact` input")
+    check_run(event)
+    plan = read_plan(inside(root, inputs.review_artifact, "review-artifact"))
+    check_plan_against_run(plan, event)
+    api = PullRequestApi(client, event.repository.full_name, plan.pull_number)
+    check_pull_request(plan, event, api.get())
+    diffs = {f.filename: parse_file_diff(f) for f in api.files()}
+    links = Links(server, plan.repository, plan.head_sha)
+    outcome = publish(api, plan, diffs, settings, links)
+    _report(env, inputs, plan, outcome, links, None, root)
+    return 0
+
+
+def _not_posted(plan: ReviewPlan, note: str) -> Outcome:
+    state = SummaryState(
+        placements={f.fingerprint: Placement.NOT_POSTED for f in plan.findings}, notes=[note]
+    )
+    return Outcome(state)
+
+
+def _report(
+    env: Mapping[str, str],
+    inputs: ActionInputs,
+    plan: ReviewPlan,
+    outcome: Outcome,
+    links: Links,
+    head_report: ScanReport | None,
+    root: Path,
+) -> None:
+    write_job_summary(env, summary_markdown(plan, outcome.state, links, limit=1_000_000).split("\n", 1)[1])
+    outputs = {s.value: str(sum(1 for f in plan.findings if f.severity == s)) for s in Severity}
+    outputs["findings"] = str(len(plan.findings))
+    outputs["new-findings"] = str(sum(1 for f in plan.findings if f.status == "new"))
+    outputs["sarif-file"] = ""
+    if inputs.sarif_file and head_report is not None:
+        target = inside(root, inputs.sarif_file, "sarif-file")
+        _write_sarif(head_report, target, root)
+        outputs["sarif-file"] = inputs.sarif_file
+    write_outputs(env, outputs)
+    posted = f"{outcome.posted} inline comments posted, {outcome.kept} kept, {outcome.fixed} marked fixed"
+    print(f"tapfix: {outputs['findings']} findings reported ({outputs['new-findings']} new); {posted}")
+
+
+def _write_sarif(report: ScanReport, target: Path, root: Path) -> None:
+    from bot.formats import Context
+    from bot.formats.sarif import document
+
+    cwd = Path.cwd()
+    try:
+        os.chdir(root)  # SARIF locations are relative to %SRCROOT%, the working directory
+        sarif = document(report, Context(version=_version()))
+    finally:
+        os.chdir(cwd)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _version() -> str:
+    try:
+        return version("tapfix")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,101 @@
+"""The action's inputs (`INPUT_*` variables, as the runner passes them to the container), its
+outputs (`$GITHUB_OUTPUT`) and its job summary (`$GITHUB_STEP_SUMMARY`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fixers.findings import Severity
+
+MAX_JOB_SUMMARY_BYTES = 1024 * 1024 - 4096  # the runner drops a summary over 1 MiB whole
+
+
+class InputError(Exception):
+    pass
+
+
+class ActionInputs(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    github_token: str = ""
+    fail_on: Severity | None = None
+    config: str = ""
+    comment_mode: Literal["review", "summary", "off"] = "review"
+    paths: list[str] = Field(default_factory=list)
+    sarif_file: str = ""
+    max_comments: int = Field(default=25, ge=0, le=200)
+    report: Literal["new", "all"] = "new"
+    review_artifact: str = ""
+    bot_login: str = Field(default="github-actions[bot]", min_length=1)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
+        raw: dict[str, object] = {}
+        for field in cls.model_fields:
+            value = _input(env, field)
+            if value is None or value == "":
+                continue
+            if field == "paths":
+                raw[field] = [p.strip() for p in value.replace(",", "\n").splitlines() if p.strip()]
+            elif field == "fail_on":
+                raw[field] = value.strip().lower()
+            else:
+                raw[field] = value.strip()
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = str(first["loc"][0]).replace("_", "-") if first["loc"] else "?"
+            shown = "***" if name == "github-token" else repr(first.get("input"))
+            raise InputError(f"input '{name}' = {shown}: {first['msg']}") from None
+
+
+def _input(env: Mapping[str, str], field: str) -> str | None:
+    """`fail_on` is read from INPUT_FAIL-ON (the runner keeps hyphens) or INPUT_FAIL_ON."""
+    upper = field.upper()
+    return env.get(f"INPUT_{upper.replace('_', '-')}", env.get(f"INPUT_{upper}"))
+
+
+def write_outputs(env: Mapping[str, str], values: dict[str, str]) -> None:
+    target = env.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as out:
+        for name, value in values.items():
+            if "\n" in value:
+                delimiter = f"tapfix_{secrets.token_hex(8)}"
+                out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+            else:
+                out.write(f"{name}={value}\n")
+
+
+def write_job_summary(env: Mapping[str, str], markdown: str) -> None:
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    data = markdown.encode("utf-8")
+    if len(data) > MAX_JOB_SUMMARY_BYTES:
+        cut = data[:MAX_JOB_SUMMARY_BYTES].decode("utf-8", errors="ignore")
+        markdown = (
+            cut[: cut.rfind("\n") + 1] + "\n… (cut at GitHub's 1 MiB job summary limit; see the SARIF file)\n"
+        )
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(markdown)
+
+
+def workspace(env: Mapping[str, str]) -> Path:
+    return Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
+
+
+def inside(root: Path, relative: str, what: str) -> Path:
+    """A path from an input, relative to the workspace."""
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()) and not Path(relative).is_absolute():
+        raise InputError(f"input '{what}' = {relative!r} points outside the workspace")
+    return path

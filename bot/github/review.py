@@ -1,0 +1,103 @@
+"""Reviewing one pull request: read its files and patches, scan the touched modules at base and
+head, keep what the PR introduced, and turn it into a `ReviewPlan` (no GitHub writes here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.github.api import PullRequestApi
+from bot.github.compare import cause_of, on_added_line, split_new
+from bot.github.diff import FileDiff, parse_file_diff
+from bot.github.models import PullRequest
+from bot.github.plan import Note, NoteCode, ReviewPlan, planned_error, planned_finding
+from bot.github.snapshot import build, reviewed_files
+from fixers.config import Config
+from fixers.engine import ScanReport, load, scan
+from fixers.findings import Finding, Severity
+from fixers.module import Module
+
+
+@dataclass
+class Review:
+    plan: ReviewPlan
+    diffs: dict[str, FileDiff]  # every changed file of the PR, by head path
+    head_report: ScanReport  # the touched modules at the head (for SARIF)
+    failing: bool  # a reported finding at or above fail-on
+
+
+def review_pull_request(
+    api: PullRequestApi,
+    pr: PullRequest,
+    workspace: Path | None,
+    config: Config,
+    *,
+    paths: list[str] | None = None,
+    report: Literal["new", "all"] = "new",
+) -> Review:
+    files = api.files()
+    diffs = {f.filename: parse_file_diff(f) for f in files}
+    notes: list[Note] = []
+    if pr.changed_files is not None and pr.changed_files > len(files):
+        notes.append(Note(code=NoteCode.FILES_TRUNCATED, count=pr.changed_files - len(files)))
+    changed = reviewed_files(diffs.values(), paths or [], config.exclude)
+    plan_args = {
+        "repository": api.repository,
+        "pull_number": pr.number,
+        "head_sha": pr.head.sha,
+        "base_sha": pr.base.sha,
+        "report": report,
+    }
+    if not changed:
+        notes.append(Note(code=NoteCode.NOTHING_TO_REVIEW))
+        empty = ScanReport(findings=[], errors=[], files=0, modules=0)
+        return Review(ReviewPlan(**plan_args, notes=notes), diffs, empty, False)
+
+    snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha)
+    if snapshots.api_reads:
+        notes.append(Note(code=NoteCode.HEAD_THROUGH_API, count=len(set(snapshots.api_reads))))
+    if snapshots.missing_base:
+        notes.append(Note(code=NoteCode.BASE_UNKNOWN, count=len(snapshots.missing_base)))
+    head = scan(snapshots.head, config)
+    base = scan(snapshots.base, config, verify=False)
+
+    visible = [f for f in head.findings if not f.suppressed]
+    new, existing = split_new(visible, [f for f in base.findings if not f.suppressed])
+    modules: dict[str, Module] = {}
+
+    def module_of(finding: Finding) -> Module | None:
+        if finding.module not in modules:
+            source = next((m for m in snapshots.head if m.path == finding.module), None)
+            if source is None:
+                return None
+            modules[finding.module] = load(source).module
+        return modules[finding.module]
+
+    planned = []
+    for f in new:
+        cause = None
+        if not on_added_line(f, changed) and (module := module_of(f)) is not None:
+            cause = cause_of(f, module, changed)
+        planned.append(planned_finding(f, "new", cause, snapshots.head_texts, changed))
+    if report == "all":
+        planned += [planned_finding(f, "existing", None, snapshots.head_texts, changed) for f in existing]
+    preexisting: dict[Severity, int] = {}
+    if report == "new":
+        for f in existing:
+            preexisting[f.severity] = preexisting.get(f.severity, 0) + 1
+    reported = new + (existing if report == "all" else [])
+    plan = ReviewPlan(
+        **plan_args,
+        findings=planned,
+        preexisting=preexisting,
+        current=sorted({f.fingerprint for f in visible}),
+        suppressed=sorted(
+            {f.fingerprint for f in head.findings if f.suppressed} - {f.fingerprint for f in visible}
+        ),
+        errors=[planned_error(e) for e in head.errors],
+        notes=notes,
+        modules=len(snapshots.head),
+    )
+    failing = any(f.severity.rank >= config.fail_on.rank for f in reported)
+    return Review(plan, diffs, head, failing)
