@@ -1,0 +1,149 @@
+""".tapfix.yml through the command line: where it is found, what each key does, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import fixers.engine
+from bot.command_line import main
+from fixers.findings import Rule, Severity
+from fixers.rules import RuleUnit, all_rules
+
+BUCKET = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n}}\n'
+ONLY = ["--select", "TAP201"]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def scan_json(capsys, *argv: str) -> tuple[int, list[dict]]:
+    code = main(["scan", "--format", "json", *argv])
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_config_in_the_scanned_directory_sets_severity_and_fail_on(tmp_path, capsys):
+    write(
+        tmp_path,
+        {"main.tf": BUCKET.format(name="logs"), ".tapfix.yml": "severity:\n  TAP201: low\nfail-on: low\n"},
+    )
+    code, findings = scan_json(capsys, str(tmp_path), *ONLY)
+    assert [(f["rule_id"], f["severity"]) for f in findings] == [("TAP201", "low")]
+    assert code == 1
+
+
+def test_config_is_found_in_a_parent_folder_up_to_the_working_directory(tmp_path, capsys, monkeypatch):
+    write(tmp_path, {".tapfix.yml": "ignore: [TAP201]\n", "infra/app/main.tf": BUCKET.format(name="logs")})
+    monkeypatch.chdir(tmp_path)
+    assert scan_json(capsys, "infra/app", *ONLY) == (0, [])
+    monkeypatch.chdir(tmp_path / "infra")  # the config is above the working directory: not read
+    assert scan_json(capsys, "app", *ONLY)[0] == 1
+
+
+def test_select_in_the_config_runs_only_those_rules(tmp_path, capsys):
+    write(tmp_path, {".tapfix.yml": "select: [TAP000]\n", "main.tf": BUCKET.format(name="logs")})
+    assert scan_json(capsys, str(tmp_path)) == (0, [])
+
+
+def test_command_line_options_override_the_config(tmp_path, capsys):
+    write(
+        tmp_path,
+        {".tapfix.yml": "fail-on: critical\nselect: [TAP000]\n", "main.tf": BUCKET.format(name="logs")},
+    )
+    code, findings = scan_json(capsys, str(tmp_path), "--select", "TAP201", "--fail-on", "high")
+    assert ([f["rule_id"] for f in findings], code) == (["TAP201"], 1)
+    code, findings = scan_json(capsys, str(tmp_path), "--select", "TAP201", "--ignore", "TAP201")
+    assert (findings, code) == ([], 0)
+
+
+def test_explicit_config_path_is_used_instead_of_the_search(tmp_path, capsys):
+    write(
+        tmp_path,
+        {
+            "main.tf": BUCKET.format(name="logs"),
+            ".tapfix.yml": "ignore: [TAP201]\n",
+            "strict.yml": "fail-on: low\n",
+        },
+    )
+    code, findings = scan_json(capsys, str(tmp_path), "--config", str(tmp_path / "strict.yml"), *ONLY)
+    assert ([f["rule_id"] for f in findings], code) == (["TAP201"], 1)
+
+
+def test_exclude_skips_folders_and_globs_relative_to_the_config_file(tmp_path, capsys, monkeypatch):
+    write(
+        tmp_path,
+        {
+            ".tapfix.yml": "exclude:\n  - infra/legacy\n  - '*/generated/*.tf'\n",
+            "infra/legacy/main.tf": BUCKET.format(name="legacy"),
+            "infra/app/generated/gen.tf": BUCKET.format(name="gen"),
+            "infra/app/main.tf": BUCKET.format(name="app"),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    for target in (".", "infra"):
+        _, findings = scan_json(capsys, target, *ONLY)
+        assert [f["resource"] for f in findings] == ["aws_s3_bucket.app"], target
+
+
+def test_required_tags_reach_the_rules(tmp_path, capsys, monkeypatch):
+    seen = []
+    probe = Rule(id="TAP201", name="probe", severity=Severity.LOW, why="records its options")
+
+    def check(module, options):
+        seen.append(options.required_tags)
+        return []
+
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: (RuleUnit(probe, check, all_rules()[0].source),))
+    write(
+        tmp_path, {".tapfix.yml": "required-tags: [Team, Service]\n", "main.tf": BUCKET.format(name="logs")}
+    )
+    main(["scan", str(tmp_path)])
+    assert seen and set(seen) == {("Team", "Service")}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "rules: [TAP201]\n",
+            "unknown key 'rules' (allowed keys: select, ignore, severity, fail-on, exclude, required-tags)",
+        ),
+        ("fail-on: severe\n", "'fail-on': 'severe' is not a severity (allowed: low, medium, high, critical)"),
+        (
+            "severity:\n  TAP201: urgent\n",
+            "'severity.TAP201': 'urgent' is not a severity (allowed: low, medium, high, critical)",
+        ),
+        ("ignore: [S3-VERSIONING]\n", "'ignore.0': 'S3-VERSIONING' is not a rule ID (like TAP201)"),
+        ("select: [TAP999]\n", "'select': unknown rule TAP999 (`tapfix rules` lists them)"),
+        ("severity:\n  TAP998: low\n", "'severity': unknown rule TAP998 (`tapfix rules` lists them)"),
+        (
+            "- TAP201\n",
+            "the config must be a mapping of keys (select, ignore, severity, fail-on, exclude, required-tags)",
+        ),
+        ("select: [TAP201\n", None),  # not YAML: the position is given
+        ("required-tags: ['']\n", "'required-tags': Value error, tag keys must be non-empty strings"),
+    ],
+)
+def test_a_bad_config_is_one_line_naming_file_key_and_allowed_values_exit_2(
+    tmp_path, capsys, content, problem
+):
+    write(tmp_path, {".tapfix.yml": content, "main.tf": BUCKET.format(name="logs")})
+    code = main(["scan", str(tmp_path)])
+    out, err = capsys.readouterr()
+    config = tmp_path / ".tapfix.yml"
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    if problem is None:
+        assert err.startswith(f"tapfix: error: {config}:2:1: not valid YAML: ")
+    else:
+        assert err == f"tapfix: error: {config}: {problem}\n"
+
+
+def test_an_empty_config_file_means_the_defaults(tmp_path, capsys):
+    write(tmp_path, {".tapfix.yml": "", "main.tf": BUCKET.format(name="logs")})
+    assert scan_json(capsys, str(tmp_path), *ONLY)[0] == 1
