@@ -719,10 +719,12 @@ def heredoc_body(raw: str, trim: bool) -> str:
     body = "" if last_newline == -1 else body[: last_newline + 1]
     body = body.replace("\r\n", "\n")
     if trim:
+        # HCL's flush rule: lines that are whitespace only neither count towards the common
+        # indentation nor lose any of theirs (hclsyntax flushHeredocTemplateParts).
         lines = body.split("\n")
-        widths = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        widths = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
         cut = min(widths, default=0)
-        body = "\n".join(line[cut:] for line in lines)
+        body = "\n".join(line[cut:] if line.strip() else line for line in lines)
     return body
 
 
