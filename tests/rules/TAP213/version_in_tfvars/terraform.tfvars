@@ -1,0 +1,1 @@
+redis_version = "6.2"
