@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
 from fixers.findings import Applicability, Finding, Fix, ScanError, Severity
-from fixers.hcl.source import SourceText, UnreadableFile, decode
+from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
 from fixers.module import Module, ParsedFile, parse_file
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
@@ -41,7 +41,9 @@ def _parsed(path: str, data: bytes) -> ParsedFile:
     try:
         source = decode(path, data)
     except UnreadableFile as exc:
-        placeholder = SourceText(path=path, text="")
+        # Not parsed, but its lines must exist so TAP000 can point at the bad byte.
+        shape = data.decode("utf-8", errors="replace") if len(data) <= MAX_FILE_BYTES else ""
+        placeholder = SourceText(path=path, text=shape)
         return ParsedFile(
             placeholder, None, ScanError(path=path, line=exc.line, column=exc.column, message=exc.message)
         )
@@ -258,9 +260,12 @@ def scan_module(
     findings = run_rules(loaded.module, config)
     if verify:
         verify_fixes(loaded, findings, config)
+    errors = list(loaded.module.errors)
     if module_input.targets is not None:
         findings = [f for f in findings if f.path in module_input.targets]
-    return findings, list(loaded.module.errors)
+        # an internal error names the module, not a file: it concerns the targets too
+        errors = [e for e in errors if e.path in module_input.targets or e.path == module_input.path]
+    return findings, errors
 
 
 def _scan_one(args: tuple[ModuleInput, Config, bool]) -> tuple[list[Finding], list[ScanError]]:

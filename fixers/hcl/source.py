@@ -84,7 +84,8 @@ def decode(path: str, data: bytes) -> SourceText:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # the line up to the bad byte is valid UTF-8: count its characters, as every column does
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
         raise UnreadableFile(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); Terraform reads only UTF-8", line, column
         ) from None
