@@ -34,7 +34,7 @@ class Placement(StrEnum):
 
 _WHERE = {
     Placement.INLINE: "inline comment",
-    Placement.KEPT: "inline comment (earlier run)",
+    Placement.KEPT: "inline comment",
     Placement.OUTSIDE_DIFF: "not on the diff",
     Placement.NO_PATCH: "no diff from GitHub for this file",
     Placement.REJECTED: "GitHub rejected the inline comment",

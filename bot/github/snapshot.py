@@ -85,7 +85,7 @@ def reviewed_files(diffs: Iterable[FileDiff], patterns: list[str], exclude: list
 def build(
     changed: dict[str, FileDiff], workspace: Path | None, api: PullRequestApi, head_sha: str, base_sha: str
 ) -> Snapshots:
-    head_dirs = sorted({_dir(d.path) for d in changed.values() if d.status != "removed"})
+    head_dirs = sorted({_dir(d.path) for d in changed.values()})
     base_dirs = sorted(
         {_dir(d.previous_path or d.path) for d in changed.values() if d.status != "added"}
         | {_dir(d.path) for d in changed.values() if d.status == "removed"}
