@@ -457,3 +457,43 @@ def replace_block_with_attribute(block: Block, name: str, value_src: str) -> lis
     end = file.line_end(block.end_line)
     text = f"{block.indent}{name.ljust(width)} = {value_src}"
     return [*_realign(chain, width), edit(file, start, end, text)]
+
+
+def insert_before(block: Block, text: str) -> TextEdit:
+    """Insert top-level block text before `block` and the comment lines directly above it
+    (they belong to `block`), separated by one blank line."""
+    file = block.file
+    first = block.line
+    while first > 1 and file.line_text(first - 1).strip().startswith(("#", "//")):
+        first -= 1
+    at = file.line_start(first)
+    return edit(file, at, at, text.rstrip("\n") + "\n\n")
+
+
+def insert_first_attribute(block: Block, name: str, value_src: str) -> list[TextEdit]:
+    """Insert `name = value_src` as the first line of `block`'s body, realigning "=" across the
+    run of one-line attributes it joins, as terraform fmt does."""
+    file = block.file
+    indent = block.body_indent
+    open_line = file.line_col(block.body_start)[0]
+    close_line = file.line_col(block.body_end)[0]
+    if open_line == close_line:
+        inner = file.text[block.body_start : block.body_end].strip()
+        if inner:
+            return []  # `x { a = 1 }` on one line: not a layout terraform fmt produces for blocks
+        return [
+            edit(file, block.body_start, block.body_end, f"\n{indent}{name} = {value_src}\n{block.indent}")
+        ]
+    items = block.items()
+    first = items[0] if items else None
+    joins = (
+        "\n" not in value_src
+        and isinstance(first, Attribute)
+        and first.single_line
+        and first.line == open_line + 1
+    )
+    chain = next((c for c in alignment_chains(block) if first in c), []) if joins else []
+    width = max([len(name), *(len(a.name) for a in chain)])
+    at = file.line_start(open_line + 1)
+    line = f"{indent}{name.ljust(width) if joins else name} = {_indent_value(value_src, indent)}\n"
+    return [*_realign(chain, width), edit(file, at, at, line)]
