@@ -39,7 +39,9 @@ def container_command() -> list[str]:
     cmd = ([json.loads(arg) for name, arg in stage if name == "CMD"] or [[]])[-1]
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     args = [str(a) for a in action["runs"].get("args", [])]
-    return [*(action["runs"].get("entrypoint") and [action["runs"]["entrypoint"]] or entrypoint), *cmd, *args]
+    if action["runs"].get("entrypoint"):  # action.yml may override the image's ENTRYPOINT
+        entrypoint = [action["runs"]["entrypoint"]]
+    return [*entrypoint, *cmd, *args]
 
 
 def runner_env(action: dict, token: str) -> dict[str, str]:
@@ -58,7 +60,9 @@ def test_dockerfile_follows_githubs_rules_for_action_images():
     assert "USER" not in names and "WORKDIR" not in names
     [entrypoint] = [json.loads(arg) for name, arg in stage if name == "ENTRYPOINT"]
     assert entrypoint[0].startswith("/")  # absolute, exec form (json.loads would fail on shell form)
-    assert any("hcl2.parser.parser()" in arg for name, arg in stage if name == "RUN")  # grammar cache at build time
+    assert any(
+        "hcl2.parser.parser()" in arg for name, arg in stage if name == "RUN"
+    )  # grammar cache at build time
     assert stage[0][1].startswith("python:3.11-slim")
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"] == {"using": "docker", "image": "Dockerfile"}
@@ -72,7 +76,9 @@ def test_dockerfile_installs_tapfix_the_way_the_readme_does():
     assert "COPY . /src" in dockerfile
 
 
-def _run_container(tmp_path: Path, fake: FakeGitHub, workspace: Path, event: dict, api_url: str, **extra: str):
+def _run_container(
+    tmp_path: Path, fake: FakeGitHub, workspace: Path, event: dict, api_url: str, **extra: str
+):
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     command = container_command()
     assert command[0] == IMAGE_PYTHON
