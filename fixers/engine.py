@@ -70,7 +70,7 @@ def load(module_input: ModuleInput) -> LoadedModule:
 def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
     """The module with some files replaced; only the changed `.tf` files are parsed again."""
     parsed = dict(loaded.parsed)
-    neighbours = set(loaded.input.neighbours)
+    neighbours = set(loaded.module.neighbours)  # files an earlier fix pass created count too
     prefix = "" if loaded.input.path == "." else loaded.input.path + "/"
     for path, text in texts.items():
         name = path[len(prefix) :] if path.startswith(prefix) else path

@@ -1,0 +1,121 @@
+"""`tapfix scan examples/aws-stack` finds exactly the flaws planted in it (examples/README.md), for the rules
+that exist so far, and `tapfix fix` leaves only findings that have no automatic fix."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.command_line import main
+from fixers.rules import all_rules
+
+REPO = Path(__file__).parents[1]
+STACK = REPO / "examples" / "aws-stack"
+_PLACE = re.compile(r"([\w.-]+\.tf):(\d+)")
+
+
+@dataclass(frozen=True)
+class Planted:
+    rule_id: str
+    path: str | None  # None: the finding is about the module directory itself
+    resource: str
+    lines: frozenset[int]  # where the finding may point: the block's first line or the evidence line
+
+
+def planted_flaws() -> list[Planted]:
+    """The planted-flaw table of examples/README.md, for the rules registered today."""
+    registered = {u.rule.id for u in all_rules()}
+    flaws = []
+    for line in (REPO / "examples" / "README.md").read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not re.fullmatch(r"TAP\d{3}", cells[0]) or cells[0] not in registered:
+            continue
+        rule_id, block, resource, evidence = cells[:4]
+        place = _PLACE.search(block)
+        if place is None:
+            flaws.append(Planted(rule_id, None, resource.strip("`"), frozenset()))
+            continue
+        path, lines = place.group(1), {int(place.group(2))}
+        lines |= {int(n) for p, n in _PLACE.findall(evidence) if p == path}
+        flaws.append(Planted(rule_id, path, resource.strip("`"), frozenset(lines)))
+    return flaws
+
+
+def scan_json(capsys, directory: Path) -> tuple[int, dict]:
+    code = main(["scan", str(directory), "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_the_planted_table_is_read():
+    flaws = planted_flaws()
+    assert flaws, "no registered rule appears in examples/README.md's table"
+    assert len({f.rule_id for f in flaws}) == len(flaws)
+
+
+def test_scan_reports_exactly_the_planted_flaws(capsys):
+    code, report = scan_json(capsys, STACK)
+    assert report["errors"] == []
+    findings = [f for f in report["findings"] if not f["suppressed"]]
+    flaws = planted_flaws()
+    # each planted rule fires exactly once, and no other rule fires
+    assert Counter(f["rule_id"] for f in findings) == Counter(p.rule_id for p in flaws), [
+        (f["rule_id"], f["path"], f["line"], f["resource"]) for f in findings
+    ]
+    by_rule = {f["rule_id"]: f for f in findings}
+    mismatched = []
+    for flaw in flaws:
+        finding = by_rule[flaw.rule_id]
+        if flaw.path is None:
+            continue
+        if (finding["path"], finding["resource"]) != (flaw.path, flaw.resource) or finding[
+            "line"
+        ] not in flaw.lines:
+            mismatched.append(
+                f"{flaw.rule_id}: expected {flaw.path}:{sorted(flaw.lines)} {flaw.resource}, "
+                f"got {finding['path']}:{finding['line']} {finding['resource']}"
+            )
+    assert mismatched == []
+    assert code == (1 if any(f["severity"] in ("high", "critical") for f in findings) else 0)
+
+
+@pytest.fixture(scope="module")
+def fixed_stack(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("example") / "aws-stack"
+    shutil.copytree(STACK, copy)
+    main(["fix", str(copy), "--unsafe-fixes"])
+    return copy
+
+
+def test_fix_then_scan_leaves_only_findings_without_an_automatic_fix(fixed_stack, capsys):
+    capsys.readouterr()
+    _, report = scan_json(capsys, fixed_stack)
+    remaining = [f for f in report["findings"] if not f["suppressed"]]
+    automatic = [
+        (f["rule_id"], f["resource"], f["fix"]["applicability"])
+        for f in remaining
+        if f["fix"] is not None and f["fix"]["applicability"] != "display-only"
+    ]
+    assert automatic == []
+    planted = {(p.rule_id, p.resource) for p in planted_flaws() if p.path is not None}
+    planted_rules = {p.rule_id for p in planted_flaws()}
+    # fixing introduced nothing: what is left was planted
+    assert [
+        (f["rule_id"], f["resource"])
+        for f in remaining
+        if (f["rule_id"], f["resource"]) not in planted and f["rule_id"] not in planted_rules
+    ] == []
+    assert report["errors"] == []
+
+
+@pytest.mark.slow
+def test_the_fixed_stack_is_valid_terraform(fixed_stack, hcl_reference):
+    files = {p.name: p.read_text() for p in sorted(fixed_stack.glob("*.tf"))}
+    assert hcl_reference.hashicorp_parse_errors(files) == dict.fromkeys(files)
+    (result,) = hcl_reference.terraform_validate({"aws-stack": files}).values()
+    assert result.ok, result.summary()
