@@ -176,6 +176,21 @@ def hcl_object(items: list[tuple[str, str] | None]) -> str:
     return "{" + rendered[len("_ {") :]
 
 
+def _actions(actions: tuple[str, ...]) -> str:
+    quoted = [hcl_string(a) for a in actions]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) <= 3:
+        return hcl_list(quoted)
+    return "[\n" + "".join(f"  {q},\n" for q in quoted) + "]"
+
+
+def _inline_object(items: list[tuple[str, str]]) -> str:
+    if len(items) == 1:
+        return "{ " + items[0][0] + " = " + items[0][1] + " }"
+    return hcl_object(list(items))
+
+
 def hcl_tuple(values: list[str]) -> str:
     """A list laid out one element per line (multi-line elements, e.g. policy statements)."""
     if len(values) == 1:
@@ -309,10 +324,11 @@ class Statement:
     """An IAM statement a fix adds; values are HCL source."""
 
     sid: str
-    service: str  # the service principal
+    principal: str  # a service ("events.amazonaws.com"), or an AWS principal with principal_type="AWS"
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     conditions: tuple[tuple[str, str, str], ...] = ()  # (test, variable, value)
+    principal_type: str = "Service"
 
     def as_object(self) -> str:
         def one(values: tuple[str, ...]) -> str:
@@ -321,15 +337,15 @@ class Statement:
         items: list[tuple[str, str] | None] = [
             ("Sid", hcl_string(self.sid)),
             ("Effect", hcl_string("Allow")),
-            ("Principal", "{ Service = " + hcl_string(self.service) + " }"),
-            ("Action", one(tuple(hcl_string(a) for a in self.actions))),
+            ("Principal", "{ " + self.principal_type + " = " + hcl_string(self.principal) + " }"),
+            ("Action", _actions(self.actions)),
             ("Resource", one(self.resources)),
         ]
         if self.conditions:
             tests: dict[str, list[tuple[str, str]]] = {}
             for test, variable, value in self.conditions:
                 tests.setdefault(test, []).append((hcl_string(variable), value))
-            items.append(("Condition", hcl_object([(t, hcl_object(list(v))) for t, v in tests.items()])))
+            items.append(("Condition", hcl_object([(t, _inline_object(v)) for t, v in tests.items()])))
         return hcl_object(items)
 
     def as_block(self) -> HclBlock:
@@ -341,7 +357,10 @@ class Statement:
             None,
             HclBlock(
                 "principals",
-                [("type", hcl_string("Service")), ("identifiers", hcl_list([hcl_string(self.service)]))],
+                [
+                    ("type", hcl_string(self.principal_type)),
+                    ("identifiers", hcl_list([hcl_string(self.principal)])),
+                ],
             ),
         ]
         for test, variable, value in self.conditions:

@@ -119,7 +119,7 @@ resource "aws_flow_log" "core" {
         fix_diff("TAP306/log_bucket_policy_split_files", "TAP306").split("--- a/s3.tf\n")[1]
         == """\
 +++ b/s3.tf
-@@ -17,2 +17,27 @@
+@@ -17,2 +17,25 @@
          Resource  = "${aws_s3_bucket.access_logs.arn}/web/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
 +      },
 +      {
@@ -142,9 +142,7 @@ resource "aws_flow_log" "core" {
 +        Action    = ["s3:GetBucketAcl", "s3:ListBucket"]
 +        Resource  = aws_s3_bucket.access_logs.arn
 +        Condition = {
-+          StringEquals = {
-+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
-+          }
++          StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
 +        }
        }
 """

@@ -1,0 +1,5 @@
+variable "enable_guardduty" {
+  description = "GuardDuty is managed by the organization in production accounts."
+  type        = bool
+  default     = true
+}
