@@ -97,9 +97,10 @@ def problems(spec: NameSpec, value: str) -> list[str]:
         found.append(f"{len(value)} characters, more than the limit of {spec.max_len}")
     elif len(value) < spec.min_len:
         found.append(f"{len(value)} characters, fewer than the minimum of {spec.min_len}")
-    bad = sorted(set(re.sub(f"[{spec.chars}]", "", value)))
+    bad = "".join(sorted(set(re.sub(f"[{spec.chars}]", "", value))))
     if bad:
-        found.append(f"contains {_quoted(''.join(bad))} (only {spec.chars_text} are allowed)")
+        what = "upper-case letters" if bad.isascii() and bad.isupper() and bad.isalpha() else _quoted(bad)
+        found.append(f"contains {what} (only {spec.chars_text} are allowed)")
     if value and spec.first_letter and not _first_is_letter(value):
         found.append("does not start with a letter")
     if value and value[0] in spec.no_leading:
@@ -178,7 +179,7 @@ def _check_argument(block: Block, name: str, spec: NameSpec) -> Finding | None:
     if not broken:
         return None
     parts = [
-        f"{name} of {block.address}{suffix} evaluates to {_quoted(value)}: {', '.join(issues)}"
+        f"{name} of {block.address}{suffix} evaluates to {_quoted(value)}: {'; '.join(issues)}"
         for suffix, value, issues in broken[:3]
     ]
     if len(broken) > 3:
@@ -187,10 +188,11 @@ def _check_argument(block: Block, name: str, spec: NameSpec) -> Finding | None:
     consequence = consequence[0].upper() + consequence[1:]
     rewrite = _rewrite(spec, attr, [v for _, v in instances])
     if isinstance(rewrite, str):
-        return RULE.finding(attr, f"{'; '.join(parts)}. No fix: {rewrite}. {consequence}.", key=name)
+        return RULE.finding(attr, f"{'. '.join(parts)}. No fix: {rewrite}. {consequence}.", key=name)
     expr, new_values = rewrite
-    shown = ", ".join(_quoted(v) for v in sorted(set(new_values))[:3])
-    message = f"{'; '.join(parts)}. {consequence}; the fix makes it {shown}."
+    changed = [new for (_, old), new in zip(instances, new_values, strict=True) if new != old]
+    shown = ", ".join(_quoted(v) for v in changed[:3]) + (", ..." if len(changed) > 3 else "")
+    message = f"{'. '.join(parts)}. {consequence}; the fix makes it {shown}."
     fix = Fix.unsafe(f"Rewrite {name} so it evaluates to {shown}", replace_value(attr, expr))
     return RULE.finding(attr, message, key=name, fix=fix)
 

@@ -1,0 +1,3 @@
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+}
