@@ -40,7 +40,9 @@ def test_db_identifier_from_tfvars_is_lowered_truncated_and_loses_its_trailing_h
     assert "65 characters, more than the limit of 63; contains upper-case letters" in message
     # RDS renames an instance in place (provider >= 5.x), unlike the other resources.
     assert "happens in place but changes its endpoint" in message
-    assert message.endswith('the fix makes it "production-billing-reporting-replica-for-controlling-analytics".')
+    assert message.endswith(
+        'the fix makes it "production-billing-reporting-replica-for-controlling-analytics".'
+    )
     assert fixed_files("TAP212/db_identifier_tfvars", "TAP212")["main.tf"].splitlines()[16] == (
         '  identifier        = trimsuffix(substr(lower("${var.environment}-${var.service}'
         '-reporting-replica-for-controlling-analytics-eu"), 0, 63), "-")'
@@ -56,17 +58,10 @@ def test_for_each_target_group_names_are_checked_per_instance():
         '"checkout-production-admin-console-tg": 36 characters, more than the limit of 32.'
     )
     assert '"checkout-production-api-tg"' not in message  # the valid instance is not reported
-    assert (
-        fix_diff("TAP212/target_group_for_each", "TAP212")
-        == """\
---- a/main.tf
-+++ b/main.tf
-@@ -15,3 +15,3 @@
- 
--  name     = "${local.prefix}-${each.key}-tg"
-+  name     = trimsuffix(substr("${local.prefix}-${each.key}-tg", 0, 32), "-")
-   port     = each.value
-"""
+    assert fix_diff("TAP212/target_group_for_each", "TAP212").endswith(
+        '-  name     = "${local.prefix}-${each.key}-tg"\n'
+        '+  name     = trimsuffix(substr("${local.prefix}-${each.key}-tg", 0, 32), "-")\n'
+        "   port     = each.value\n"
     )
 
 
@@ -81,9 +76,8 @@ def test_counted_cache_cluster_ids_with_upper_case_are_lowered():
         "Renaming replaces the cache cluster (ForceNew); "
         'the fix makes it "checkout-cache-01", "checkout-cache-02".'
     )
-    assert (
-        '+  cluster_id      = lower(format("%s-cache-%02d", var.team, count.index + 1))'
-        in fix_diff("TAP212/cache_cluster_count", "TAP212")
+    assert '+  cluster_id      = lower(format("%s-cache-%02d", var.team, count.index + 1))' in fix_diff(
+        "TAP212/cache_cluster_count", "TAP212"
     )
 
 
