@@ -18,5 +18,5 @@ def test_example_stack_pr_gets_suggestions_patches_and_one_summary(tmp_path):
     [summary] = sample.fake.issue_comments
     assert summary["body"].startswith("<!-- tapfix:v1 summary -->\n## tapfix: ")
     assert "pre-existing findings" in summary["body"]
-    assert summary["body"].count("| inline comment") == len(sample.fake.review_comments)
+    assert summary["body"].count("| [inline comment](") == len(sample.fake.review_comments)
     assert "### Summary comment" in markdown(sample)
