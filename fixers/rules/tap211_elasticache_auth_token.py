@@ -74,7 +74,11 @@ def _fix(module: Module, group: Block) -> Fix:
         insert_after(group, password.render()),
         *require_provider(module, "random", RANDOM_SOURCE, RANDOM_VERSION),
     ]
-    return Fix.unsafe(f"Set auth_token from a new random_password.{name}", *edits)
+    return Fix.unsafe(
+        f"Set auth_token from a new random_password.{name}; clients must send it (a group that already "
+        'exists keeps accepting connections without it until auth_token_update_strategy = "SET")',
+        *edits,
+    )
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
@@ -84,9 +88,10 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             continue
         port = group.value("port", 6379)
         where = f"port {port}" if port is not UNKNOWN else "its port"
+        setting = "true" if transit.source == "true" else f"{transit.source} (true)"
         yield RULE.finding(
             transit,
-            f"{group.address} has transit_encryption_enabled = true but neither auth_token nor "
+            f"{group.address} has transit_encryption_enabled = {setting} but neither auth_token nor "
             f"user_group_ids: any client that reaches {where} runs commands without a password",
             fix=_fix(module, group),
         )
