@@ -1,0 +1,127 @@
+"""What the rules about a whole module (TAP502, TAP505) and about what a module lacks share:
+where a module-level finding points, how it is suppressed, and small expression helpers.
+
+A leading underscore keeps this module out of rule discovery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Tree
+
+from fixers.findings import Finding, Fix, Rule
+from fixers.hcl.source import SourceText
+from fixers.model import Block
+from fixers.module import Module
+from fixers.suppress import suppressions_in
+
+# The files a module is usually entered from, when it has no `terraform` block to point at.
+_ENTRY_FILES = ("main.tf", "versions.tf", "providers.tf", "terraform.tf")
+
+
+@dataclass
+class Span:
+    """A stretch of a file a finding can point at that is not a block (a file's first line)."""
+
+    file: SourceText
+    start: int
+    end: int
+
+
+def module_prefix(module: Module) -> str:
+    """What paths of new files in the module start with (paths are relative to the scan root)."""
+    return "" if module.path == "." else module.path + "/"
+
+
+def parsed_sources(module: Module) -> list[SourceText]:
+    return [p.source for _, p in sorted(module.files.items()) if p.tree is not None]
+
+
+def module_anchor(module: Module) -> Block | Span | None:
+    """Where a finding about the whole module points: its `terraform` block, else the first line
+    of main.tf (or versions.tf, providers.tf, terraform.tf), else of its first file."""
+    for block in module.of_type("terraform"):
+        return block
+    sources = parsed_sources(module)
+    if not sources:
+        return None
+    by_name = {s.path.rsplit("/", 1)[-1]: s for s in sources}
+    source = next((by_name[n] for n in _ENTRY_FILES if n in by_name), sources[0])
+    return Span(source, 0, source.line_end(1))
+
+
+def module_suppression(module: Module, rule_id: str) -> str | None:
+    """The reason of a `tapfix:ignore <rule_id> <reason>` anywhere in the module: a finding about
+    the whole module has no block of its own to carry the comment."""
+    for source in parsed_sources(module):
+        for s in suppressions_in(source):
+            if s.reason and (rule_id in s.rules or "all" in s.rules):
+                return s.reason
+    return None
+
+
+def module_finding(
+    rule: Rule, module: Module, message: str, *, resource: str, fix: Fix | None = None
+) -> Finding | None:
+    """One finding for the whole module, pointed at `module_anchor`, suppressed by a comment in
+    any of its files."""
+    anchor = module_anchor(module)
+    if anchor is None:
+        return None
+    finding = rule.finding(anchor, message, resource=resource, fix=fix)
+    reason = module_suppression(module, rule.id)
+    if reason is not None:
+        finding.suppressed = True
+        finding.suppression_reason = reason
+    return finding
+
+
+# --- expressions ---------------------------------------------------------------------------------
+
+
+def unwrap(node: Any) -> Any:
+    """The expression under `expr_term` wrappers and parentheses."""
+    while isinstance(node, Tree) and node.data == "expr_term":
+        inner = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if len(inner) != 1:
+            return node
+        node = inner[0]
+    return node
+
+
+def call_args(node: Any, *names: str) -> list[Any] | None:
+    """The argument expressions when `node` calls one of `names`, else None."""
+    node = unwrap(node)
+    if not (isinstance(node, Tree) and node.data == "function_call"):
+        return None
+    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    if len(idents) != 1 or str(idents[0].children[0]) not in names:
+        return None
+    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+    if args is None:
+        return []
+    return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def string_literal(node: Any) -> str | None:
+    """The text of a quoted string without interpolations, else None."""
+    node = unwrap(node)
+    if not (isinstance(node, Tree) and node.data == "string"):
+        return None
+    from fixers.evaluate import evaluate
+
+    for part in node.children:
+        if isinstance(part, Tree) and any(isinstance(p, Tree) for p in part.children):
+            return None  # an interpolation or a directive
+    value = evaluate(None, node)
+    return value if isinstance(value, str) else None
+
+
+def tuple_items(node: Any) -> list[Any] | None:
+    """The element expressions of a tuple constructor `[a, b]`, else None."""
+    node = unwrap(node)
+    if not (isinstance(node, Tree) and node.data == "tuple"):
+        return None
+    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]

@@ -1,0 +1,48 @@
+"""TAP505: a module directory without a README."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixers.config import RuleOptions
+from fixers.edits import new_file
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.module import Module
+from fixers.rules._module_level import module_finding, module_prefix
+from fixers.rules._readme import has_readme, render
+
+RULE = Rule(
+    id="TAP505",
+    name="module-readme-missing",
+    severity=Severity.LOW,
+    why="Without a README a module's inputs and outputs are learnt by reading every file.",
+    fix=Applicability.SAFE,
+)
+
+
+def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    # A directory that declares no variable and no output has no interface to document.
+    inputs = len(module.variables)
+    outputs = len([b for b in module.of_type("output") if b.labels])
+    if not (inputs or outputs) or has_readme(module.neighbours):
+        return
+    path = module_prefix(module) + "README.md"
+    where = "the module directory" if module.path == "." else module.path
+    fix = None
+    if not module.errors:
+        # A file that does not parse would be missing from the tables.
+        fix = Fix.safe(f"Add {path} with the inputs and outputs tables", new_file(path, render(module)))
+    finding = module_finding(
+        RULE,
+        module,
+        f"{where} has no README.md: its {_count(inputs, 'input')} and {_count(outputs, 'output')} "
+        "are documented nowhere but in the code",
+        resource=path,
+        fix=fix,
+    )
+    if finding is not None:
+        yield finding
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

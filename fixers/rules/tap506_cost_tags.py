@@ -1,0 +1,278 @@
+"""TAP506: a provider configuration whose default_tags lack the required cost-allocation keys.
+
+One finding per `provider "aws"` block (its identity is the provider and its alias), never one
+per resource: the keys belong in `default_tags`, which reaches every taggable resource using that
+provider configuration, including those of child modules and those a later change adds. A
+module without a `provider "aws"` block inherits its caller's configuration, whose default_tags
+cannot be seen from here, so it gets no finding.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lark import Tree
+
+from fixers.config import RuleOptions
+from fixers.edits import HclBlock, edit, hcl_string, replace_value
+from fixers.evaluate import UNKNOWN, evaluate, traversals
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.model import Attribute, Block
+from fixers.module import Module
+from fixers.rules._module_level import unwrap
+from fixers.variables import add_variables, variable_block
+
+RULE = Rule(
+    id="TAP506",
+    name="cost-tags-missing",
+    severity=Severity.LOW,
+    why="Spend without the cost-allocation tags lands in a bucket nobody answers for.",
+    fix=Applicability.SAFE,
+)
+
+# Other names under which modules commonly hold a tag's value.
+_SYNONYMS = {
+    "environment": ("env", "stage"),
+    "owner": ("team",),
+    "cost_center": ("costcenter", "cost_centre"),
+    "project": ("project_name",),
+}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+@functools.cache
+def taggable_types() -> frozenset[str]:
+    """aws_* resource types that have `tags_all`, i.e. that default_tags reaches (5.100.0)."""
+    data = json.loads((Path(__file__).with_name("taggable_resources.json")).read_text(encoding="utf-8"))
+    return frozenset(
+        f"aws_{head}" + ("" if rest == "-" else f"_{rest}")
+        for head, rests in data["types"].items()
+        for rest in rests.split()
+    )
+
+
+def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    required = list(options.required_tags)
+    for provider in module.of_type("provider"):
+        if provider.labels[:1] != ["aws"] or provider.dynamic("default_tags"):
+            continue
+        alias = provider.value("alias", None)
+        if alias is not None and not isinstance(alias, str):
+            continue
+        default_tags = provider.nested("default_tags")
+        tags_attr = default_tags[0].get("tags") if default_tags else None
+        keys = _keys(module, tags_attr)
+        if keys is None:
+            continue  # the tags come from somewhere we cannot read: nothing to say
+        missing = [k for k in required if k not in keys]
+        if not missing:
+            continue
+        lacking, total = _resources_lacking(module, alias, missing)
+        where = 'provider "aws"' + (f" (alias {alias})" if alias else "")
+        message = (
+            f"{where} has no {', '.join(missing)} in default_tags (required: {', '.join(required)}): "
+            f"{lacking} of {total} taggable resources using it do not set "
+            + ("it" if len(missing) == 1 else "them")
+            + " either, and resources added later get none"
+        )
+        variants = {k: v for k in missing if (v := _case_variant(k, keys))}
+        if variants:
+            shown = ", ".join(f"{v} for {k}" for k, v in variants.items())
+            message += f" (it has {shown}: tag keys are case-sensitive in cost reports)"
+        fix = None if variants else _fix(module, provider, default_tags, tags_attr, missing)
+        yield RULE.finding(
+            default_tags[0] if default_tags else provider,
+            message,
+            resource=provider.address,
+            key=alias or "",
+            fix=fix,
+        )
+
+
+def _case_variant(key: str, keys: set[str]) -> str | None:
+    return next((k for k in keys if k.lower() == key.lower() and k != key), None)
+
+
+def _keys(module: Module, attr: Attribute | None) -> set[str] | None:
+    """The keys of a tags map whose values may be unknown; None when the keys are unknown."""
+    if attr is None:
+        return set()
+    value = evaluate(module, attr.expr)
+    if isinstance(value, dict):
+        return set(value)
+    return None
+
+
+def _uses(block: Block, alias: str | None) -> bool:
+    provider = block.get("provider")
+    if provider is None:
+        return alias is None
+    found = traversals(provider.expr)
+    return bool(found) and found[0][:1] == ("aws",) and (found[0][1:2] or (None,))[0] == alias
+
+
+def _resources_lacking(module: Module, alias: str | None, missing: list[str]) -> tuple[int, int]:
+    """(taggable resources of this provider whose own tags lack a missing key, all of them);
+    resources whose tags cannot be read count in neither."""
+    lacking = total = 0
+    for resource in module.resources(*taggable_types()):
+        if not _uses(resource, alias):
+            continue
+        own = _keys(module, resource.get("tags"))
+        if own is None:
+            continue
+        total += 1
+        if any(k not in own for k in missing):
+            lacking += 1
+    return lacking, total
+
+
+# --- the fix -------------------------------------------------------------------------------------
+
+
+def snake(key: str) -> str:
+    """`CostCenter` -> cost_center, `cost-center` -> cost_center."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
+    text = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return text if text and not text[0].isdigit() else f"tag_{text}"
+
+
+def _existing_value(module: Module, name: str) -> str | None:
+    """A variable or local already holding the value for a tag named like `name`."""
+    for candidate in (name, *_SYNONYMS.get(name, ())):
+        variable = module.variables.get(candidate)
+        if variable is not None:
+            declared = "".join(variable.get("type").source.split()) if variable.has("type") else "string"
+            if declared == "string":
+                return f"var.{candidate}"
+        if candidate in module.locals and isinstance(module.locals[candidate].value(), (str, type(UNKNOWN))):
+            return f"local.{candidate}"
+    return None
+
+
+def _key_source(key: str) -> str:
+    return key if _IDENTIFIER.fullmatch(key) else hcl_string(key)
+
+
+def _fix(
+    module: Module,
+    provider: Block,
+    default_tags: list[Block],
+    tags_attr: Attribute | None,
+    missing: list[str],
+) -> Fix | None:
+    values: list[tuple[str, str]] = []
+    new_variables: list[HclBlock] = []
+    taken = set(module.variables)
+    for key in missing:
+        name = snake(key)
+        existing = _existing_value(module, name)
+        if existing is None:
+            while name in taken:
+                name += "_tag"
+            taken.add(name)
+            new_variables.append(
+                variable_block(
+                    name,
+                    f"The {key} tag of every resource this configuration creates (provider default_tags).",
+                    "string",
+                )
+            )
+            existing = f"var.{name}"
+        values.append((_key_source(key), existing))
+    if tags_attr is not None:
+        edits = _add_to_map(tags_attr, values)
+    elif default_tags:
+        block = default_tags[0]
+        edits = [_append_block_item(block, f"tags = {_object(values, block.body_indent)}")]
+    else:
+        nested = HclBlock("default_tags", [("tags", _object(values, ""))])
+        edits = [_append_block_item(provider, nested.render(provider.body_indent).lstrip(" "))]
+    if edits is None:
+        return None
+    edits = list(edits)
+    if new_variables:
+        edits += add_variables(module, new_variables, near=provider)
+    keys = ", ".join(k for k in missing)
+    if new_variables:
+        names = ", ".join("var." + b.header.split('"')[1] for b in new_variables)
+        return Fix.unsafe(
+            f"Add {keys} to default_tags from new variables without default ({names}): "
+            "plans then ask for their values",
+            *edits,
+        )
+    return Fix.safe(f"Add {keys} to default_tags", *edits)
+
+
+def _object(values: list[tuple[str, str]], indent: str) -> str:
+    width = max(len(k) for k, _ in values)
+    lines = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in values)
+    return "{\n" + lines + indent + "}"
+
+
+def _append_block_item(block: Block, text: str) -> TextEdit:
+    """Add an attribute or nested block (already indented after its first line) at the end of
+    `block`'s body, after a blank line when the body has content."""
+    file = block.file
+    indent = block.body_indent
+    open_line, close_line = file.line_col(block.body_start)[0], file.line_col(block.body_end)[0]
+    if open_line == close_line:
+        return edit(file, block.body_start, block.body_end, f"\n{indent}{text}\n{block.indent}")
+    at = file.line_start(close_line)
+    return edit(file, at, at, ("\n" if block.items() else "") + f"{indent}{text}\n")
+
+
+def _add_to_map(attr: Attribute, values: list[tuple[str, str]]) -> list[TextEdit] | None:
+    """Add `key = value` items to the map `attr` holds: into its object constructor when it is
+    one, else by merging an object into the existing expression."""
+    file = attr.file
+    indent = file.text[file.line_start(attr.line) : attr.start]
+    node = unwrap(attr.expr)
+    if not (isinstance(node, Tree) and node.data == "object"):
+        return [replace_value(attr, f"merge({attr.source}, {_object(values, indent)})")]
+    elements = [c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"]
+    if "\n" not in attr.source:
+        if not elements:
+            return [replace_value(attr, _object(values, indent))]
+        added = ", ".join(f"{k} = {v}" for k, v in values)
+        close = attr.value_start + attr.source.rindex("}")
+        before = file.text[:close].rstrip()
+        at = len(before)
+        return [edit(file, at, close, ("" if before.endswith(",") else ",") + f" {added} ")]
+    if not elements:
+        return [replace_value(attr, _object(values, indent))]
+    element_indent = indent + "  "
+    chain = _last_chain(file, elements)
+    width = max([*(len(k) for k, _ in values), *(len(key) for key, _, _ in chain)])
+    edits = []
+    for key, key_end, eq in chain:
+        wanted = " " * (width - len(key) + 1)
+        if file.text[key_end:eq] != wanted:
+            edits.append(edit(file, key_end, eq, wanted))
+    last_end = file.line_end(file.line_col(elements[-1].meta.end_pos - 1)[0])
+    text = "".join(f"\n{element_indent}{k.ljust(width)} = {v}" for k, v in values)
+    edits.append(edit(file, last_end, last_end, text))
+    return edits
+
+
+def _last_chain(file: Any, elements: list[Tree]) -> list[tuple[str, int, int]]:
+    """(key text, end of key, offset of "=") for the run of one-line elements ending with the last
+    element, which terraform fmt aligns with the lines appended after it."""
+    chain: list[tuple[str, int, int]] = []
+    previous_line = None
+    for element in reversed(elements):
+        start_line = file.line_col(element.meta.start_pos)[0]
+        end_line = file.line_col(element.meta.end_pos - 1)[0]
+        if start_line != end_line or (previous_line is not None and end_line != previous_line - 1):
+            break
+        key_node = element.children[0]
+        key_end = key_node.meta.end_pos
+        eq = file.text.index("=", key_end)
+        chain.append((file.text[key_node.meta.start_pos : key_end], key_end, eq))
+        previous_line = start_line
+    return chain

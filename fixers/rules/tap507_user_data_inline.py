@@ -1,0 +1,373 @@
+"""TAP507: a long user data script written inline in HCL.
+
+The fix moves the script into a file next to the module and renders it with `templatefile()`:
+the file holds the script exactly as Terraform evaluated it before (a `<<-` heredoc's
+indentation removed by HCL's own rule), each reference in an interpolation or directive becomes
+a template variable, and escapes (`$${`, `%%{`) stay as they are because a template file reads
+them the same way. A script without interpolations moves to a plain file read with `file()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token, Tree
+
+from fixers.config import RuleOptions
+from fixers.edits import new_file, update_attributes
+from fixers.evaluate import UNKNOWN, evaluate, heredoc_body, template_tree, traversals
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.hcl.parser import HclSyntaxError, parse
+from fixers.model import Attribute, Block
+from fixers.module import Module
+from fixers.rules._module_level import call_args, module_prefix, unwrap
+
+RULE = Rule(
+    id="TAP507",
+    name="user-data-inline",
+    severity=Severity.LOW,
+    why="A long script inside HCL gets no shell tooling, and every $ in it is a possible interpolation.",
+    fix=Applicability.SAFE,
+)
+
+MAX_LINES = 20
+COMPUTE = ("aws_instance", "aws_launch_template", "aws_launch_configuration", "aws_spot_instance_request")
+WRAPPERS = ("base64encode", "base64gzip")
+# Roots of references that are never variables of a template's own for-loops.
+_REFERENCE_ROOTS = {"var", "local", "data", "module", "path", "terraform", "count", "each"}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    flagged = []
+    for block in module.resources(*COMPUTE):
+        for name in ("user_data", "user_data_base64"):
+            attr = block.get(name)
+            script = _script(attr) if attr is not None else None
+            if script is not None and _line_count(script.text) > MAX_LINES:
+                flagged.append((block, attr, script))
+    labels = [b.name for b, _, _ in flagged]
+    for block, attr, script in flagged:
+        stem = (
+            block.name
+            if labels.count(block.name) == 1
+            else f"{block.resource_type.removeprefix('aws_')}-{block.name}"
+        )
+        lines = _line_count(script.text)
+        yield RULE.finding(
+            attr,
+            f"{block.address} has a {lines}-line user data script inline in {attr.name} (more than "
+            f"{MAX_LINES} lines): it gets no shell tooling, and every $ in it must be read as a possible "
+            "Terraform interpolation",
+            key=attr.name,
+            fix=_fix(module, block, attr, script, stem.replace("_", "-")),
+        )
+
+
+@dataclass
+class Script:
+    """A literal script: `text` is its source as a template (escapes kept, a heredoc's common
+    indentation removed), `node` its heredoc or string node, `wrapper` the base64 function
+    around it (or None)."""
+
+    text: str
+    node: Tree
+    wrapper: str | None
+
+
+def _script(attr: Attribute) -> Script | None:
+    node = unwrap(attr.expr)
+    wrapper = None
+    for name in WRAPPERS:
+        args = call_args(node, name)
+        if args is not None:
+            if len(args) != 1:
+                return None
+            node, wrapper = unwrap(args[0]), name
+            break
+    if not isinstance(node, Tree):
+        return None
+    if node.data in ("heredoc_template", "heredoc_template_trim"):
+        token = next((c for c in node.children if isinstance(c, Token)), None)
+        if token is None:
+            return None
+        return Script(heredoc_body(str(token), node.data == "heredoc_template_trim"), node, wrapper)
+    if node.data == "string":
+        source = attr.file.text[node.meta.start_pos : node.meta.end_pos]
+        text = _unquote(source[1:-1])
+        return Script(text, node, wrapper) if text is not None else None
+    return None
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
+def _unquote(inner: str) -> str | None:
+    """A quoted string's content as template text: backslash escapes resolved in the literal
+    parts, interpolations and directives kept as written."""
+    out: list[str] = []
+    i = 0
+    while i < len(inner):
+        if inner.startswith(("$${", "%%{"), i):
+            out.append(inner[i : i + 3])
+            i += 3
+        elif inner.startswith(("${", "%{"), i):
+            end = _sequence_end(inner, i)
+            if end is None:
+                return None
+            out.append(inner[i:end])
+            i = end
+        elif inner[i] == "\\" and i + 1 < len(inner):
+            code = inner[i + 1]
+            if code in _ESCAPES:
+                out.append(_ESCAPES[code])
+                i += 2
+            elif code == "u" and i + 6 <= len(inner):
+                out.append(chr(int(inner[i + 2 : i + 6], 16)))
+                i += 6
+            elif code == "U" and i + 10 <= len(inner):
+                out.append(chr(int(inner[i + 2 : i + 10], 16)))
+                i += 10
+            else:
+                return None
+        else:
+            out.append(inner[i])
+            i += 1
+    return "".join(out)
+
+
+def _sequence_end(text: str, i: int) -> int | None:
+    """The end of the `${...}` or `%{...}` starting at `i` (quotes and nested braces skipped)."""
+    depth, quote, j = 1, False, i + 2
+    while j < len(text):
+        ch = text[j]
+        if quote:
+            if ch == "\\":
+                j += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return None
+
+
+# --- rewriting references as template variables --------------------------------------------------
+
+
+@dataclass
+class Template:
+    text: str
+    variables: dict[str, str] = field(default_factory=dict)  # template variable -> expression source
+    markers: dict[str, str] = field(default_factory=dict)  # expression source -> marker value
+
+
+def _sequences(text: str) -> Iterator[tuple[int, int]] | None:
+    i = 0
+    found = []
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            end = _sequence_end(text, i)
+            if end is None:
+                return None
+            found.append((i, end))
+            i = end
+        else:
+            i += 1
+    return iter(found)
+
+
+_DIRECTIVE = re.compile(r"\s*(if|for|else|endif|endfor)\b")
+_FOR = re.compile(r"\s*for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s")
+
+
+def _expression_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the expression of a `${...}`/`%{if ...}`/`%{for ... in ...}` lies; None for
+    `%{else}`-like directives without one."""
+    inner_start, inner_end = start + 2, end - 1
+    if text[inner_start : inner_start + 1] == "~":
+        inner_start += 1
+    if text[inner_end - 1 : inner_end] == "~":
+        inner_end -= 1
+    if text[start] == "$":
+        return inner_start, inner_end
+    keyword = _DIRECTIVE.match(text, inner_start)
+    if keyword is None:
+        return None
+    if keyword.group(1) == "if":
+        return keyword.end(), inner_end
+    if keyword.group(1) == "for":
+        loop = _FOR.match(text, inner_start)
+        return (loop.end(), inner_end) if loop else None
+    return inner_start, inner_start  # else/endif/endfor: nothing to rename
+
+
+def _bound_names(text: str, spans: list[tuple[int, int]]) -> set[str]:
+    names = set()
+    for start, _end in spans:
+        loop = _FOR.match(text, start + 2 + (text[start + 2 : start + 3] == "~"))
+        if text[start] == "%" and loop:
+            names.update(n for n in loop.groups() if n)
+    return names
+
+
+def _chains(expr: Tree, bound: set[str]) -> Iterator[tuple[int, int, tuple]]:
+    """(start, end, parts) of each reference to rename, outermost first; for-expression names and
+    template loop variables are left alone (their index expressions are still searched)."""
+    stack: list[tuple[Any, set[str]]] = [(expr, bound)]
+    while stack:
+        node, names = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if node.data in ("for_tuple_expr", "for_object_expr"):
+            intro = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_intro"), None)
+            if intro is not None:
+                local = {
+                    str(c.children[0])
+                    for c in intro.children
+                    if isinstance(c, Tree) and c.data == "identifier"
+                }
+                names = names | local
+        if node.data in ("get_attr_expr_term", "index_expr_term") or (
+            node.data == "expr_term"
+            and len(node.children) == 1
+            and isinstance(node.children[0], Tree)
+            and node.children[0].data == "identifier"
+        ):
+            found = traversals(node)
+            parts = found[0] if found else ()
+            root = parts[0] if parts else None
+            if isinstance(root, str) and root not in names and (root in _REFERENCE_ROOTS or len(parts) >= 2):
+                yield node.meta.start_pos, node.meta.end_pos, parts
+                continue
+        stack.extend((c, names) for c in reversed(node.children))
+
+
+def _variable_name(parts: tuple) -> str:
+    words = [p for p in parts if isinstance(p, str)]
+    if words[:1] in (["var"], ["local"], ["data"], ["module"]) and len(words) > 1:
+        words = words[1:]
+    return "_".join(w.replace("-", "_") for w in words)
+
+
+def _template(module: Module, text: str) -> Template | None:
+    spans_iter = _sequences(text)
+    if spans_iter is None:
+        return None
+    spans = list(spans_iter)
+    bound = _bound_names(text, spans)
+    template = Template(text="")
+    taken: dict[str, str] = {}  # template variable -> source
+    by_source: dict[str, str] = {}
+    out, position = [], 0
+    for start, end in spans:
+        if "\n" in text[start:end]:
+            return None  # a sequence spanning lines: the heredoc's indentation rule would apply inside
+        span = _expression_span(text, start, end)
+        if span is None:
+            return None
+        expr_start, expr_end = span
+        if expr_start == expr_end:
+            continue
+        expression = text[expr_start:expr_end]
+        prefix = "x = "
+        try:
+            tree = parse(prefix + expression.strip() + "\n")
+        except HclSyntaxError:
+            return None
+        offset = expr_start + (len(expression) - len(expression.lstrip())) - len(prefix)
+        value = tree.children[0].children[0].children[-1]
+        for chain_start, chain_end, parts in sorted(_chains(value, bound)):
+            source = text[offset + chain_start : offset + chain_end]
+            if source not in by_source:
+                name = _variable_name(parts)
+                if not name:
+                    return None
+                unique, n = name, 2
+                while unique in taken or unique in bound:
+                    unique = f"{name}_{n}"
+                    n += 1
+                taken[unique] = source
+                by_source[source] = unique
+            out.append(text[position : offset + chain_start])
+            out.append(by_source[source])
+            position = offset + chain_end
+    out.append(text[position:])
+    template.text = "".join(out)
+    template.variables = taken
+    return template
+
+
+# --- the fix -------------------------------------------------------------------------------------
+
+
+def _extension(text: str) -> str:
+    first = text.lstrip().split("\n", 1)[0]
+    if first.startswith("#cloud-config"):
+        return ".yaml"
+    if first.lower().startswith(("<powershell>", "<script>")):
+        return ".ps1"
+    return ".sh"
+
+
+def _same_rendering(module: Module, script: Script, template: Template) -> bool | None:
+    """Whether the template renders to what the inline script evaluates to, with every
+    reference standing for a distinct marker; None when either cannot be evaluated."""
+    markers = {source: f"\x00{i}\x00" for i, source in enumerate(template.variables.values())}
+    scope: dict[str, Any] = {}
+    for source, marker in markers.items():
+        parts = source.split(".")
+        if any(not re.fullmatch(r"[A-Za-z_][\w-]*", p) for p in parts):
+            return None  # an indexed reference: the evaluator's scope cannot stand in for it
+        node = scope
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                return None
+        node[parts[-1]] = marker
+    before = evaluate(module, script.node, scope)
+    tree = template_tree(template.text)
+    if tree is None:
+        return None
+    after = evaluate(module, tree, {name: markers[source] for name, source in template.variables.items()})
+    if before is UNKNOWN or after is UNKNOWN:
+        return None
+    return before == after
+
+
+def _fix(module: Module, block: Block, attr: Attribute, script: Script, stem: str) -> Fix | None:
+    template = _template(module, script.text)
+    if template is None or _same_rendering(module, script, template) is False:
+        return None
+    prefix = module_prefix(module)
+    extension = _extension(script.text)
+    if template.variables:
+        relative = f"templates/{stem}-user-data{extension}.tftpl"
+        width = max(len(n) for n in template.variables)
+        items = "".join(f"  {n.ljust(width)} = {s}\n" for n, s in template.variables.items())
+        call = f'templatefile("${{path.module}}/{relative}", {{\n{items}}})'
+        content = template.text
+    else:
+        relative = f"templates/{stem}-user-data{extension}"
+        call = f'file("${{path.module}}/{relative}")'
+        content = script.text.replace("$${", "${").replace("%%{", "%{")
+    value = f"{script.wrapper}({call})" if script.wrapper else call
+    edits = [*update_attributes(block, [(attr.name, value)]), new_file(prefix + relative, content)]
+    how = "templatefile()" if template.variables else "file()"
+    return Fix.safe(
+        f"Move the script to {prefix}{relative} and read it with {how}"
+        + (f" ({len(template.variables)} template variables)" if template.variables else ""),
+        *edits,
+    )
