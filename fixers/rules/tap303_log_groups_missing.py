@@ -1,0 +1,412 @@
+"""TAP303: compute whose logs go to a CloudWatch log group the module does not define (so it has
+no retention), or, for instances, nowhere at all."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lark import Tree
+
+from fixers.companions import free_name, instance_ref, meta_arguments, passed_to_module, refers_to
+from fixers.config import RuleOptions
+from fixers.edits import HclBlock, hcl_string, insert_after
+from fixers.evaluate import UNKNOWN, is_known
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.model import Attribute, Block
+from fixers.module import Module
+from fixers.rules._observability import (
+    call_of,
+    enabled,
+    launch_blocks,
+    partial_value,
+    retention_source,
+    reusable_source,
+    stock_image,
+    string_with,
+    targets,
+    unwrap,
+    user_data_text,
+)
+
+RULE = Rule(
+    id="TAP303",
+    name="log-groups-missing",
+    severity=Severity.MEDIUM,
+    why="A log group a service creates itself never expires, and instance logs nobody ships die with the instance.",
+    fix=Applicability.UNSAFE,
+)
+
+_AGENT_CONFIG_PREFIX = "AmazonCloudWatch-"
+# Anything in user data that ships logs off the instance (or may: we then stay quiet).
+_SHIPPERS = re.compile(
+    r"cloudwatch|awslogs|fluent-?bit|fluentd|td-agent|vector|datadog|dd-agent|splunk|filebeat|promtail|"
+    r"otelcol|aws-otel|opentelemetry|newrelic|sumo|logstash|rsyslog|syslog-ng|journal-upload",
+    re.I,
+)
+_APP_LOG_PATH = re.compile(r"/var/log/([A-Za-z0-9._-]+)")
+_SYSTEM_LOGS = re.compile(
+    r"^(cloud-init|user[-_]data|messages|syslog|secure|audit|amazon|ecs|journal|dnf|yum)", re.I
+)
+
+
+def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    groups = [g for g in module.resources("aws_cloudwatch_log_group") if enabled(g)]
+    for function in module.resources("aws_lambda_function"):
+        yield from _lambda(module, function, groups)
+    for task in module.resources("aws_ecs_task_definition"):
+        yield from _ecs(module, task, groups)
+    for parameter in module.resources("aws_ssm_parameter"):
+        yield from _agent_config(module, parameter, groups)
+    for compute in module.resources("aws_autoscaling_group", "aws_instance"):
+        yield from _unshipped(module, compute)
+
+
+# --- which log groups exist ------------------------------------------------------------------------
+
+
+def _scopes(block: Block) -> list[dict[str, Any]] | None:
+    """One evaluation scope per instance of a counted block, or None when they cannot be listed."""
+    if block.count is not None:
+        count = block.count.value()
+        if not isinstance(count, int) or isinstance(count, bool):
+            return None
+        return [{"count": {"index": i}} for i in range(count)]
+    if block.for_each is not None:
+        each = block.for_each.value()
+        if isinstance(each, dict):
+            return [{"each": {"key": k, "value": v}} for k, v in each.items()]
+        if isinstance(each, list) and all(isinstance(v, str) for v in each):
+            return [{"each": {"key": v, "value": v}} for v in each]
+        return None
+    return [{}]
+
+
+def _names(block: Block, attr: Attribute | None) -> list[Any]:
+    """The values `attr` takes across the block's instances (UNKNOWN where not known)."""
+    if attr is None:
+        return []
+    scopes = _scopes(block)
+    if scopes is None:
+        return [UNKNOWN]
+    return [attr.value(scope) for scope in scopes]
+
+
+def _defined(module: Module, groups: list[Block], name: str, subject: Block) -> bool | None:
+    """Does the module define a log group called `name`? None when a group's name is unknown and
+    could be that one."""
+    unsure = False
+    for group in groups:
+        attr = group.get("name")
+        if attr is None:
+            continue  # name_prefix: a random suffix, never a service's fixed name
+        names = _names(group, attr)
+        if name in names:
+            return True
+        if all(is_known(n) for n in names):
+            continue
+        if refers_to(module, attr, subject.address):
+            return True
+        if not _named_after_other_resources(module, attr, subject):
+            unsure = True
+    return None if unsure else False
+
+
+def _named_after_other_resources(module: Module, attr: Attribute, subject: Block) -> bool:
+    """A name built from other resources' attributes (`/aws/vpc-flow-logs/${aws_vpc.main.id}`)
+    belongs to those resources, not to the subject."""
+    found = targets(attr)
+    return bool(found) and all(
+        not t.startswith(("var.", "local.", "data.")) and t != subject.address for t in found
+    )
+
+
+def _group_block(module: Module, served: Block, label: str, name_src: str, counted: bool) -> str:
+    return HclBlock(
+        f'resource "aws_cloudwatch_log_group" "{label}"',
+        [
+            *(meta_arguments(served) if counted else []),
+            ("name", name_src),
+            ("retention_in_days", retention_source(module)),
+        ],
+    ).render()
+
+
+def _import_hint(label: str, name: Any, counted: bool) -> str:
+    if counted or not isinstance(name, str):
+        return "if the service already created the groups, import them first"
+    return f"if it already exists, import it first: terraform import aws_cloudwatch_log_group.{label} {name}"
+
+
+# --- Lambda ----------------------------------------------------------------------------------------
+
+
+def _lambda(module: Module, function: Block, groups: list[Block]) -> Iterator[Finding]:
+    if not enabled(function) or passed_to_module(module, function):
+        return
+    configs = function.nested("logging_config")
+    custom = configs[0].get("log_group") if configs else None
+    if function.dynamic("logging_config"):
+        return
+    source = custom or function.get("function_name")
+    names = _names(function, source)
+    if not names or not all(isinstance(n, str) for n in names):
+        return
+    expected = names if custom is not None else [f"/aws/lambda/{n}" for n in names]
+    missing = []
+    for name in expected:
+        found = _defined(module, groups, name, function)
+        if found is None:
+            return
+        if not found:
+            missing.append(name)
+    if not missing:
+        return
+    counted = function.count is not None or function.for_each is not None
+    label = free_name(module, "aws_cloudwatch_log_group", function.name)
+    if custom is not None:
+        name_src = custom.source if reusable_source(custom) else hcl_string(missing[0])
+        if counted and not reusable_source(custom):
+            return  # per-instance custom groups we could only guess
+    elif reusable_source(function.get("function_name")):
+        name_src = string_with(function.get("function_name"), prefix="/aws/lambda/")
+    else:
+        name_src = f'"/aws/lambda/${{{instance_ref(function, "function_name")}}}"'
+    shown = missing[0] if len(missing) == 1 else f"{missing[0]} (and {len(missing) - 1} more)"
+    yield RULE.finding(
+        function,
+        f"{function.address} logs to {shown}, which no aws_cloudwatch_log_group defines: Lambda "
+        "creates it on first run with no retention, so its logs are kept (and billed) forever",
+        key=missing[0],
+        fix=Fix.unsafe(
+            f"Add aws_cloudwatch_log_group.{label} with retention; {_import_hint(label, missing[0], counted)}",
+            insert_after(function, _group_block(module, function, label, name_src, counted)),
+        ),
+    )
+
+
+# --- ECS ---------------------------------------------------------------------------------------------
+
+
+def _ecs(module: Module, task: Block, groups: list[Block]) -> Iterator[Finding]:
+    if not enabled(task) or task.count is not None or task.for_each is not None:
+        return
+    attr = task.get("container_definitions")
+    containers = _containers(module, attr)
+    if containers is None:
+        return
+    reported: set[str] = set()
+    for container in containers:
+        config = container.get("logConfiguration") if isinstance(container, dict) else None
+        if not isinstance(config, dict) or config.get("logDriver") != "awslogs":
+            continue
+        options = config.get("options")
+        if not isinstance(options, dict):
+            continue
+        name, create = options.get("awslogs-group"), options.get("awslogs-create-group")
+        if not isinstance(name, str) or name in reported or create is UNKNOWN:
+            continue
+        found = _defined(module, groups, name, task)
+        if found is not False:
+            continue
+        reported.add(name)
+        container_name = container.get("name") if isinstance(container.get("name"), str) else "?"
+        consequence = (
+            "ECS creates it with no retention, so its logs are kept (and billed) forever"
+            if str(create).lower() == "true"
+            else "without awslogs-create-group the tasks fail to start until it exists"
+        )
+        wanted = task.name if len(_awslogs_groups(containers)) == 1 else f"{task.name}_{container_name}"
+        label = free_name(module, "aws_cloudwatch_log_group", _identifier(wanted))
+        value = _option_source(attr, "awslogs-group")
+        name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
+        yield RULE.finding(
+            attr,
+            f'{task.address}: container "{container_name}" logs to awslogs group {name}, which no '
+            f"aws_cloudwatch_log_group defines: {consequence}",
+            key=name,
+            fix=Fix.unsafe(
+                f"Add aws_cloudwatch_log_group.{label} with retention; {_import_hint(label, name, False)}",
+                insert_after(task, _group_block(module, task, label, name_src, False)),
+            ),
+        )
+
+
+def _awslogs_groups(containers: list[Any]) -> set[Any]:
+    groups = set()
+    for container in containers:
+        config = container.get("logConfiguration") if isinstance(container, dict) else None
+        if isinstance(config, dict) and config.get("logDriver") == "awslogs":
+            options = config.get("options")
+            groups.add(options.get("awslogs-group") if isinstance(options, dict) else None)
+    return groups
+
+
+def _containers(module: Module, attr: Attribute | None) -> list[Any] | None:
+    if attr is None:
+        return None
+    args = call_of(attr.expr, "jsonencode")
+    value = partial_value(module, args[0]) if args is not None and len(args) == 1 else attr.value()
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, list) else None
+
+
+class _Source:
+    def __init__(self, attr: Attribute, node: Tree) -> None:
+        self.file, self.expr, self.block = attr.file, node, attr.block
+        self.source = attr.file.text[node.meta.start_pos : node.meta.end_pos]
+
+
+def _option_source(attr: Attribute | None, key: str) -> _Source | None:
+    """Where, inside a jsonencode(...) expression, the value of object key `key` is written."""
+    if attr is None or call_of(attr.expr, "jsonencode") is None:
+        return None
+    for node in attr.expr.iter_subtrees_topdown():
+        if node.data != "object_elem":
+            continue
+        key_node = unwrap(node.children[0].children[0]) if node.children[0].children else None
+        text = (
+            "".join(str(t) for t in key_node.scan_values(lambda _: True))
+            if isinstance(key_node, Tree)
+            else ""
+        )
+        if text.strip('"') == key:
+            return _Source(attr, unwrap(node.children[-1]))
+    return None
+
+
+def _identifier(text: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()
+    return cleaned if cleaned and not cleaned[0].isdigit() else f"logs_{cleaned}"
+
+
+# --- CloudWatch agent configurations ---------------------------------------------------------------
+
+
+def _agent_json(module: Module, parameter: Block) -> Any:
+    name = parameter.value("name", UNKNOWN)
+    if not (isinstance(name, str) and name.startswith(_AGENT_CONFIG_PREFIX)):
+        return None
+    attr = parameter.get("value") or parameter.get("insecure_value")
+    args = call_of(attr.expr, "jsonencode") if attr is not None else None
+    value = (
+        partial_value(module, args[0])
+        if args is not None and len(args) == 1
+        else (attr.value() if attr else None)
+    )
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return UNKNOWN
+    return value if isinstance(value, dict) else UNKNOWN
+
+
+def _agent_config(module: Module, parameter: Block, groups: list[Block]) -> Iterator[Finding]:
+    if not enabled(parameter) or parameter.count is not None or parameter.for_each is not None:
+        return
+    config = _agent_json(module, parameter)
+    if not isinstance(config, dict):
+        return
+    logs = config.get("logs")
+    collected = logs.get("logs_collected") if isinstance(logs, dict) else None
+    if not isinstance(collected, dict):
+        return
+    entries = []
+    for section in ("files", "windows_events"):
+        part = collected.get(section)
+        items = part.get("collect_list") if isinstance(part, dict) else None
+        entries.extend(e for e in items or [] if isinstance(e, dict))
+    reported: set[str] = set()
+    for entry in entries:
+        name = entry.get("log_group_name")
+        if not isinstance(name, str) or "{" in name or name in reported or "retention_in_days" in entry:
+            continue  # placeholders name a group per instance; an entry with retention sets it itself
+        if _defined(module, groups, name, parameter) is not False:
+            continue
+        reported.add(name)
+        attr = parameter.get("value") or parameter.get("insecure_value")
+        value = _option_source(attr, "log_group_name") if len(entries) == 1 else None
+        name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
+        label = free_name(module, "aws_cloudwatch_log_group", _identifier(name.rsplit("/", 1)[-1] or name))
+        what = entry.get("file_path") or entry.get("event_name") or "a log"
+        yield RULE.finding(
+            parameter,
+            f"{parameter.address} (CloudWatch agent config) ships {what} to log group {name}, which no "
+            "aws_cloudwatch_log_group defines: the agent creates it with no retention, so the logs are "
+            "kept (and billed) forever",
+            key=name,
+            fix=Fix.unsafe(
+                f"Add aws_cloudwatch_log_group.{label} with retention; {_import_hint(label, name, False)}",
+                insert_after(parameter, _group_block(module, parameter, label, name_src, False)),
+            ),
+        )
+
+
+# --- instances whose logs nothing ships --------------------------------------------------------------
+
+
+def _unshipped(module: Module, compute: Block) -> Iterator[Finding]:
+    if not enabled(compute) or passed_to_module(module, compute):
+        return
+    launches = launch_blocks(module, compute)
+    if launches is None:
+        return
+    images = [launch for launch in launches if launch.has("image_id") or launch.has("ami")]
+    if not images or not all(stock_image(module, launch) for launch in images):
+        return  # a custom AMI may ship logs with an agent baked in
+    scripts = [(launch, user_data_text(launch)) for launch in launches]
+    if any(text is None for _, text in scripts):
+        return
+    scripts = [(launch, text) for launch, text in scripts if text]
+    if not scripts or any(_ships_logs(module, text) for _, text in scripts):
+        return
+    paths = sorted(
+        {
+            f"/var/log/{m.group(1)}"
+            for _, text in scripts
+            for m in _APP_LOG_PATH.finditer(text)
+            if not _SYSTEM_LOGS.match(m.group(1))
+        }
+    )
+    if not paths:
+        return
+    holder = next(launch for launch, text in scripts if paths[0] in text)
+    where = "its user data" if holder is compute else f"user data of {holder.address}"
+    yield RULE.finding(
+        compute,
+        f"{compute.address} writes {', '.join(paths)} ({where}) but nothing ships those logs to "
+        "CloudWatch Logs: the AMI is a stock image and the user data installs no CloudWatch agent or "
+        "other log shipper, so the logs are lost whenever an instance is replaced",
+    )
+
+
+def _ships_logs(module: Module, script: str) -> bool:
+    """True when user data may ship logs. The CloudWatch agent counts only when one of the
+    configurations it fetches has a `logs` section (or is not in the module)."""
+    if "amazon-cloudwatch-agent" in script:
+        sources = re.findall(r"-c\s+(\S+)", script)
+        if not sources:
+            return True
+        for source in sources:
+            if not source.startswith("ssm:"):
+                return True
+            config = _fetched_config(module, source[4:].strip("'\""))
+            if not isinstance(config, dict) or "logs" in config:
+                return True
+        script = script.replace("amazon-cloudwatch-agent", "")
+    return _SHIPPERS.search(script) is not None
+
+
+def _fetched_config(module: Module, name: str) -> Any:
+    match = re.fullmatch(r"\$\{aws_ssm_parameter\.([A-Za-z0-9_-]+)\.name\}", name)
+    for parameter in module.resources("aws_ssm_parameter"):
+        if (match and parameter.name == match.group(1)) or parameter.value("name") == name:
+            return _agent_json(module, parameter)
+    return None
