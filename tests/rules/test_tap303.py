@@ -5,12 +5,13 @@ import pytest
 from tests.rules.harness import fixed_files, scan_fixture, where, with_block_after
 
 
-def _group(label: str, name: str, retention: str = "90", meta: str = "") -> str:
-    width = max(len("retention_in_days"), *(len(line.split(" =")[0]) for line in meta.splitlines()))
-    lines = [f'resource "aws_cloudwatch_log_group" "{label}" {{']
-    lines += [f"  {line.split(' = ')[0].ljust(width)} = {line.split(' = ')[1]}" for line in meta.splitlines()]
-    lines += [f"  {'name'.ljust(width)} = {name}", f"  {'retention_in_days'.ljust(width)} = {retention}", "}"]
-    return "\n".join(lines) + "\n"
+def _group(label: str, name: str, retention: str = "90") -> str:
+    return f"""\
+resource "aws_cloudwatch_log_group" "{label}" {{
+  name              = {name}
+  retention_in_days = {retention}
+}}
+"""
 
 
 def test_lambda_gets_its_default_log_group_with_retention():
@@ -55,11 +56,13 @@ def test_for_each_functions_get_a_group_per_instance():
         "main.tf": with_block_after(
             "TAP303/lambda_for_each/main.tf",
             'resource "aws_lambda_function" "report" {',
-            _group(
-                "report",
-                '"/aws/lambda/${each.value.function_name}"',
-                meta="for_each = aws_lambda_function.report",
-            ),
+            """\
+resource "aws_cloudwatch_log_group" "report" {
+  for_each          = aws_lambda_function.report
+  name              = "/aws/lambda/${each.value.function_name}"
+  retention_in_days = 90
+}
+""",
         )
     }
 
