@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixers.companions import instance_scopes
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, replace_value
 from fixers.evaluate import UNKNOWN
@@ -90,8 +91,15 @@ def _label(rule: Block) -> str:
 
 
 def _days(block: Block, name: str) -> int | None:
-    value = block.value(name, UNKNOWN)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """The smallest value over the resource's instances (a transition written as a literal must
+    suit all of them), None unless every instance's value is a known number."""
+    top = block
+    while top.parent is not None:
+        top = top.parent
+    values = [block.value(name, UNKNOWN, scope) for _, scope in instance_scopes(top) or [("", {})]]
+    if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    return min(values)
 
 
 def _has_transitions(rule: Block, kind: Kind) -> bool:
@@ -123,8 +131,12 @@ def _sibling_transitions(rule: Block, kind: Kind, legacy: bool) -> bool:
 def _insert_before(rule: Block, anchor: Block, blocks: list[HclBlock]) -> object:
     """Insert nested blocks on the lines above `anchor`, following the rule's blank-line style."""
     file = anchor.file
-    at = file.line_start(anchor.line)
-    spaced = anchor.line > 1 and not file.line_text(anchor.line - 1).strip()
+    first = anchor.line
+    # Comments directly above the anchor belong to it: insert above them.
+    while first > 1 and file.line_text(first - 1).strip().startswith(("#", "//")):
+        first -= 1
+    at = file.line_start(first)
+    spaced = first > 1 and not file.line_text(first - 1).strip()
     gap = "\n\n" if spaced else "\n"
     text = gap.join(b.render(rule.body_indent) for b in blocks) + gap
     return edit(file, at, at, text)
@@ -147,16 +159,16 @@ def _missing_transitions(rule: Block, legacy: bool) -> Iterator[Finding]:
             )
             for s in steps
         ]
-        plan = ", ".join(f"{s.storage_class} from day {s.days}" for s in steps)
+        plan = " and ".join(f"{s.storage_class} on day {s.days}" for s in steps)
         label = _label(rule)
         source = expiration.get(kind.days).source
         written = f"{kind.expiration}.{kind.days}" + ("" if source == str(days) else f" = {source}")
         yield RULE.finding(
             expiration,
             f"{label} expires {kind.what} after {days} days ({written}) but never "
-            f"transitions them: they stay in S3 Standard for all {days} days; {plan} would cost less",
+            f"transitions them: they stay in S3 Standard for all {days} days; moving them to {plan} costs less",
             key=f"{label}: {kind.transition}",
-            fix=Fix.safe(f"Add {kind.transition}: {plan}", _insert_before(rule, expiration, blocks)),
+            fix=Fix.safe(f"Add {kind.transition} to {plan}", _insert_before(rule, expiration, blocks)),
         )
 
 

@@ -1,0 +1,6 @@
+module "bucket" {
+  source = "./modules/bucket"
+
+  name            = "acme-archive"
+  expiration_days = 365
+}
