@@ -1,0 +1,3 @@
+locals {
+  cluster_name = "ledger-${var.environment}"
+}

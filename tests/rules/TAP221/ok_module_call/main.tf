@@ -1,0 +1,6 @@
+module "analytics_db" {
+  source = "./postgres"
+
+  identifier                = "analytics"
+  final_snapshot_identifier = "analytics-final"
+}
