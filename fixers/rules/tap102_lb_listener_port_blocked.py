@@ -151,16 +151,16 @@ def _finding(
 # --- the fix ------------------------------------------------------------------------------------
 
 
-def _other_listener_ports(module: Module, lb: Block, listener: Block) -> dict[int, str]:
-    """Port -> protocol word ("https", "443") of the load balancer's other listeners."""
+def _other_listener_ports(module: Module, lb: Block, port: int) -> dict[int, str]:
+    """Port -> protocol word ("https", "443") of the load balancer's listeners on other ports."""
     out: dict[int, str] = {}
     for other in module.resources(*LISTENERS):
-        if other is listener or _load_balancer(module, other) is not lb:
+        if _load_balancer(module, other) is not lb:
             continue
         for scope, _ in instances(other):
-            port, _proto = _port_and_protocol(other, lb, scope)
-            if isinstance(port, int):
-                out.setdefault(port, _listener_word(other, lb, scope, port))
+            found, _proto = _port_and_protocol(other, lb, scope)
+            if isinstance(found, int) and found != port:
+                out.setdefault(found, _listener_word(other, lb, scope, found))
     return out
 
 
@@ -174,7 +174,7 @@ def _fix(
     scope: dict[str, Any],
 ) -> tuple[list[TextEdit], str]:
     word = _listener_word(listener, lb, scope, port)
-    others = _other_listener_ports(module, lb, listener)
+    others = _other_listener_ports(module, lb, port)
     templates: list[tuple[SgRule, int]] = []
     for rule in ingress:
         if rule.exists is not True or rule.protocol != "tcp":
@@ -203,7 +203,7 @@ def _copies(
             if found is None:
                 return [], ""
             edits.append(found)
-            names.append(f"{rule.location}")
+            names.append(f"add {port} to the ports of the dynamic ingress block of {rule.resource.address}")
             continue
         if rule.body is None or _ports_vary(rule):
             return [], ""
@@ -218,7 +218,7 @@ def _copies(
                 word,
             )
             edits.append(edit(rule.body.file, rule.body.end, rule.body.end, "\n\n" + rule.body.indent + text))
-            names.append(f"an ingress block in {rule.resource.address}")
+            names.append(f"add an ingress block to {rule.resource.address}")
             continue
         resource = rule.resource
         name = _copy_name(resource.name, served, port, old_word, word)
@@ -233,10 +233,10 @@ def _copies(
         if resource.end > last.end:
             last = resource
         pending[key] = (last, [*texts, text])
-        names.append(f"{resource.resource_type}.{name}")
+        names.append(f"add {resource.resource_type}.{name}")
     for last, texts in pending.values():
         edits.append(insert_after(last, "\n\n".join(texts)))
-    return edits, f"Admit port {port} like port {templates[0][1]}: add {', '.join(names)}"
+    return edits, f"Admit port {port} like port {templates[0][1]}: {'; '.join(names)}"
 
 
 def _ports_vary(rule: SgRule) -> bool:
