@@ -10,6 +10,7 @@ unknown value, so evaluation errs towards unknown and never raises.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 import json
@@ -103,8 +104,23 @@ def traversals(expr: Tree | Token) -> list[tuple]:
             if isinstance(child, Tree) and child.data == "identifier":
                 found.append((str(child.children[0]),))
                 continue
+        if node.data in ("heredoc_template", "heredoc_template_trim") and node.children:
+            # A heredoc is one token: its interpolations are references too (user data that
+            # names a database endpoint makes the instance depend on the database).
+            inner = _heredoc_template(str(node.children[0]), node.data == "heredoc_template_trim")
+            if inner is not None:
+                stack.append(inner)
+            continue
         stack.extend(reversed(node.children))
     return found
+
+
+@functools.lru_cache(maxsize=512)
+def _heredoc_template(raw: str, trim: bool) -> Tree | None:
+    body = heredoc_body(raw, trim)
+    if "${" not in body.replace("$${", "") and "%{" not in body.replace("%%{", ""):
+        return None
+    return template_tree(body)
 
 
 def _index_expressions(node: Tree) -> list[Tree]:
