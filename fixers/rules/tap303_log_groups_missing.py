@@ -391,7 +391,12 @@ def _ships_logs(module: Module, script: str) -> bool:
     """True when user data may ship logs. The CloudWatch agent counts only when one of the
     configurations it fetches has a `logs` section (or is not in the module)."""
     if "amazon-cloudwatch-agent" in script:
-        sources = re.findall(r"-c\s+(\S+)", script)
+        sources = [
+            source
+            for line in script.splitlines()
+            if "amazon-cloudwatch-agent-ctl" in line
+            for source in re.findall(r"\s-c\s+(\S+)", line)
+        ]
         if not sources:
             return True
         for source in sources:
@@ -401,7 +406,9 @@ def _ships_logs(module: Module, script: str) -> bool:
             if not isinstance(config, dict) or "logs" in config:
                 return True
         script = script.replace("amazon-cloudwatch-agent", "")
-    return _SHIPPERS.search(script) is not None
+    # Comments say nothing about what runs (a comment may well mention CloudWatch).
+    commands = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
+    return _SHIPPERS.search(commands) is not None
 
 
 def _fetched_config(module: Module, name: str) -> Any:
