@@ -115,7 +115,13 @@ def test_fix_then_scan_leaves_only_findings_without_an_automatic_fix(fixed_stack
 
 @pytest.mark.slow
 def test_the_fixed_stack_is_valid_terraform(fixed_stack, hcl_reference):
-    files = {p.name: p.read_text() for p in sorted(fixed_stack.glob("*.tf"))}
-    assert hcl_reference.hashicorp_parse_errors(files) == dict.fromkeys(files)
+    # every file: fixes may add some (a README, a user-data template that templatefile() reads)
+    files = {
+        p.relative_to(fixed_stack).as_posix(): p.read_text()
+        for p in sorted(fixed_stack.rglob("*"))
+        if p.is_file()
+    }
+    tf = {name: text for name, text in files.items() if name.endswith(".tf")}
+    assert hcl_reference.hashicorp_parse_errors(tf) == dict.fromkeys(tf)
     (result,) = hcl_reference.terraform_validate({"aws-stack": files}).values()
     assert result.ok, result.summary()
