@@ -148,7 +148,12 @@ def render_resource(need: Need, like: Block, name: str, group_ref: str) -> HclBl
         items = [("type", '"egress"'), ("security_group_id", group_ref), source]
         items += _port_items(need, ("protocol", "from_port", "to_port"), ("0", "0"))
         slots = {"ipv6_cidr_blocks": source[0], "cidr_blocks": source[0]}
-    meta = [(n, like.get(n).source) for n in ("count",) if like.get(n) is not None]
+    meta: list = []
+    count = like.get("count")
+    if count is not None:
+        meta.append(("count", count.source))
+        if not like.file.line_text(count.end_line + 1).strip():
+            meta.append(None)  # keep the blank line that set the meta-argument apart
     body = _ordered(_described(need, like, items), like, slots)
     return HclBlock(f'resource "{kind}" "{name}"', [*meta, *body])
 
@@ -252,19 +257,19 @@ def _message(offence: Offence, group: Block | None, graph: Graph | None, needs: 
 
 def _inline_fix(
     module: Module, offence: Offence, graph: Graph, needs: list[Need]
-) -> tuple[list[TextEdit], str] | str:
+) -> tuple[list[TextEdit], str, str] | str:
     group = offence.resource
     if any(r.body is None or r.dynamic is not None for r in offence.rules):
         return "the rule comes from a dynamic block or an egress list; change the values it is built from"
     vpc = graphs.vpc_cidr(module, group)
     placed: list[Need] = []
+    notes: list[str] = []
     for need in needs:
         if need.target.kind == "sg" and need.target.identity in graph.cyclic:
+            cycle = f"an inline rule naming {need.target.label} would form a dependency cycle (it names this group too)"
             if vpc is None:
-                return (
-                    f"an inline rule naming {need.target.label} would form a dependency cycle "
-                    "(it names this group too); move both groups' rules to aws_vpc_security_group_*_rule resources"
-                )
+                return f"{cycle}; move both groups' rules to aws_vpc_security_group_*_rule resources"
+            notes.append(f"{cycle}, so the fix allows {need.ports.label} to {vpc.label} instead")
             need = Need(need.ports, vpc)
         if need.identity not in {p.identity for p in placed}:
             placed.append(need)
@@ -279,16 +284,17 @@ def _inline_fix(
         text = "\n\n".join(render_inline(n, first).render(first.indent) for n in placed)
         start = first.file.line_start(first.line)
         edits.append(edit(first.file, start, first.file.line_end(first.end_line), text))
-        return edits, "Replace the allow-all egress with " + _summary(placed)
+        return edits, "Replace the allow-all egress with " + _summary(placed), "; ".join(notes)
     if others:
-        return [*edits, remove_block(first)], "Remove the allow-all egress block"
+        return [*edits, remove_block(first)], "Remove the allow-all egress block", ""
     # Deleting every egress block would leave the rule in AWS: only an empty list removes it.
-    return [*edits, *replace_block_with_attribute(first, "egress", "[]")], "Remove all egress (egress = [])"
+    edits += replace_block_with_attribute(first, "egress", "[]")
+    return edits, "Remove all egress (egress = [])", ""
 
 
 def _resource_fix(
     module: Module, offence: Offence, group: Block, needs: list[Need]
-) -> tuple[list[TextEdit], str] | str:
+) -> tuple[list[TextEdit], str, str] | str:
     resource = offence.resource
     if resource.for_each is not None:
         return "the rule is created per for_each item; remove the open CIDRs from the collection it iterates"
@@ -299,13 +305,12 @@ def _resource_fix(
     group_ref = resource.get("security_group_id").source
     names = _names(module, group, needs, resource.resource_type)
     if not needs:
-        return [remove_block(resource)], f"Remove {resource.address}"
+        return [remove_block(resource)], f"Remove {resource.address}", ""
     text = "\n\n".join(
         render_resource(n, resource, name, group_ref).render() for n, name in zip(needs, names, strict=True)
     )
-    return [
-        edit(resource.file, resource.start, resource.end, text)
-    ], f"Replace {resource.address} with " + _summary(needs)
+    description = f"Replace {resource.address} with " + _summary(needs)
+    return [edit(resource.file, resource.start, resource.end, text)], description, ""
 
 
 def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Finding:
@@ -335,17 +340,19 @@ def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Findi
         if offence.form == INLINE
         else _resource_fix(module, offence, group, needs)
     )
+    why = "; ".join(dict.fromkeys(graph.reasons))
+    if graph.reasons and not needs:
+        built = f"tapfix cannot see everything it talks to ({why}) and will not suggest removing all egress"
     if isinstance(built, str):
         return RULE.finding(
             offence.evidence, _message(offence, group, graph, needs, f"; no fix: {built}"), key=key
         )
-    edits, description = built
+    edits, description, note = built
+    tail = f"; {note}" if note else ""
     if graph.reasons:
-        why = "; ".join(dict.fromkeys(graph.reasons))
-        tail = f"; tapfix cannot see everything it talks to ({why}), so the fix is only a suggestion"
+        tail += f"; tapfix cannot see everything it talks to ({why}), so the fix is only a suggestion"
         fix = Fix.display_only(description, *edits)
     else:
-        tail = ""
         fix = Fix.unsafe(description, *edits)
     return RULE.finding(offence.evidence, _message(offence, group, graph, needs, tail), key=key, fix=fix)
 

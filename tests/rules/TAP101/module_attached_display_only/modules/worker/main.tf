@@ -1,0 +1,7 @@
+variable "security_group_ids" {
+  type = list(string)
+}
+
+output "security_group_ids" {
+  value = var.security_group_ids
+}
