@@ -9,6 +9,7 @@ known, and stand as one rule of unknown existence when it is not. Shared by TAP1
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,11 @@ class SgRule:
         if self.form != INLINE:
             return self.resource.address
         kind = self.dynamic.labels[0] if self.dynamic is not None else self.direction
-        return f"{self.resource.address} ({kind} rule at {self.at.path}:{self.at.line})"
+        where = f"{kind} rule at {self.at.path}:{self.at.line}"
+        if self.dynamic is not None and self.scope:
+            key = next(iter(self.scope.values())).get("key")
+            where += f", dynamic instance {json.dumps(key)}"
+        return f"{self.resource.address} ({where})"
 
     # -- protocol and ports ----------------------------------------------------------------
     @property

@@ -345,7 +345,7 @@ def _variable_fix(
     done: list[str] = []
     set_values: list[tuple[str, str]] = []
     remove: list[str] = []
-    service = _service(ports, services)
+    service, shown_service = _service(ports, services)
     v4_stays = _keeps_ipv4(rule, names, origins)
     for name in names:
         kind, target = origins[name]
@@ -368,9 +368,10 @@ def _variable_fix(
         else:
             var_name = _variable_name(module, rule, name, service, {v.header for v in new_variables})
             is_list = name in ("cidr_blocks", "ipv6_cidr_blocks")
-            new_variables.append(_new_variable(var_name, rule, name, is_list, service))
+            new_variables.append(_new_variable(var_name, rule, name, is_list, shown_service))
             update = (name, f"var.{var_name}")
-            done.append(f"{attr.name} comes from the new var.{var_name}")
+            shown = f"local.{attr.name}" if kind == "local" else attr.name
+            done.append(f"{shown} comes from the new var.{var_name}")
         if kind == "literal":
             set_values.append(update)
         else:
@@ -452,11 +453,14 @@ def _append_nested(block: Block, nested: HclBlock) -> TextEdit:
     return edit(file, at, at, "\n" + nested.render(block.body_indent) + "\n")
 
 
-def _service(ports: list[int], services: dict[int, str]) -> str:
+def _service(ports: list[int], services: dict[int, str]) -> tuple[str, str]:
+    """A name part for a new variable ("ssh") and the words for its description ("SSH (22)")."""
     names = {services[p] for p in ports}
     if len(names) != 1:
-        return "admin"
-    return next(iter(names)).split("/")[0].lower().replace(" ", "_")
+        return "admin", "the admin and data ports"
+    name = next(iter(names))
+    shown = f"{name} ({ports[0]})" if len(ports) == 1 else name
+    return name.split("/")[0].lower().replace(" ", "_"), shown
 
 
 def _variable_name(module: Module, rule: SgRule, attr: str, service: str, taken: set[str]) -> str:

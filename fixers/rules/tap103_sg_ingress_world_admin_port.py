@@ -107,7 +107,7 @@ def _finding(
     fix, note = narrowing_fix(module, rule, rules, world, ports, set(DATA_PORTS), PORTS)
     if note:
         message += f" ({note})"
-    key = "" if rule.form != "inline" else f"{rule.at.path}:{_index_in_group(rule)}"
+    key = "" if rule.form != "inline" else _index_in_group(rule)
     return RULE.finding(at, message, key=key, fix=fix, resource=rule.resource.address)
 
 

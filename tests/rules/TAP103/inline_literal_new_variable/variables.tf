@@ -1,0 +1,4 @@
+variable "vpc_id" {
+  description = "VPC of the bastion host."
+  type        = string
+}
