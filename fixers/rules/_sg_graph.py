@@ -13,6 +13,7 @@ result uncertain, and the reasons say why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -156,6 +157,7 @@ class Graph:
     compute: bool = False
     # Peers an inline rule cannot name: they refer back to the group (a dependency cycle).
     cyclic: list[str] = field(default_factory=list)
+    covered: list[Need] = field(default_factory=list)  # needs the group's other rules already meet
 
 
 # --- values and sources ------------------------------------------------------------------------
@@ -165,6 +167,11 @@ def copyable(attr: Attribute) -> bool:
     """Can the attribute's source be copied into another resource as it is?"""
     if "\n" in attr.source:
         return False
+    holder = attr.block
+    while holder is not None:
+        if holder.type in ("content", "dynamic"):
+            return False  # it may use the dynamic block's iterator
+        holder = holder.parent
     return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in traversals(attr.expr))
 
 
@@ -320,9 +327,12 @@ def _peer_target(module: Module, group: Block, attr: Attribute | None, peer: Blo
         return Target("self", "", "self", f"{group.address} itself", "self")
     if not copyable(attr):
         return None
-    name = (
-        peer.name if peer is not None else attr.source.split(".")[-2 if attr.source.endswith(".id") else -1]
-    )
+    if peer is not None:
+        name = peer.name
+    else:
+        # A group defined elsewhere (var.db_sg_id, data.aws_security_group.db.id): named after the reference.
+        last = attr.source.removesuffix(".id").split(".")[-1]
+        name = re.sub(r"[^A-Za-z0-9_]+", "_", last).strip("_") or "peer"
     label = peer.address if peer is not None else attr.source
     return Target("sg", attr.source, name, label, peer.address if peer is not None else attr.source)
 

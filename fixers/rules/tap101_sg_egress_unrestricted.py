@@ -194,7 +194,7 @@ def _existing(module: Module, group: Block, offending: set[int]) -> set[tuple]:
         if rule.direction != "egress" or rule.group != group.address or id(rule) in offending:
             continue
         body = rule.body
-        if body is None or rule.dynamic is not None:
+        if body is None:
             continue
         names = rule.names
         ports = graphs.rule_ports(body, names[0], rule.scope)
@@ -216,6 +216,7 @@ def _plan(
 ) -> tuple[Graph, list[Need]]:
     graph = graphs.analyse(module, group, offence_families)
     have = _existing(module, group, offending)
+    graph.covered = [n for n in graph.needs if n.identity in have]
     return graph, [n for n in graph.needs if n.identity not in have]
 
 
@@ -247,6 +248,10 @@ def _message(offence: Offence, group: Block | None, graph: Graph | None, needs: 
         context = f"it is used by {shown}; "
     if needs:
         found = f"the module shows it needs only {_summary(needs)}"
+    elif graph.covered:
+        found = (
+            f"its other egress rules already allow what the module shows it needs ({_summary(graph.covered)})"
+        )
     else:
         found = "nothing in the module needs egress from it"
     return f"{head}; {context}{found}{tail}"

@@ -227,6 +227,17 @@ def test_for_each_rule_with_one_open_item_is_reported_without_a_fix():
     )
 
 
+def test_dynamic_egress_with_known_items_is_evaluated_per_item_and_not_rewritten():
+    findings = scan_fixture("TAP101/dynamic_known_no_fix", "TAP101")
+    assert where(findings) == [("TAP101", "main.tf", 23, "aws_security_group.app")]
+    assert findings[0].fix is None
+    assert findings[0].message == (
+        "aws_security_group.app has egress allowing all traffic to 0.0.0.0/0; it is used by aws_instance.app; "
+        f"its other egress rules already allow what the module shows it needs ({HTTPS}); no fix: the rule "
+        "comes from a dynamic block or an egress list; change the values it is built from"
+    )
+
+
 def test_rule_on_a_group_defined_elsewhere_is_reported_without_a_fix():
     findings = scan_fixture("TAP101/external_group", "TAP101")
     assert where(findings) == [("TAP101", "main.tf", 12, "aws_security_group_rule.all_out")]
