@@ -6,6 +6,8 @@
   for a posting job instead of being posted (the two-job mode for fork PRs).
 - on `workflow_run`: the posting job of the two-job mode: validate the artifact, check that it
   belongs to the run's PR, post it.
+- on `issue_comment`: the `/tapfix` command (bot/tapfix_command/): commit the verified fixes to the
+  PR branch, or reply with them as a patch. Other comments are ignored without a single request.
 
 Exit codes: 0 done, 1 findings at or above `fail-on`, 2 a usage problem (bad event, no token,
 bad input or config, an artifact that does not belong to the run) or an error talking to GitHub,
@@ -24,7 +26,13 @@ from pathlib import Path
 from bot.github.api import PullRequestApi
 from bot.github.client import DEFAULT_API_URL, GitHubClient, GitHubError
 from bot.github.diff import parse_file_diff
-from bot.github.events import EventError, PullRequestEvent, WorkflowRunEvent, load_event
+from bot.github.events import (
+    EventError,
+    IssueCommentEvent,
+    PullRequestEvent,
+    WorkflowRunEvent,
+    load_event,
+)
 from bot.github.forks import check_plan_against_run, check_pull_request, check_run
 from bot.github.inputs import (
     ActionInputs,
@@ -38,11 +46,14 @@ from bot.github.plan import PlanError, ReviewPlan, read_plan, write_plan
 from bot.github.publish import READ_ONLY_NOTE, Outcome, Settings, publish
 from bot.github.render import Links, Placement, SummaryState, summary_markdown
 from bot.github.review import review_pull_request
+from bot.tapfix_command.run import Context as CommandContext
+from bot.tapfix_command.run import handle as handle_command
+from bot.tapfix_command.run import ignored_because
 from fixers.config import ConfigError, load_config
 from fixers.engine import ScanReport
 from fixers.findings import Severity
 
-HANDLED_EVENTS = ("pull_request", "pull_request_target", "workflow_run")
+HANDLED_EVENTS = ("pull_request", "pull_request_target", "workflow_run", "issue_comment")
 ARTIFACT_NOTE = "The review was saved to the review artifact; the posting job comments on the PR."
 
 
@@ -78,6 +89,10 @@ def _run(env: Mapping[str, str]) -> int:
     inputs = ActionInputs.from_env(env)
     event_name = env.get("GITHUB_EVENT_NAME")
     event = load_event(event_name, env.get("GITHUB_EVENT_PATH"), HANDLED_EVENTS)
+    if isinstance(event, IssueCommentEvent) and (why := ignored_because(event, inputs.bot_login)):
+        write_outputs(env, {"command-result": "ignored", "commit": ""})
+        print(f"tapfix: nothing to do: {why}")
+        return 0
     token = inputs.github_token or env.get("GITHUB_TOKEN", "")
     if not token:
         raise UsageError(
@@ -91,6 +106,8 @@ def _run(env: Mapping[str, str]) -> int:
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     if isinstance(event, WorkflowRunEvent):
         return _post_artifact(env, inputs, event, client, settings, root, server)
+    if isinstance(event, IssueCommentEvent):
+        return _command(env, inputs, event, client, root, server)
     assert isinstance(event, PullRequestEvent)
     return _review(env, inputs, event, event_name or "", client, settings, root, server)
 
@@ -146,6 +163,29 @@ def _post_artifact(
     links = Links(server, plan.repository, plan.head_sha)
     outcome = publish(api, plan, diffs, settings, links)
     _report(env, inputs, plan, outcome, links, None, root)
+    return 0
+
+
+def _command(
+    env: Mapping[str, str],
+    inputs: ActionInputs,
+    event: IssueCommentEvent,
+    client: GitHubClient,
+    root: Path,
+    server: str,
+) -> int:
+    """`/tapfix`: 0 whenever the commenter got an answer (a commit, a patch, a refusal, the help)."""
+    run_id = env.get("GITHUB_RUN_ID")
+    run_url = f"{server}/{event.repository.full_name}/actions/runs/{run_id}" if run_id else None
+    context = CommandContext(client, inputs, root if root.is_dir() else None, server, run_url)
+    result = handle_command(event, context)
+    write_outputs(env, {"command-result": result.outcome.value, "commit": result.commit})
+    if result.reply:
+        write_job_summary(env, result.reply)
+    print(
+        f"tapfix: /tapfix {result.outcome.value}: {result.note}"
+        + (f" ({result.reply_url})" if result.reply_url else "")
+    )
     return 0
 
 

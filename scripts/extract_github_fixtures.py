@@ -44,6 +44,8 @@ OPERATIONS = [
     "reactions/create-for-issue-comment",
     "git/get-ref",
     "git/get-commit",
+    "git/get-tree",
+    "git/create-blob",
     "git/create-tree",
     "git/create-commit",
     "git/update-ref",

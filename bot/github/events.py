@@ -61,13 +61,15 @@ class Issue(_Event):
 
 class CommentAuthor(_Event):
     login: str
+    type: str = "User"  # "Bot" for apps and GitHub Actions
 
 
 class Comment(_Event):
     id: int
-    body: str = ""
+    body: str | None = ""
     user: CommentAuthor
     author_association: str = ""
+    html_url: str = ""
 
 
 class IssueCommentEvent(_Event):

@@ -86,3 +86,42 @@ class Review(_Read):
     user: User | None = None
     commit_id: str | None = None
     html_url: str = ""
+
+
+# --- the /tapfix command -------------------------------------------------------------------------
+
+
+class CollaboratorPermission(_Read):
+    """`repos/get-collaborator-permission-level`: `permission` folds maintain into write and triage
+    into read; `role_name` is the real role (or a custom role's name)."""
+
+    permission: str
+    role_name: str = ""
+
+
+class GitObject(_Read):
+    sha: str = Field(pattern=SHA)
+
+
+class GitRef(_Read):
+    ref: str
+    object: GitObject
+
+
+class GitCommit(_Read):
+    sha: str = Field(pattern=SHA)
+    tree: GitObject
+    html_url: str = ""
+
+
+class TreeEntry(_Read):
+    path: str
+    mode: str
+    type: str
+    sha: str
+
+
+class GitTree(_Read):
+    sha: str = Field(pattern=SHA)
+    tree: list[TreeEntry]
+    truncated: bool = False

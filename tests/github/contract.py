@@ -44,15 +44,25 @@ def spec() -> dict[str, Any]:
 def operations() -> tuple[Operation, ...]:
     ops = []
     for template, item in spec()["paths"].items():
-        regex = re.sub(r"\\\{path\\\}", "(?P<path>.+)", re.escape(template))
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
         for method, op in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
-                ops.append(
-                    Operation(op["operationId"], method.upper(), template, re.compile(f"^{regex}$"), op)
-                )
+                regex = _path_regex(template, op)
+                ops.append(Operation(op["operationId"], method.upper(), template, re.compile(regex), op))
     # Literal segments win over parameters (`/pulls/comments/{id}` before `/pulls/{number}/...`).
     return tuple(sorted(ops, key=lambda o: (-o.template.count("/"), o.template.count("{"))))
+
+
+def _path_regex(template: str, op: dict[str, Any]) -> str:
+    """`{path}` and parameters the spec marks `x-multi-segment` (a git ref: `heads/feature/x`) may
+    span several segments; every other parameter is one segment."""
+    params = [_resolve(p, spec()) for p in op.get("parameters", [])]
+    multi = {"path"} | {p["name"] for p in params if p.get("x-multi-segment")}
+
+    def group(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return f"(?P<{name}>.+)" if name in multi else f"(?P<{name}>[^/]+)"
+
+    return "^" + re.sub(r"\\\{(\w+)\\\}", group, re.escape(template)) + "$"
 
 
 def match(method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
@@ -105,6 +115,32 @@ def body_problems(operation_id: str, body: Any) -> list[str]:
     return [
         f"{operation_id}: {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
         for e in validator.iter_errors(body)
+    ]
+
+
+@functools.cache
+def response_schema(operation_id: str, status: int) -> dict[str, Any] | None:
+    op = next(o for o in operations() if o.operation_id == operation_id)
+    response = op.spec.get("responses", {}).get(str(status))
+    if response is None:
+        return None
+    response = _resolve(copy.deepcopy(response), spec())
+    content = (response.get("content") or {}).get("application/json")
+    return content["schema"] if content else None
+
+
+def response_problems(operation_id: str, status: int, payload: Any) -> list[str]:
+    """A mock answer checked against the spec's response schema for that status (left open, as
+    GitHub adds fields), so a fake cannot hand the bot a shape GitHub never sends."""
+    op = next(o for o in operations() if o.operation_id == operation_id)
+    if str(status) not in op.spec.get("responses", {}):
+        return [f"{operation_id}: GitHub does not document status {status}"]
+    schema = response_schema(operation_id, status)
+    if schema is None:
+        return []
+    return [
+        f"{operation_id} response {status}: {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
+        for e in OAS30Validator(schema).iter_errors(payload)
     ]
 
 

@@ -10,7 +10,10 @@ reuse it: add handlers to `_HANDLERS` for the operations that command needs.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import hashlib
 import json
 import re
 import threading
@@ -18,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tests.github import contract
 
@@ -69,6 +72,87 @@ def hunks_of(patch: str | None) -> list[set[int]]:
     return hunks
 
 
+def git_blob_sha(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+@dataclass
+class GitStore:
+    """Git objects as GitHub keeps them: blobs and trees hashed the way Git hashes them, commits
+    (hashed from their fields and a counter, as GitHub's carry a timestamp) and branch refs."""
+
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    trees: dict[str, list[dict]] = field(default_factory=dict)  # sha -> [{path, mode, type, sha}]
+    commits: dict[str, dict] = field(default_factory=dict)  # sha -> {tree, parents, message}
+    refs: dict[str, str] = field(default_factory=dict)  # "heads/<branch>" -> commit sha
+    _counter: int = 0
+
+    def add_blob(self, data: bytes) -> str:
+        sha = git_blob_sha(data)
+        self.blobs[sha] = data
+        return sha
+
+    def write_tree(self, files: dict[str, tuple[str, bytes]]) -> str:
+        """A tree (and its subtrees) holding `files`: path -> (mode, content)."""
+        return self.write_flat({p: (mode, "blob", self.add_blob(data)) for p, (mode, data) in files.items()})
+
+    def write_flat(self, flat: dict[str, tuple[str, str, str]]) -> str:
+        """path -> (mode, type, sha) of every non-tree entry, nested into trees."""
+        here: dict[str, tuple[str, str, str]] = {}
+        below: dict[str, dict[str, tuple[str, str, str]]] = {}
+        for path, entry in flat.items():
+            head, _, rest = path.partition("/")
+            if rest:
+                below.setdefault(head, {})[rest] = entry
+            else:
+                here[head] = entry
+        for name, inner in below.items():
+            here[name] = ("040000", "tree", self.write_flat(inner))
+        # Git orders entries by name, a tree's name as if it ended in "/".
+        ordered = sorted(here.items(), key=lambda kv: kv[0] + ("/" if kv[1][1] == "tree" else ""))
+        raw = b"".join(
+            f"{mode.lstrip('0')} {name}".encode() + b"\0" + bytes.fromhex(sha)
+            for name, (mode, _, sha) in ordered
+        )
+        sha = hashlib.sha1(b"tree %d\0" % len(raw) + raw).hexdigest()
+        self.trees[sha] = [{"path": n, "mode": m, "type": t, "sha": x} for n, (m, t, x) in ordered]
+        return sha
+
+    def flatten(self, tree_sha: str, prefix: str = "") -> dict[str, tuple[str, str, str]]:
+        flat: dict[str, tuple[str, str, str]] = {}
+        for entry in self.trees[tree_sha]:
+            path = prefix + entry["path"]
+            if entry["type"] == "tree":
+                flat.update(self.flatten(entry["sha"], path + "/"))
+            else:
+                flat[path] = (entry["mode"], entry["type"], entry["sha"])
+        return flat
+
+    def files_at(self, commit_sha: str) -> dict[str, tuple[str, bytes]]:
+        """path -> (mode, content) of every file in the commit's tree."""
+        flat = self.flatten(self.commits[commit_sha]["tree"])
+        return {p: (mode, self.blobs[sha]) for p, (mode, _, sha) in flat.items()}
+
+    def add_commit(self, tree: str, parents: list[str], message: str) -> str:
+        self._counter += 1
+        seed = json.dumps([tree, parents, message, self._counter]).encode()
+        sha = hashlib.sha1(seed).hexdigest()
+        self.commits[sha] = {"tree": tree, "parents": list(parents), "message": message}
+        return sha
+
+    def is_ancestor(self, old: str, new: str) -> bool:
+        pending, seen = [new], set()
+        while pending:
+            sha = pending.pop()
+            if sha == old:
+                return True
+            if sha in seen or sha not in self.commits:
+                continue
+            seen.add(sha)
+            pending.extend(self.commits[sha]["parents"])
+        return False
+
+
 @dataclass
 class Fault:
     operation: str
@@ -111,6 +195,14 @@ class FakeGitHub:
     review_comments: list[dict] = field(default_factory=list)
     issue_comments: list[dict] = field(default_factory=list)
     threads: dict[int, dict] = field(default_factory=dict)  # first comment id -> thread
+    # The /tapfix command: who may write, reactions, the head branch and a Git object store.
+    head_ref: str = "changes"
+    maintainer_can_modify: bool = False
+    fork_writable: bool = False  # the token may write to the head repository of a fork PR
+    permissions: dict[str, str] = field(default_factory=dict)  # login -> admin|maintain|write|triage|read
+    reactions: list[dict] = field(default_factory=list)
+    git: GitStore = field(default_factory=lambda: GitStore())
+    hooks: dict[str, Callable[[], None]] = field(default_factory=dict)  # run once before that operation
     _next_id: int = 1000
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -126,6 +218,24 @@ class FakeGitHub:
         for comment in self.review_comments:
             if lines and comment["id"] in lines:
                 comment["line"] = lines[comment["id"]]
+
+    def seed_repository(self, files: dict[str, bytes], modes: dict[str, str] | None = None) -> None:
+        """The PR head commit (`head_sha`, on branch `head_ref`) holds exactly `files`: as Git
+        objects for the Git Data API and as contents for the contents API."""
+        tree = self.git.write_tree({p: ((modes or {}).get(p, "100644"), data) for p, data in files.items()})
+        self.git.commits[self.head_sha] = {"tree": tree, "parents": [], "message": "head"}
+        self.git.refs[f"heads/{self.head_ref}"] = self.head_sha
+        for path, data in files.items():
+            self.contents[(self.head_sha, path)] = data
+
+    def push_commit(self, changes: dict[str, bytes]) -> str:
+        """Someone else pushes to the head branch (a new commit on top of it)."""
+        parent = self.git.refs[f"heads/{self.head_ref}"]
+        files = self.git.files_at(parent)
+        files.update({p: ("100644", data) for p, data in changes.items()})
+        sha = self.git.add_commit(self.git.write_tree(files), [parent], "pushed meanwhile")
+        self.git.refs[f"heads/{self.head_ref}"] = self.head_sha = sha
+        return sha
 
     def operations(self) -> list[str]:
         return [c.operation for c in self.calls]
@@ -214,7 +324,8 @@ class FakeGitHub:
             self.violations.extend(problems)
             call.status = 422
             return self._json(422, {"message": "Invalid request.", "errors": problems})
-        if f"/repos/{self.repository}/" not in path + "/":
+        writable_fork = self.fork_writable and self.head_repo and f"/repos/{self.head_repo}/" in path + "/"
+        if f"/repos/{self.repository}/" not in path + "/" and not writable_fork:
             call.status = 404
             return self._json(404, {"message": "Not Found"})
         fault = self._fault(op.operation_id, data)
@@ -224,11 +335,16 @@ class FakeGitHub:
         if self.read_only and method != "GET":
             call.status = 403
             return self._json(403, {"message": "Resource not accessible by integration"})
+        hook = self.hooks.pop(op.operation_id, None)
+        if hook is not None:
+            hook()
         handler = _HANDLERS.get(op.operation_id)
         if handler is None:
             self.violations.append(f"{op.operation_id}: the fake has no handler for it yet")
             return self._json(501, {"message": "Not Implemented"})
         status, payload, extra = handler(self, params, query, data)
+        if op.operation_id in RESPONSES_CHECKED:
+            self.violations.extend(contract.response_problems(op.operation_id, status, payload))
         if fault is not None:
             call.status = fault.status
             return self._json(fault.status, fault.body, fault.headers)
@@ -275,10 +391,10 @@ class FakeGitHub:
             "number": self.number,
             "state": "open",
             "html_url": f"https://github.com/{self.repository}/pull/{self.number}",
-            "head": {"sha": self.head_sha, "ref": "changes", "repo": {"full_name": head_repo}},
+            "head": {"sha": self.head_sha, "ref": self.head_ref, "repo": {"full_name": head_repo}},
             "base": {"sha": self.base_sha, "ref": "main", "repo": {"full_name": self.repository}},
             "changed_files": self.changed_files if self.changed_files is not None else len(self.files),
-            "maintainer_can_modify": False,
+            "maintainer_can_modify": self.maintainer_can_modify,
         }
 
     def _comment_url(self, kind: str, comment_id: int) -> str:
@@ -437,18 +553,250 @@ def _delete_issue_comment(fake: FakeGitHub, params: dict, query: dict, body: Any
 def _get_content(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
     ref = query.get("ref", [fake.head_sha])[0]
     path = params["path"]
-    data = fake.contents.get((ref, path))
+    files = {p: data for (r, p), data in fake.contents.items() if r == ref}
+    if ref in fake.git.commits:  # commits made through the Git Data API are readable too
+        files = {**{p: data for p, (_, data) in fake.git.files_at(ref).items()}, **files}
+    data = files.get(path)
     if data is not None:
         return 200, data, {}
     prefix = path.rstrip("/") + "/"
-    names = sorted({p[len(prefix) :] for (r, p) in fake.contents if r == ref and p.startswith(prefix)})
+    names = sorted({p[len(prefix) :] for p in files if p.startswith(prefix)})
     entries = [{"name": n, "path": prefix + n, "type": "file"} for n in names if "/" not in n]
     if entries:
         return 200, entries, {}
     return 404, {"message": "Not Found"}, {}
 
 
+# --- the /tapfix command: permission, reactions, the Git Data API ---------------------------------
+
+_DOCS = "https://docs.github.com/rest"
+
+
+def _failure(status: int, message: str) -> tuple[int, Any, dict]:
+    return status, {"message": message, "documentation_url": _DOCS}, {}
+
+
+def _user(login: str) -> dict:
+    return {
+        "login": login,
+        "id": abs(hash(login)) % 10**8,
+        "node_id": f"U_{login}",
+        "avatar_url": f"https://avatars.githubusercontent.com/{login}",
+        "gravatar_id": "",
+        "url": f"https://api.github.com/users/{login}",
+        "html_url": f"https://github.com/{login}",
+        "followers_url": "",
+        "following_url": "",
+        "gists_url": "",
+        "starred_url": "",
+        "subscriptions_url": "",
+        "organizations_url": "",
+        "repos_url": "",
+        "events_url": "",
+        "received_events_url": "",
+        "type": "Bot" if login.endswith("[bot]") else "User",
+        "site_admin": False,
+    }
+
+
+def _permission(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    login = unquote(params["username"])
+    role = fake.permissions.get(login, "read")  # what a public repository answers for anyone
+    if role == "missing":
+        return _failure(404, "Not Found")
+    # The REST `permission` field folds maintain into write and triage into read.
+    legacy = {"maintain": "write", "triage": "read"}.get(role, role)
+    collaborator = {
+        **_user(login),
+        "permissions": {"admin": role == "admin", "push": legacy in ("admin", "write"), "pull": True},
+        "role_name": role,
+    }
+    return 200, {"permission": legacy, "role_name": role, "user": collaborator}, {}
+
+
+def _create_reaction(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    comment_id = int(params["comment_id"])
+    for reaction in fake.reactions:
+        if reaction["comment_id"] == comment_id and reaction["content"] == body["content"]:
+            return 200, reaction["payload"], {}
+    payload = {
+        "id": fake._id(),
+        "node_id": "REA_x",
+        "user": _user(BOT["login"]),
+        "content": body["content"],
+        "created_at": "2024-01-01T00:00:00Z",
+    }
+    fake.reactions.append({"comment_id": comment_id, "content": body["content"], "payload": payload})
+    return 201, payload, {}
+
+
+def _git_url(fake: FakeGitHub, kind: str, sha: str) -> str:
+    return f"https://api.github.com/repos/{fake.repository}/git/{kind}/{sha}"
+
+
+def _ref_payload(fake: FakeGitHub, ref: str) -> dict:
+    sha = fake.git.refs[ref]
+    return {
+        "ref": f"refs/{ref}",
+        "node_id": f"REF_{ref}",
+        "url": f"https://api.github.com/repos/{fake.repository}/git/refs/{ref}",
+        "object": {"type": "commit", "sha": sha, "url": _git_url(fake, "commits", sha)},
+    }
+
+
+def _commit_payload(fake: FakeGitHub, sha: str) -> dict:
+    commit = fake.git.commits[sha]
+    person = {
+        "name": "github-actions[bot]",
+        "email": "41898282+github-actions[bot]@users.noreply.github.com",
+        "date": "2024-01-01T00:00:00Z",
+    }
+    return {
+        "sha": sha,
+        "node_id": f"C_{sha}",
+        "url": _git_url(fake, "commits", sha),
+        "html_url": f"https://github.com/{fake.repository}/commit/{sha}",
+        "author": person,
+        "committer": person,
+        "message": commit["message"],
+        "tree": {"sha": commit["tree"], "url": _git_url(fake, "trees", commit["tree"])},
+        "parents": [
+            {
+                "sha": p,
+                "url": _git_url(fake, "commits", p),
+                "html_url": f"https://github.com/{fake.repository}/commit/{p}",
+            }
+            for p in commit["parents"]
+        ],
+        "verification": {
+            "verified": False,
+            "reason": "unsigned",
+            "signature": None,
+            "payload": None,
+            "verified_at": None,
+        },
+    }
+
+
+def _tree_payload(fake: FakeGitHub, sha: str, recursive: bool = False) -> dict:
+    if recursive:
+        entries = []
+        for path, (mode, kind, object_sha) in sorted(fake.git.flatten(sha).items()):
+            entries.append({"path": path, "mode": mode, "type": kind, "sha": object_sha})
+    else:
+        entries = [dict(e) for e in fake.git.trees[sha]]
+    for entry in entries:
+        entry["url"] = _git_url(fake, "trees" if entry["type"] == "tree" else "blobs", entry["sha"])
+        if entry["type"] == "blob":
+            entry["size"] = len(fake.git.blobs[entry["sha"]])
+    return {"sha": sha, "url": _git_url(fake, "trees", sha), "tree": entries, "truncated": False}
+
+
+def _get_ref(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    ref = unquote(params["ref"])
+    if ref not in fake.git.refs:
+        return _failure(404, "Not Found")
+    return 200, _ref_payload(fake, ref), {}
+
+
+def _get_commit(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    sha = params["commit_sha"]
+    if sha not in fake.git.commits:
+        return _failure(404, "Not Found")
+    return 200, _commit_payload(fake, sha), {}
+
+
+def _get_tree(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    sha = params["tree_sha"]
+    if sha not in fake.git.trees:
+        return _failure(404, "Not Found")
+    return 200, _tree_payload(fake, sha, recursive="recursive" in query), {}
+
+
+def _create_blob(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    encoding = body.get("encoding", "utf-8")
+    if encoding == "base64":
+        try:
+            data = base64.b64decode(body["content"], validate=True)
+        except (binascii.Error, ValueError):
+            return _failure(422, "content is not valid Base64")
+    elif encoding == "utf-8":
+        data = body["content"].encode("utf-8")
+    else:
+        return _failure(422, f"encoding {encoding!r} is not supported")
+    sha = fake.git.add_blob(data)
+    return 201, {"url": _git_url(fake, "blobs", sha), "sha": sha}, {}
+
+
+def _create_tree(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    base = body.get("base_tree")
+    if base is not None and base not in fake.git.trees:
+        return _failure(422, "base_tree is not a valid tree")
+    flat = fake.git.flatten(base) if base else {}
+    for entry in body["tree"]:
+        path = entry.get("path")
+        if not path or entry.get("type") != "blob" or "mode" not in entry:
+            return _failure(422, "tree entries need path, mode and type blob (the fake writes blobs only)")
+        if ("sha" in entry) == ("content" in entry):
+            return _failure(422, "Must supply either tree.sha or tree.content")
+        if "content" in entry:
+            flat[path] = (entry["mode"], "blob", fake.git.add_blob(entry["content"].encode("utf-8")))
+        elif entry["sha"] is None:
+            if path not in flat:
+                return _failure(422, f"tree.path {path} does not exist in the base tree")
+            del flat[path]
+        elif entry["sha"] not in fake.git.blobs:
+            return _failure(422, "tree.sha is not a valid blob")
+        else:
+            flat[path] = (entry["mode"], "blob", entry["sha"])
+    return 201, _tree_payload(fake, fake.git.write_flat(flat)), {}
+
+
+def _create_commit(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    if body["tree"] not in fake.git.trees:
+        return _failure(422, "Tree SHA does not exist")
+    if any(p not in fake.git.commits for p in body.get("parents", [])):
+        return _failure(422, "Parent SHA does not exist or is not a commit object")
+    sha = fake.git.add_commit(body["tree"], body.get("parents", []), body["message"])
+    return 201, _commit_payload(fake, sha), {}
+
+
+def _update_ref(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
+    ref = unquote(params["ref"])
+    if ref not in fake.git.refs:
+        return _failure(422, "Reference does not exist")
+    if body["sha"] not in fake.git.commits:
+        return _failure(422, "Object does not exist")
+    if not body.get("force", False) and not fake.git.is_ancestor(fake.git.refs[ref], body["sha"]):
+        return _failure(422, "Update is not a fast forward")
+    fake.git.refs[ref] = body["sha"]
+    if ref == f"heads/{fake.head_ref}":
+        fake.head_sha = body["sha"]
+    return 200, _ref_payload(fake, ref), {}
+
+
+RESPONSES_CHECKED = {
+    "repos/get-collaborator-permission-level",
+    "reactions/create-for-issue-comment",
+    "git/get-ref",
+    "git/get-commit",
+    "git/get-tree",
+    "git/create-blob",
+    "git/create-tree",
+    "git/create-commit",
+    "git/update-ref",
+}
+
 _HANDLERS: dict[str, Callable[[FakeGitHub, dict, dict, Any], tuple[int, Any, dict]]] = {
+    "repos/get-collaborator-permission-level": _permission,
+    "reactions/create-for-issue-comment": _create_reaction,
+    "git/get-ref": _get_ref,
+    "git/get-commit": _get_commit,
+    "git/get-tree": _get_tree,
+    "git/create-blob": _create_blob,
+    "git/create-tree": _create_tree,
+    "git/create-commit": _create_commit,
+    "git/update-ref": _update_ref,
     "pulls/get": _get_pull,
     "pulls/list-files": _list_files,
     "pulls/list-review-comments": _list_review_comments,

@@ -12,6 +12,9 @@ from tests.github.fake_github import FakeGitHub
 from tests.github.pr import WEBHOOKS, pull_request_event
 
 
+_ISSUE_COMMENT = json.loads((WEBHOOKS / "issue_comment.created.json").read_text())
+
+
 def _run(tmp_path, capsys, event, event_name="pull_request", **overrides):
     fake = FakeGitHub()
     env = action_env(tmp_path, fake, tmp_path, event, event_name, {})
@@ -45,9 +48,9 @@ def _run(tmp_path, capsys, event, event_name="pull_request", **overrides):
         ),
         (
             "issue_comment",
-            json.loads((WEBHOOKS / "issue_comment.created.json").read_text()),
+            {"action": "created", **{k: v for k, v in _ISSUE_COMMENT.items() if k != "comment"}},
             {},
-            "is not handled",
+            "not a valid 'issue_comment' event payload: comment: Field required",
         ),
     ],
 )
