@@ -11,7 +11,6 @@ from tests.github.conftest import action_env
 from tests.github.fake_github import FakeGitHub
 from tests.github.pr import WEBHOOKS, pull_request_event
 
-
 _ISSUE_COMMENT = json.loads((WEBHOOKS / "issue_comment.created.json").read_text())
 
 
