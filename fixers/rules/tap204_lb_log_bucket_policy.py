@@ -208,7 +208,7 @@ def _region_note(region: Any) -> str:
         return "the provider region cannot be evaluated"
     if region in ELB_ACCOUNTS:
         return f"the provider region is {region}"
-    return f"the provider region {region} has no ELB account: it needs the {LOG_DELIVERY} service principal"
+    return f"the provider region {region} has no ELB account (it needs the {LOG_DELIVERY} service principal)"
 
 
 # --- findings ----------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def _bad_principal(
     written = principal.span.file.text[principal.span.start : principal.span.end] if principal.span else ""
     shown = principal.value
     if why == "placeholder":
-        problem = f"the placeholder {shown!r}"
+        problem = f'the placeholder "{shown}"'
         effect = "ELB cannot write access logs there, and enabling logging fails"
     else:
         account = why.split(":", 1)[1]

@@ -1,0 +1,27 @@
+variable "region" {
+  type = string
+}
+
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-web-alb-logs"
+}
+
+variable "public_subnet_ids" {
+  type = list(string)
+}
+
+resource "aws_lb" "web" {
+  name               = "web"
+  load_balancer_type = "application"
+  subnets            = var.public_subnet_ids
+
+  access_logs {
+    bucket  = aws_s3_bucket.logs.id
+    prefix  = "web"
+    enabled = true
+  }
+}
