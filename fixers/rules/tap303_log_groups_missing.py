@@ -18,6 +18,8 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
+    agent_configs,
+    agent_json,
     call_of,
     enabled,
     launch_blocks,
@@ -39,7 +41,6 @@ RULE = Rule(
     fix=Applicability.UNSAFE,
 )
 
-_AGENT_CONFIG_PREFIX = "AmazonCloudWatch-"
 # Anything in user data that ships logs off the instance (or may: we then stay quiet).
 _SHIPPERS = re.compile(
     r"cloudwatch|awslogs|fluent-?bit|fluentd|td-agent|vector|datadog|dd-agent|splunk|filebeat|promtail|"
@@ -289,29 +290,10 @@ def _identifier(text: str) -> str:
 # --- CloudWatch agent configurations ---------------------------------------------------------------
 
 
-def _agent_json(module: Module, parameter: Block) -> Any:
-    name = parameter.value("name", UNKNOWN)
-    if not (isinstance(name, str) and name.startswith(_AGENT_CONFIG_PREFIX)):
-        return None
-    attr = parameter.get("value") or parameter.get("insecure_value")
-    args = call_of(attr.expr, "jsonencode") if attr is not None else None
-    value = (
-        partial_value(module, args[0])
-        if args is not None and len(args) == 1
-        else (attr.value() if attr else None)
-    )
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return UNKNOWN
-    return value if isinstance(value, dict) else UNKNOWN
-
-
 def _agent_config(module: Module, parameter: Block, groups: list[Block]) -> Iterator[Finding]:
     if not enabled(parameter) or parameter.count is not None or parameter.for_each is not None:
         return
-    config = _agent_json(module, parameter)
+    config = agent_json(module, parameter)
     if not isinstance(config, dict):
         return
     logs = config.get("logs")
@@ -391,29 +373,10 @@ def _ships_logs(module: Module, script: str) -> bool:
     """True when user data may ship logs. The CloudWatch agent counts only when one of the
     configurations it fetches has a `logs` section (or is not in the module)."""
     if "amazon-cloudwatch-agent" in script:
-        sources = [
-            source
-            for line in script.splitlines()
-            if "amazon-cloudwatch-agent-ctl" in line
-            for source in re.findall(r"\s-c\s+(\S+)", line)
-        ]
-        if not sources:
+        configs = agent_configs(module, script)
+        if configs is None or any("logs" in c for c in configs):
             return True
-        for source in sources:
-            if not source.startswith("ssm:"):
-                return True
-            config = _fetched_config(module, source[4:].strip("'\""))
-            if not isinstance(config, dict) or "logs" in config:
-                return True
         script = script.replace("amazon-cloudwatch-agent", "")
     # Comments say nothing about what runs (a comment may well mention CloudWatch).
     commands = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
     return _SHIPPERS.search(commands) is not None
-
-
-def _fetched_config(module: Module, name: str) -> Any:
-    match = re.fullmatch(r"\$\{aws_ssm_parameter\.([A-Za-z0-9_-]+)\.name\}", name)
-    for parameter in module.resources("aws_ssm_parameter"):
-        if (match and parameter.name == match.group(1)) or parameter.value("name") == name:
-            return _agent_json(module, parameter)
-    return None
