@@ -2,9 +2,10 @@
 what it leaves alone, with the reason.
 
 Each touched module is fixed with `fix_module` (fixes limited to findings in the changed files,
-the requested rules, and safe fixes unless `--unsafe`), then scanned again as the fixes leave it:
-that scan says exactly what remains and why (unsafe, failed verification, no automatic fix, or a
-fixable finding in a file the PR did not change).
+the requested rules, and safe fixes unless `--unsafe`); it reports the findings it left and why
+(unsafe, failed verification). The module is then scanned again as the fixes leave it, without
+verifying (fix_module has verified everything it applied or rejected): that scan finds what has no
+automatic fix, and the fixable findings in files the PR did not change.
 """
 
 from __future__ import annotations
@@ -82,17 +83,21 @@ def compute(
             if after != before:
                 result.files[path] = after
                 result.originals[path] = before
-        remaining, _ = scan_module(_after(module, outcome), config)
+        left = {f.identity: f for f, _ in outcome.skipped}
+        remaining, _ = scan_module(_after(module, outcome), config, verify=False)
         for finding in remaining:
             if finding.suppressed or (wanted is not None and finding.rule_id not in wanted):
                 continue
-            skipped = _skipped(finding, finding.path in in_module, unsafe)
+            skipped = _skipped(left.get(finding.identity, finding), finding.path in in_module, unsafe)
             if skipped is not None:
                 result.skipped.append(skipped)
+    result.fixed.sort(key=lambda i: (i.path, i.line, i.rule_id))
+    result.skipped.sort(key=lambda s: (s.item.path, s.item.line, s.item.rule_id))
     return result
 
 
 def _skipped(finding: Finding, in_changed_file: bool, unsafe: bool) -> Skipped | None:
+    """`finding` is fix_module's own (verified) copy when it left the finding, else the rescan's."""
     item = Item.of(finding)
     fix = finding.fix
     if not in_changed_file:

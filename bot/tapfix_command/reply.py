@@ -24,7 +24,6 @@ _WHY = {
     SkipReason.UNSAFE: "unsafe: the fix changes behaviour; `/tapfix --unsafe` applies it",
     SkipReason.DISPLAY_ONLY: "the fix is for reading only, never applied automatically",
     SkipReason.FAILED_VERIFICATION: "the fix failed verification",
-    SkipReason.OUTSIDE_CHANGED_FILES: "outside the files this PR changes; `tapfix fix` applies it locally",
     SkipReason.NOT_APPLIED: "left for the next run: run `/tapfix` again",
 }
 
@@ -258,9 +257,12 @@ def _fixed_table(items: list[Item], where: Where, sha: str) -> str:
 
 
 def _skipped_parts(fixes: FixSet, where: Where, sha: str | None) -> list[str]:
-    """The table of what was not fixed, and a count of findings that have no automatic fix.
-    Lines are those of the fixed files, so they link to the new commit (`sha`) when there is one."""
-    listed = [s for s in fixes.skipped if s.reason != SkipReason.NO_FIX]
+    """What was not fixed: a table for the changed files (lines are those of the fixed files, so
+    they link to the new commit `sha` when there is one), then one line per kind of the rest."""
+    listed = [
+        s for s in fixes.skipped if s.reason not in (SkipReason.NO_FIX, SkipReason.OUTSIDE_CHANGED_FILES)
+    ]
+    outside = fixes.skipped_for(SkipReason.OUTSIDE_CHANGED_FILES)
     no_fix = fixes.skipped_for(SkipReason.NO_FIX)
     parts: list[str] = []
     if listed:
@@ -273,15 +275,36 @@ def _skipped_parts(fixes: FixSet, where: Where, sha: str | None) -> list[str]:
         if len(listed) > MAX_ROWS:
             rows.append(f"| … | {len(listed) - MAX_ROWS} more | | |")
         parts += ["", "\n".join(rows)]
-    if no_fix:
-        rules = ", ".join(sorted({_rule(s.item.rule_id) for s in no_fix}))
-        count = len(no_fix)
+    if outside:
+        by_file: dict[str, list[str]] = {}
+        for skipped in outside:
+            by_file.setdefault(skipped.item.path, []).append(skipped.item.rule_id)
+        listing = [
+            f"- {code(path)}: {', '.join(_rule(r) for r in rules)}" for path, rules in sorted(by_file.items())
+        ]
         parts += [
             "",
-            f"{count} more finding{'s' if count != 1 else ''} in the changed files "
-            f"{'have' if count != 1 else 'has'} no automatic fix ({rules}): see the review.",
+            f"<details><summary>{_count(len(outside), 'more finding')} with a fix in "
+            f"{_count(len(by_file), 'file')} this PR does not change: left alone (<code>tapfix fix</code> "
+            "applies them locally)</summary>",
+            "",
+            *listing[:MAX_ROWS],
+            *([f"- … {len(listing) - MAX_ROWS} more files"] if len(listing) > MAX_ROWS else []),
+            "",
+            "</details>",
+        ]
+    if no_fix:
+        rules = ", ".join(sorted({_rule(s.item.rule_id) for s in no_fix}))
+        verb = "have" if len(no_fix) != 1 else "has"
+        parts += [
+            "",
+            f"{_count(len(no_fix), 'more finding')} in the changed files {verb} no automatic fix ({rules}).",
         ]
     return parts
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _place(item: Item, where: Where, sha: str | None) -> str:

@@ -250,8 +250,13 @@ def test_fixable_finding_outside_the_changed_files_is_listed_not_fixed(github, t
     _run(github, tmp_path, capsys, "/tapfix TAP201", default=base)
 
     assert files_after(fake)["infra/archive.tf"][1].decode() == old_bucket
-    row = next(line for line in _reply(fake).splitlines() if "aws_s3_bucket.archive" in line)
-    assert "outside the files this PR changes; `tapfix fix` applies it locally" in row
+    reply = _reply(fake)
+    assert (
+        "<details><summary>1 more finding with a fix in 1 file this PR does not change: "
+        "left alone (<code>tapfix fix</code> applies them locally)</summary>\n\n"
+        "- `infra/archive.tf`: [TAP201](https://github.com/tapfix/tapfix/blob/main/docs/rules/TAP201.md)\n"
+    ) in reply
+    assert "### tapfix: 1 fix committed" in reply
 
 
 # --- replies without a commit --------------------------------------------------------------------
