@@ -29,13 +29,13 @@ class UsageError(Exception):
     """A problem with what the user asked for: reported on one line, exit code 2."""
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+# pyproject.toml's version (a test keeps them equal): importlib.metadata costs more start-up time than
+# parsing a small module.
+VERSION = "0.1.0"
 
-    try:
-        return version("tapfix")
-    except PackageNotFoundError:
-        return "0+unknown"
+
+def _version() -> str:
+    return VERSION
 
 
 def _stderr(message: str) -> None:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fixers.findings import Severity
@@ -91,6 +90,8 @@ def load_config(path: Path | None = None, search_root: Path | None = None) -> tu
             return Config(), None
     if path is None:
         return Config(), None
+    import yaml  # only when there is a config file: most scans have none, and yaml costs start-up time
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -332,7 +331,9 @@ def scan(
     jobs = jobs or os.cpu_count() or 1
     work = [(m, config, verify) for m in modules]
     if jobs > 1 and len(modules) >= _PARALLEL_MIN_MODULES:
+        # imported here: a one-module scan (the common CLI case) should not pay for the pool's imports
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, 8), mp_context=ctx) as pool:

@@ -430,6 +430,13 @@ def test_version_flag(capsys):
     assert capsys.readouterr().out.startswith("tapfix ")
 
 
+def test_the_version_is_the_packages():
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == command_line.VERSION
+
+
 def test_console_script_points_at_main():
     pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     assert 'tapfix = "bot.command_line:main"' in pyproject
