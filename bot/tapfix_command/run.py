@@ -155,6 +155,9 @@ def _run(event: IssueCommentEvent, ctx: Context, api: PullRequestApi, command: C
             + (" for " + ", ".join(command.rules) if command.rules else "")
             + "."
         )
+        off = [r for r in command.rules if not config.rule_enabled(r)]
+        if off:
+            why += f" {', '.join(off)} {'is' if len(off) == 1 else 'are'} turned off in the default branch's `.tapfix.yml`."
         body = reply.nothing_to_fix(mark, command, fixes, where, why)
         return _post(api, mark, Result(Outcome.NOTHING, "no applicable fix", reply=body))
     if command.kind == Kind.DIFF:

@@ -553,3 +553,18 @@ def test_comment_text_is_escaped_in_the_reply(github, tmp_path, capsys):
     reply = _reply(fake)
     assert "`@everyone<img`" in reply  # inside a code span: no mention, no HTML
     assert "<img" not in reply.replace("`@everyone<img`", "")
+
+
+def test_rule_turned_off_in_the_default_branch_config_is_named(github, tmp_path, capsys):
+    fake = github.fake
+    open_pr(fake, BASE, HEAD)
+    workspace = default_branch(tmp_path, BASE, config="ignore: [TAP201]\n")
+    event = comment_event(fake, "/tapfix TAP201")
+
+    run_action(tmp_path, capsys, fake, workspace, event, "issue_comment")
+
+    assert git_writes(fake) == []
+    assert (
+        "no finding in the changed files has a fix tapfix may apply for TAP201. "
+        "TAP201 is turned off in the default branch's `.tapfix.yml`."
+    ) in _reply(fake)
