@@ -55,11 +55,3 @@ def names_group(
         return None if any(isinstance(n, str) for n in names) else False
     return wanted in names
 
-
-def all_instances_names(group: Block) -> str:
-    """An expression for the names of every instance of `group`, as a list."""
-    if group.count is not None:
-        return f"{group.address}[*].name"
-    if group.for_each is not None:
-        return f"[for group in {group.address} : group.name]"
-    return f"[{group.address}.name]"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import free_name, instance_count
+from fixers.companions import free_name, instance_count, instance_ref, meta_arguments
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._asg import all_instances_names, groups, names_group
+from fixers.rules._asg import groups, names_group
 
 RULE = Rule(
     id="TAP401",
@@ -90,6 +90,8 @@ def _topic(module: Module, first: Block) -> tuple[str, str | None]:
         items.append(("name", _with_suffix(name.source, "-notifications")))
     elif first.has("name_prefix") and first.count is None and first.for_each is None:
         items.append(("name_prefix", _with_suffix(first.get("name_prefix").source, "notifications-")))
+    else:
+        items.append(("name_prefix", hcl_string(f"{first.name.replace('_', '-')}-notifications-")))
     text = HclBlock(f'resource "aws_sns_topic" "{label}"', items).render()
     return f"aws_sns_topic.{label}.arn", text
 
@@ -105,24 +107,36 @@ def _with_suffix(source: str, suffix: str) -> str:
 def _notification(module: Module, group: Block, topic_arn: str) -> str:
     label = free_name(module, "aws_autoscaling_notification", group.name)
     listed = "[\n" + "".join(f"  {hcl_string(n)},\n" for n in NOTIFICATIONS) + "]"
+    meta = meta_arguments(group)
     return HclBlock(
         f'resource "aws_autoscaling_notification" "{label}"',
-        [("group_names", all_instances_names(group)), ("notifications", listed), ("topic_arn", topic_arn)],
+        [
+            *meta,
+            ("group_names", f"[{instance_ref(group, 'name')}]"),
+            ("notifications", listed),
+            ("topic_arn", topic_arn),
+        ],
     ).render()
 
 
 def _fix(module: Module, group: Block, first: Block, topic_arn: str, topic_text: str | None) -> Fix:
     notification = _notification(module, group, topic_arn)
+    topics = _alerting_topics(module)
+    why_new = (
+        f" (the module alerts through {len(topics)} topics: {', '.join(t.address for t in topics)}); "
+        if len(topics) > 1
+        else "; "
+    ) + "subscribe whoever must act on them"
     edits: list[TextEdit] = []
     if topic_text is None:
         described = f"Notify {topic_arn.removesuffix('.arn')} of launch and terminate errors"
         edits.append(insert_after(group, notification))
     elif group is first:
-        described = f"Notify a new {topic_arn.removesuffix('.arn')} of launch and terminate errors"
+        described = f"Notify a new {topic_arn.removesuffix('.arn')} of launch and terminate errors{why_new}"
         edits.append(insert_after(group, topic_text + "\n\n" + notification))
     else:
         # The topic goes where the first group's fix puts it, so two fixes in one pass never both
         # add a topic; this one then waits a pass and reuses it.
-        described = f"Notify a new {topic_arn.removesuffix('.arn')} of launch and terminate errors"
+        described = f"Notify a new {topic_arn.removesuffix('.arn')} of launch and terminate errors{why_new}"
         edits += [insert_after(first, topic_text), insert_after(group, notification)]
     return Fix.safe(described, *edits)

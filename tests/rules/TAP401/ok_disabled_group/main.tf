@@ -1,0 +1,29 @@
+variable "private_subnet_ids" {
+  description = "Subnets the instances run in."
+  type        = list(string)
+}
+
+variable "ami_id" {
+  description = "AMI the instances boot."
+  type        = string
+}
+
+resource "aws_launch_template" "app" {
+  name_prefix   = "app-"
+  image_id      = var.ami_id
+  instance_type = "t3.small"
+}
+
+resource "aws_autoscaling_group" "canary" {
+  count = 0
+
+  name                = "checkout-canary"
+  min_size            = 1
+  max_size            = 1
+  vpc_zone_identifier = var.private_subnet_ids
+
+  launch_template {
+    id      = aws_launch_template.app.id
+    version = "$Latest"
+  }
+}

@@ -1,0 +1,39 @@
+variable "private_subnet_ids" {
+  description = "Subnets the instances run in."
+  type        = list(string)
+}
+
+variable "ami_id" {
+  description = "AMI the instances boot."
+  type        = string
+}
+
+resource "aws_launch_template" "app" {
+  name_prefix   = "app-"
+  image_id      = var.ami_id
+  instance_type = "t3.small"
+}
+
+resource "aws_autoscaling_group" "api" {
+  name                = "shop-api"
+  min_size            = 2
+  max_size            = 8
+  vpc_zone_identifier = var.private_subnet_ids
+
+  launch_template {
+    id      = aws_launch_template.app.id
+    version = "$Latest"
+  }
+}
+
+resource "aws_autoscaling_group" "jobs" {
+  name                = "shop-jobs"
+  min_size            = 0
+  max_size            = 4
+  vpc_zone_identifier = var.private_subnet_ids
+
+  launch_template {
+    id      = aws_launch_template.app.id
+    version = "$Latest"
+  }
+}
