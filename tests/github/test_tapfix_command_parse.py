@@ -68,3 +68,22 @@ def test_patch_creates_files_keeps_crlf_and_handles_a_missing_final_newline(tmp_
     assert "-x = 1\n\\ No newline at end of file\n+x = 1\n+y = 2\n" in patch
     written = _apply(tmp_path, {p: d for p, d in originals.items() if d is not None}, patch)
     assert written == fixed
+
+
+def test_patch_too_long_for_a_comment_becomes_the_local_command():
+    from bot.tapfix_command.fixes import FixSet, Item
+    from bot.tapfix_command.reply import MAX_BODY, Where, as_patch
+
+    big = "".join(f'locals {{\n  v{i} = "{"x" * 80}"\n}}\n' for i in range(1000)).encode()
+    fixes = FixSet(
+        files={"m/a.tf": big}, originals={"m/a.tf": None}, fixed=[Item("TAP201", "r", "m/a.tf", 1)]
+    )
+    command = parse("/tapfix diff TAP201 --unsafe")
+    where = Where("https://github.com", "o/r", "feature", "a" * 40)
+
+    body = as_patch("<!-- m -->", command, fixes, where, git_patch(fixes.files, fixes.originals), "", False)
+
+    assert len(body) < MAX_BODY
+    assert "```diff" not in body
+    assert "does not fit in a comment" in body
+    assert "run `tapfix fix --unsafe-fixes --select TAP201` on the changed files instead." in body
