@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
 from fixers.companions import free_name, instance_count, passed_to_module, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, replace_value
-from fixers.evaluate import UNKNOWN, is_known, traversals
+from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import tuple_items, unwrap
+from fixers.rules._module_level import tuple_items
 
 RULE = Rule(
     id="TAP403",
@@ -53,7 +54,7 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         ):
             continue
         tags = _tags(module, store)
-        if tags is UNKNOWN or any(_BACKUP_TAG.search(k) for k in tags):
+        if tags is None or any(_BACKUP_TAG.search(k) for k in tags.names()):
             continue
         if any(_selects(module, s, store, tags) is not False for s in selections):
             continue
@@ -113,54 +114,98 @@ def _provider_default_tags(module: Module, store: Block) -> Any:
     return UNKNOWN
 
 
-def _tags(module: Module, store: Block) -> Any:
-    """The store's tags as AWS Backup sees them (default_tags merged under its own), keys and
-    values; UNKNOWN when they cannot be known."""
+@dataclass
+class Tags:
+    """A store's tags as AWS Backup sees them: its own win over the provider's default_tags,
+    which are unknown in a module without a provider block (the caller's apply)."""
+
+    own: dict[str, Any]
+    defaults: dict[str, Any] | None
+
+    def get(self, key: str) -> Any:
+        """The tag's value, None when it is not set, UNKNOWN when default_tags could set it."""
+        if key in self.own:
+            return self.own[key]
+        if self.defaults is None:
+            return UNKNOWN
+        return self.defaults.get(key)
+
+    def names(self) -> list[str]:
+        return [*self.own, *(self.defaults or {})]
+
+
+def _tags(module: Module, store: Block) -> Tags | None:
     own = store.value("tags", {}) if store.has("tags") else {}
     if not isinstance(own, dict) or not all(isinstance(k, str) for k in own):
-        return UNKNOWN
+        return None
     defaults = _provider_default_tags(module, store)
-    if defaults is UNKNOWN:
-        # Keys are what a tag selection matches on; unknown defaults could add any key.
-        return UNKNOWN if _selection_by_tag(module) else own
-    return {**defaults, **own}
+    return Tags(own, None if defaults is UNKNOWN else defaults)
 
 
-def _selection_by_tag(module: Module) -> bool:
-    return any(
-        s.nested("selection_tag") or s.nested("condition") or s.dynamic("selection_tag")
-        for s in module.resources("aws_backup_selection")
-    )
-
-
-def _selects(module: Module, selection: Block, store: Block, tags: dict) -> bool | None:
+def _selects(module: Module, selection: Block, store: Block, tags: Tags) -> bool | None:
     """Does `selection` back up `store`? None when it cannot be told."""
     excluded = selection.get("not_resources")
     if excluded is not None and refers_to(module, excluded, store.address):
         return False
     resources = selection.get("resources")
     if resources is not None:
-        if refers_to(module, resources, store.address):
+        listed = _listed(module, resources, store)
+        if listed is True:
             return True
-        value = resources.value()
-        if not is_known(value):
+        # An ARN pattern (arn:aws:rds:*:*:db:*) or a computed list: conditions may still exclude it.
+        if listed is None and _matches_conditions(selection, tags) is not False:
             return None
-        if any(isinstance(v, str) and "*" in v for v in (value if isinstance(value, list) else [value])):
-            by_pattern = _matches_conditions(selection, tags)
-            if by_pattern is not False:
-                return None  # an ARN pattern such as arn:aws:rds:*:*:db:* (with conditions) may match
     if selection.dynamic("selection_tag"):
         return None
     for selection_tag in selection.nested("selection_tag"):
         kind, key, value = (selection_tag.value(n, UNKNOWN) for n in ("type", "key", "value"))
         if not is_known([kind, key, value]):
             return None
-        if kind == "STRINGEQUALS" and tags.get(key) == value:
+        actual = tags.get(key)
+        if actual is UNKNOWN:
+            return None
+        if kind == "STRINGEQUALS" and actual == value:
             return True
     return False
 
 
-def _matches_conditions(selection: Block, tags: dict) -> bool | None:
+def _listed(module: Module, resources: Attribute, store: Block) -> bool | None:
+    """Whether `resources` lists the store: True by reference, False when every element is
+    known to be something else (another resource's ARN, a literal ARN), None otherwise."""
+    if refers_to(module, resources, store.address):
+        return True
+    items = tuple_items(resources.expr)
+    if items is None:
+        value = resources.value()
+        items_values = value if isinstance(value, list) else [value]
+        if not is_known(items_values):
+            return None
+        return None if any(isinstance(v, str) and "*" in v for v in items_values) else False
+    for item in items:
+        value = evaluate(module, item)
+        if isinstance(value, str):
+            if "*" in value:
+                return None
+            continue
+        found = traversals(item)
+        if len(found) == 1 and _other_resource(module, found[0], store):
+            continue
+        return None
+    return False
+
+
+def _other_resource(module: Module, parts: tuple, store: Block) -> bool:
+    if (
+        len(parts) < 2
+        or not all(isinstance(p, str) for p in parts[:2])
+        or parts[0] in ("var", "local", "module")
+    ):
+        return False
+    target = module.find(f"{parts[0]}.{parts[1]}") if parts[0] != "data" else None
+    return target is not None and target is not store
+
+
+def _matches_conditions(selection: Block, tags: Tags) -> bool | None:
     """Whether the store's tags satisfy the selection's `condition` block (all of its tests)."""
     for condition in selection.nested("condition"):
         for test in condition.blocks:
@@ -168,6 +213,8 @@ def _matches_conditions(selection: Block, tags: dict) -> bool | None:
             if not isinstance(key, str) or not isinstance(value, str):
                 return None
             actual = tags.get(key.removeprefix("aws:ResourceTag/"))
+            if actual is UNKNOWN:
+                return None
             matched = {
                 "string_equals": actual == value,
                 "string_not_equals": actual != value,
@@ -380,11 +427,11 @@ def _append_to_selection(module: Module, plan: Block, stores: list[Block]) -> Fi
             continue
         if not refers_to(module, plan_id, plan.address):
             continue
+        if selection.blocks or selection.has("not_resources") or "*" in resources.source:
+            continue  # conditions and exclusions apply to listed ARNs too; a pattern is not a list
         items = tuple_items(resources.expr)
         if items is None or "\n" in resources.source:
             continue
-        node = unwrap(resources.expr)
-        del node
         inner = resources.source.strip()[1:-1].strip().rstrip(",")
         added = ", ".join(f"{s.address}.arn" for s in stores)
         value = f"[{inner}, {added}]" if inner else f"[{added}]"

@@ -1,0 +1,50 @@
+variable "resource_arns" {
+  description = "ARNs of the resources to back up."
+  type        = list(string)
+}
+
+resource "aws_backup_vault" "central" {
+  name = "orders-vault"
+}
+
+resource "aws_backup_plan" "nightly" {
+  name = "orders-nightly"
+
+  rule {
+    rule_name         = "nightly"
+    target_vault_name = aws_backup_vault.central.name
+    schedule          = "cron(0 3 * * ? *)"
+
+    lifecycle {
+      delete_after = 30
+    }
+  }
+}
+
+data "aws_iam_policy_document" "backup_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["backup.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "backup" {
+  name               = "orders-backup"
+  assume_role_policy = data.aws_iam_policy_document.backup_trust.json
+}
+
+resource "aws_iam_role_policy_attachment" "backup" {
+  role       = aws_iam_role.backup.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+}
+
+resource "aws_backup_selection" "this" {
+  name         = "orders-data"
+  plan_id      = aws_backup_plan.nightly.id
+  iam_role_arn = aws_iam_role.backup.arn
+  resources    = var.resource_arns
+}

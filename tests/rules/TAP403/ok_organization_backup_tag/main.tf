@@ -1,0 +1,16 @@
+resource "aws_db_instance" "main" {
+  identifier                  = "orders-db"
+  engine                      = "postgres"
+  engine_version              = "16.3"
+  instance_class              = "db.t4g.medium"
+  allocated_storage           = 20
+  username                    = "app_admin"
+  manage_master_user_password = true
+  backup_retention_period     = 7
+  skip_final_snapshot         = true
+
+  # Picked up by the organization's backup policy.
+  tags = {
+    "backup-plan" = "daily-35d"
+  }
+}

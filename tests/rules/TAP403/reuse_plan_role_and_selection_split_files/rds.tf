@@ -1,0 +1,23 @@
+resource "aws_db_instance" "orders" {
+  identifier                  = "orders-db"
+  engine                      = "postgres"
+  engine_version              = "16.3"
+  instance_class              = "db.t4g.medium"
+  allocated_storage           = 20
+  username                    = "app_admin"
+  manage_master_user_password = true
+  backup_retention_period     = 7
+  skip_final_snapshot         = true
+}
+
+resource "aws_db_instance" "reports" {
+  identifier                  = "reports-db"
+  engine                      = "postgres"
+  engine_version              = "16.3"
+  instance_class              = "db.t4g.medium"
+  allocated_storage           = 20
+  username                    = "app_admin"
+  manage_master_user_password = true
+  backup_retention_period     = 7
+  skip_final_snapshot         = true
+}
