@@ -154,7 +154,6 @@ class Graph:
     needs: list[Need] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # why it may be incomplete
     attached: list[str] = field(default_factory=list)  # what uses the group, for messages
-    compute: bool = False
     # Peers an inline rule cannot name: they refer back to the group (a dependency cycle).
     cyclic: list[str] = field(default_factory=list)
     covered: list[Need] = field(default_factory=list)  # needs the group's other rules already meet
@@ -528,7 +527,7 @@ def analyse(module: Module, group: Block, families: set[str]) -> Graph:
         ):
             graph.cyclic.append(peer.address)
     peers_found = bool(graph.needs)
-    internet = False
+    internet = ""  # what HTTPS to the internet is for, when something needs it
     for user in users(module, group):
         kind = user.resource_type
         if user.type == "resource" and kind in RULE_TYPES:
@@ -541,10 +540,10 @@ def analyse(module: Module, group: Block, families: set[str]) -> Graph:
         elif user.type == "output":
             graph.reasons.append(f"{user.address} exports it")
         elif kind in COMPUTE_TYPES:
-            graph.compute = internet = True
+            internet = "AWS APIs, SSM, package repositories"
         elif kind in LB_TYPES:
             if any(_authenticates(listener, module) for listener in listeners(module, user)):
-                internet = True
+                internet = internet or "the identity provider of its listeners"
             if not peers_found:
                 graph.needs.extend(_target_group_needs(module, group, user, graph))
         elif kind not in STORE_TYPES:
@@ -555,7 +554,7 @@ def analyse(module: Module, group: Block, families: set[str]) -> Graph:
         for family in sorted(families):
             cidr = INTERNET[family]
             kind = "cidr4" if family == "ipv4" else "cidr6"
-            label = f"{cidr} (AWS APIs, SSM, package repositories)"
+            label = f"{cidr} ({internet})"
             target = Target(kind, f'"{cidr}"', "https", label, cidr, internet=True)
             graph.needs.append(Need(tcp(443), target))
     unique: dict[tuple, Need] = {}

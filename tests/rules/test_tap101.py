@@ -160,6 +160,24 @@ resource "aws_security_group_rule" "alb_to_vpc_8081" {
 """ in fixed_files("TAP101/sg_rule_alb_targets", "TAP101")["main.tf"]
 
 
+def test_peer_group_from_a_variable_and_an_oidc_listener_give_peer_egress_and_https_to_the_idp():
+    findings = scan_fixture("TAP101/alb_oidc_peer_outside", "TAP101")
+    assert where(findings) == [("TAP101", "main.tf", 38, "aws_vpc_security_group_egress_rule.alb_all")]
+    assert findings[0].message.endswith(
+        "the module shows it needs only TCP 8080 to var.app_sg_id and "
+        "HTTPS 443 to 0.0.0.0/0 (the identity provider of its listeners)"
+    )
+    assert """\
+resource "aws_vpc_security_group_egress_rule" "alb_to_app_sg_id" {
+  security_group_id            = aws_security_group.alb.id
+  referenced_security_group_id = var.app_sg_id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+}
+""" in fixed_files("TAP101/alb_oidc_peer_outside", "TAP101")["main.tf"]
+
+
 def test_group_handed_to_a_module_gets_a_display_only_suggestion():
     findings = scan_fixture("TAP101/module_attached_display_only", "TAP101")
     assert where(findings) == [("TAP101", "main.tf", 27, "aws_vpc_security_group_egress_rule.worker_all")]
