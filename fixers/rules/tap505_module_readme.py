@@ -21,11 +21,13 @@ RULE = Rule(
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
-    # A directory that declares no variable and no output has no interface to document.
+    # Every directory of Terraform is a module someone applies or calls, so every one gets a
+    # README; whether it declares inputs or outputs must not decide it, or a fix that adds the
+    # first variable would raise a new TAP505 finding and be rejected.
+    if not module.blocks or has_readme(module.neighbours):
+        return
     inputs = len(module.variables)
     outputs = len([b for b in module.of_type("output") if b.labels])
-    if not (inputs or outputs) or has_readme(module.neighbours):
-        return
     path = module_prefix(module) + "README.md"
     where = "the module directory" if module.path == "." else module.path
     fix = None

@@ -1,0 +1,4 @@
+module "database" {
+  source              = "./database"
+  deletion_protection = true
+}
