@@ -9,11 +9,12 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from lark import Tree
 from pydantic import BaseModel
 
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
-from fixers.findings import Applicability, Finding, Fix, ScanError, Severity
+from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
 from fixers.module import Module, ParsedFile, parse_file
 from fixers.rules import RuleUnit, all_rules
@@ -238,10 +239,90 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     return None
 
 
+def _splice(text: str, edits: list[TextEdit], base: int, newline: str) -> str:
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        out += [
+            text[pos : e.start - base],
+            e.new_text.replace("\n", newline) if newline != "\n" else e.new_text,
+        ]
+        pos = e.end - base
+    return "".join([*out, text[pos:]])
+
+
+def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
+    """The module as the edits leave it, for checking only: every top-level block an edit touches, and
+    every block an edit inserts between blocks, is parsed on its own in an extra file, so unchanged
+    blocks keep their parse and offsets. Terraform does not care which file of a module, or where in
+    it, a block is, and neither do the rules; anything else (an edit across blocks, a new file, text
+    that does not parse alone) gives None, and the caller re-parses the real files instead."""
+    by_path: dict[str, list[TextEdit]] = {}
+    for e in edits:
+        by_path.setdefault(e.path, []).append(e)
+    parsed = dict(loaded.parsed)
+    neighbours = set(loaded.module.neighbours)
+    prefix = "" if loaded.input.path == "." else loaded.input.path + "/"
+    for path, file_edits in by_path.items():
+        old = loaded.parsed.get(path)
+        name = path[len(prefix) :] if path.startswith(prefix) else path
+        if old is None and not (path.endswith(".tf") and "/" not in name):
+            neighbours.add(name)
+            continue
+        if old is None or old.tree is None or not old.tree.children:
+            return None
+        body = old.tree.children[0]
+        nodes = [c for c in body.children if isinstance(c, Tree) and c.data == "block"]
+        spans = [(n.meta.start_pos, n.meta.end_pos) for n in nodes]
+        touched: dict[int, list[TextEdit]] = {}  # blocks edited inside
+        removed: set[int] = set()  # blocks an edit replaces whole
+        between: list[TextEdit] = []  # text that lands between blocks
+        for e in file_edits:
+            at_edge = e.start == e.end and any(e.start in (s, end) for s, end in spans)
+            inside = [i for i, (s, end) in enumerate(spans) if s <= e.start and e.end <= end]
+            if inside and not at_edge:
+                touched.setdefault(inside[0], []).append(e)
+                continue
+            covered = {i for i, (s, end) in enumerate(spans) if e.start <= s and end <= e.end}
+            if any(s < e.end and e.start < end for i, (s, end) in enumerate(spans) if i not in covered):
+                return None  # cuts a block in two
+            removed |= covered
+            if e.new_text.strip():
+                between.append(e)
+        if removed & touched.keys():
+            return None
+        source = old.source
+        pieces = [
+            (spans[i][0], _splice(source.text[spans[i][0] : spans[i][1]], es, spans[i][0], source.newline))
+            for i, es in touched.items()
+        ]
+        pieces += [(e.start, e.new_text.replace("\n", source.newline)) for e in between]
+        extra = SourceText(
+            path=path[:-3] + ".tapfix-check.tf",
+            text=(source.newline * 2).join(text for _, text in sorted(pieces, key=lambda p: p[0])),
+            newline=source.newline,
+        )
+        checked = parse_file(extra)
+        if checked.error is not None:
+            return None
+        gone = [nodes[i] for i in removed | touched.keys()]
+        kept = Tree(body.data, [c for c in body.children if not any(c is n for n in gone)], body.meta)
+        parsed[path] = ParsedFile(source, Tree(old.tree.data, [kept, *old.tree.children[1:]], old.tree.meta))
+        parsed[extra.path] = checked
+    module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
+    module.neighbours = neighbours
+    return module
+
+
 def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, config: Config) -> bool:
     """Do the group's fixes, applied at once, parse, remove every one of their findings and add none?"""
+    edits = [e for f in group for e in f.fix.edits]
+    relocated = _relocated(loaded, edits)
+    if relocated is not None:
+        after = {f.identity for f in run_rules(relocated, config)}
+        if after <= baseline and not any(f.identity in after for f in group):
+            return True
     try:
-        texts = apply_fix_texts(loaded, [e for f in group for e in f.fix.edits])
+        texts = apply_fix_texts(loaded, edits)
     except OverlappingEdits:
         return False
     rebuilt = _rebuild(loaded, texts)
@@ -289,7 +370,9 @@ def _disjoint_groups(loaded: LoadedModule, findings: list[Finding]) -> list[list
     return groups
 
 
-def verify_fixes(loaded: LoadedModule, findings: list[Finding], config: Config) -> None:
+def verify_fixes(
+    loaded: LoadedModule, findings: list[Finding], config: Config, only: list[Finding] | None = None
+) -> None:
     """Reject every fix that does not parse, leaves its finding, or brings a new one.
 
     Re-parsing and re-running every rule once per fix is what a scan spends most of its time on, so
@@ -299,7 +382,8 @@ def verify_fixes(loaded: LoadedModule, findings: list[Finding], config: Config) 
     with its own reason. (A fix that only works alongside another one would pass in a group; rules
     propose each fix for its own finding, so that takes two faults at once.)"""
     baseline = {f.identity for f in findings}
-    for group in _disjoint_groups(loaded, [f for f in findings if f.fix is not None]):
+    candidates = findings if only is None else only
+    for group in _disjoint_groups(loaded, [f for f in candidates if f.fix is not None]):
         _verify_group(loaded, group, baseline, config)
 
 
@@ -388,12 +472,22 @@ def fix_module(
     skipped: dict[tuple, tuple[Finding, str]] = {}
     for _ in range(MAX_FIX_PASSES):
         findings = run_rules(loaded.module, config)
-        verify_fixes(loaded, findings, config)
+        wanted = [
+            f
+            for f in findings
+            if (rule_ids is None or f.rule_id in rule_ids)
+            and (paths is None or f.path in paths)
+            and not f.suppressed
+        ]
+        # Verification is the expensive part: only the fixes this run may apply are checked.
+        verify_fixes(
+            loaded,
+            findings,
+            config,
+            only=[f for f in wanted if f.fix is not None and _allowed(f.fix, unsafe)],
+        )
         chosen: list[Finding] = []
-        for f in findings:
-            wanted = (rule_ids is None or f.rule_id in rule_ids) and (paths is None or f.path in paths)
-            if not wanted or f.suppressed:
-                continue
+        for f in wanted:
             if f.fix is None:
                 if f.fix_rejected:
                     skipped[f.identity] = (f, f"fix failed verification: {f.fix_rejected}")
