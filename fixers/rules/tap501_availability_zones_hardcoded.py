@@ -73,10 +73,11 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for attr, resource in found:
         zones = zones_of(attr)
         region = AZ_NAME.fullmatch(zones[0]).group("region")
-        listed = zones[0] if attr.value() == zones[0] else hcl_list(hcl_string(z) for z in zones)
+        single = attr.value() == zones[0]
+        listed = f"zone {zones[0]}" if single else "zones " + hcl_list(hcl_string(z) for z in zones)
         users = _users(module, resource)
         message = (
-            f"{resource} hard-codes availability zones {listed}: the module only works in {region}, "
+            f"{resource} hard-codes availability {listed}: the module only works in {region}, "
             "and zone names map to different physical zones in every account"
         )
         fix = None
@@ -89,6 +90,11 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
                 message += (
                     f"; if the zones the data source returns differ from these, {', '.join(users)} "
                     "will be replaced"
+                )
+            elif resource.startswith("module."):
+                message += (
+                    f"; if the zones the data source returns differ from these, resources of {resource} "
+                    "placed in them will be replaced"
                 )
             fix = Fix.unsafe(f"Take the zones from data.{DATA_TYPE}.{data.split('.')[2]}", *edits)
         elif resource.startswith("var."):

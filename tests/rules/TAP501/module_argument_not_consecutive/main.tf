@@ -1,0 +1,4 @@
+module "network" {
+  source = "./network"
+  azs    = toset(["us-west-2a", "us-west-2c"])
+}

@@ -1,0 +1,1 @@
+azs = ["eu-west-1a", "eu-west-1b"]
