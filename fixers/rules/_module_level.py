@@ -39,6 +39,10 @@ def parsed_sources(module: Module) -> list[SourceText]:
     return [p.source for _, p in sorted(module.files.items()) if p.tree is not None]
 
 
+def first_line(source: SourceText) -> Span:
+    return Span(source, 0, source.line_end(1))
+
+
 def module_anchor(module: Module) -> Block | Span | None:
     """Where a finding about the whole module points: its `terraform` block, else the first line
     of main.tf (or versions.tf, providers.tf, terraform.tf), else of its first file."""
@@ -48,8 +52,7 @@ def module_anchor(module: Module) -> Block | Span | None:
     if not sources:
         return None
     by_name = {s.path.rsplit("/", 1)[-1]: s for s in sources}
-    source = next((by_name[n] for n in _ENTRY_FILES if n in by_name), sources[0])
-    return Span(source, 0, source.line_end(1))
+    return first_line(next((by_name[n] for n in _ENTRY_FILES if n in by_name), sources[0]))
 
 
 def module_suppression(module: Module, rule_id: str) -> str | None:
@@ -63,11 +66,17 @@ def module_suppression(module: Module, rule_id: str) -> str | None:
 
 
 def module_finding(
-    rule: Rule, module: Module, message: str, *, resource: str, fix: Fix | None = None
+    rule: Rule,
+    module: Module,
+    message: str,
+    *,
+    resource: str,
+    fix: Fix | None = None,
+    at: Block | Span | None = None,
 ) -> Finding | None:
-    """One finding for the whole module, pointed at `module_anchor`, suppressed by a comment in
-    any of its files."""
-    anchor = module_anchor(module)
+    """One finding for the whole module, pointed at `at` or else `module_anchor`, suppressed by
+    a comment in any of its files."""
+    anchor = at or module_anchor(module)
     if anchor is None:
         return None
     finding = rule.finding(anchor, message, resource=resource, fix=fix)

@@ -10,7 +10,7 @@ from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args, module_finding, module_prefix, unwrap
+from fixers.rules._module_level import call_args, first_line, module_finding, module_prefix, unwrap
 
 RULE = Rule(
     id="TAP502",
@@ -70,7 +70,11 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             f"{p} {KNOWN_PROVIDERS[p][1]}" for p in unconstrained
         ]
         fix = Fix.safe(f"Declare {', '.join(added)}", *edits) if edits else None
-    finding = module_finding(RULE, module, message, resource="terraform", fix=fix)
+    at = None
+    if not blocks and fix is not None and fix.edits[0].path in module.files:
+        # Point at the file the new terraform block goes into.
+        at = first_line(module.files[fix.edits[0].path].source)
+    finding = module_finding(RULE, module, message, resource="terraform", fix=fix, at=at)
     if finding is not None:
         yield finding
 
@@ -118,7 +122,9 @@ def terraform_floor(module: Module) -> tuple[int, ...]:
     for block in module.blocks:
         if block.type == "removed":
             floor = max(floor, (1, 7, 0))
-        elif block.type == "ephemeral":
+        elif block.type == "ephemeral" or (
+            block.type == "variable" and block.value("ephemeral", False) is True
+        ):
             floor = max(floor, (1, 10, 0))
         for inner in block.walk():
             for attr in inner.attribute_list:

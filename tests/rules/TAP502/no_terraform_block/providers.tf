@@ -1,0 +1,4 @@
+# Region of the whole stack.
+provider "aws" {
+  region = "eu-west-1"
+}

@@ -1,0 +1,4 @@
+# tapfix:ignore TAP502 versions are pinned by the Terragrunt root that includes this module
+locals {
+  owner = "platform"
+}
