@@ -223,6 +223,8 @@ def _enumeration(module, name, variable, shape, default, nullable) -> tuple[str,
         if default is not None and default not in allowed:
             continue
         shown = ", ".join(str(v) for v in allowed)
+        if len(allowed) > 6:
+            shown = f"{', '.join(str(v) for v in allowed[:3])}, ..., {allowed[-1]} ({len(allowed)} values)"
         return f"one of {shown}", evidence, enum_validation(name, list(allowed), nullable=nullable)
     return None
 

@@ -1,0 +1,107 @@
+"""TAP503 variable-validation-missing: exact findings and exact fixes."""
+
+import pytest
+
+from tests.rules.harness import fix_diff, scan_fixture, where
+
+CONSEQUENCE = " but has no validation: a bad value fails only at apply, or silently, instead of at plan"
+
+
+def test_cidr_variables_recognised_by_name_use_or_default_get_a_validation_their_default_passes():
+    findings = scan_fixture("TAP503/cidrs_split_files", "TAP503")
+    assert where(findings) == [
+        ("TAP503", "variables.tf", 1, "var.vpc_cidr"),
+        ("TAP503", "variables.tf", 7, "var.office_ranges"),
+        ("TAP503", "variables.tf", 13, "var.ipv6_cidr"),
+    ]
+    assert [f.message for f in findings] == [
+        'var.vpc_cidr holds a CIDR block (its name, used as cidr_block of aws_vpc.main, default "10.40.0.0/16")'
+        + CONSEQUENCE,
+        "var.office_ranges holds a list of CIDR blocks (used as cidr_blocks of "
+        "aws_security_group_rule.bastion_ssh)" + CONSEQUENCE,
+        "var.ipv6_cidr holds a CIDR block (its name)" + CONSEQUENCE,
+    ]
+    assert all(f.fix.applicability == "safe" for f in findings)
+    assert (
+        fix_diff("TAP503/cidrs_split_files", "TAP503")
+        == """\
+--- a/variables.tf
++++ b/variables.tf
+@@ -4,2 +4,7 @@
+   default     = "10.40.0.0/16"
++
++  validation {
++    condition     = can(cidrhost(var.vpc_cidr, 0))
++    error_message = "The vpc_cidr must be a CIDR block, such as 10.0.0.0/16."
++  }
+ }
+@@ -10,2 +15,7 @@
+   default     = []
++
++  validation {
++    condition     = alltrue([for cidr in var.office_ranges : can(cidrhost(cidr, 0))])
++    error_message = "Every value of office_ranges must be a CIDR block, such as 10.0.0.0/16."
++  }
+ }
+@@ -16,2 +26,7 @@
+   default     = null
++
++  validation {
++    condition     = var.ipv6_cidr == null || can(cidrhost(var.ipv6_cidr, 0))
++    error_message = "The ipv6_cidr must be a CIDR block, such as 10.0.0.0/16."
++  }
+ }
+"""
+    )
+
+
+def test_instance_types_get_the_check_of_the_family_the_argument_they_feed_takes():
+    findings = scan_fixture("TAP503/instance_types", "TAP503")
+    assert where(findings) == [
+        ("TAP503", "main.tf", 1, "var.instance_type"),
+        ("TAP503", "main.tf", 7, "var.db_size"),
+        ("TAP503", "main.tf", 13, "var.cache_node"),
+    ]
+    assert findings[1].message == (
+        'var.db_size holds an RDS instance class (used as instance_class of aws_db_instance.reports, default "db.t4g.medium")'
+        + CONSEQUENCE
+    )
+    diff = fix_diff("TAP503/instance_types", "TAP503")
+    assert '+    condition     = can(regex("^[a-z][a-z0-9-]*\\\\.[a-z0-9]+$", var.instance_type))\n' in diff
+    assert '+    condition     = startswith(var.db_size, "db.")\n' in diff
+    assert '+    condition     = startswith(var.cache_node, "cache.")\n' in diff
+
+
+def test_enumerations_come_from_map_keys_and_provider_value_sets():
+    findings = scan_fixture("TAP503/enumerations", "TAP503")
+    assert where(findings) == [
+        ("TAP503", "main.tf", 1, "var.size"),
+        ("TAP503", "main.tf", 7, "var.storage_type"),
+        ("TAP503", "main.tf", 13, "var.log_retention_days"),
+    ]
+    assert findings[0].message == (
+        "var.size holds one of large, small (the key looked up in local.instance_types)" + CONSEQUENCE
+    )
+    assert findings[2].message.startswith(
+        "var.log_retention_days holds one of 0, 1, 3, ..., 3653 (23 values) (used as retention_in_days"
+    )
+    diff = fix_diff("TAP503/enumerations", "TAP503")
+    assert '+    condition     = contains(["large", "small"], var.size)\n' in diff
+    assert '+    error_message = "The size must be one of large or small."\n' in diff
+    assert (
+        '+    condition     = contains(["standard", "gp2", "gp3", "io1", "io2"], var.storage_type)\n' in diff
+    )
+    assert "+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365," in diff
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "ok_validated",  # a validation block of the author's own, whatever it checks
+        "ok_comparison_is_not_an_enumeration",  # `!= "production"` implies no complete set of values
+        "ok_lookup_with_fallback",  # lookup() with a default accepts any key
+        "ok_not_a_cidr",  # a number named *_cidr_newbits; an empty-string default a CIDR check would reject
+    ],
+)
+def test_no_finding_without_evidence_or_with_a_validation(case):
+    assert scan_fixture(f"TAP503/{case}", "TAP503") == []
