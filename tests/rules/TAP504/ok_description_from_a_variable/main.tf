@@ -1,0 +1,26 @@
+variable "subnet_ids" {
+  description = "Subnets of the load balancer."
+  type        = list(string)
+}
+
+resource "aws_lb" "app" {
+  name    = "orders-app"
+  subnets = var.subnet_ids
+}
+
+resource "aws_sqs_queue" "jobs" {
+  count = 2
+  name  = "orders-jobs-${count.index}"
+}
+
+data "aws_caller_identity" "current" {}
+
+variable "lb_description" {
+  description = "How the caller describes the load balancer output."
+  type        = string
+}
+
+output "lb_dns_name" {
+  description = var.lb_description
+  value       = aws_lb.app.dns_name
+}

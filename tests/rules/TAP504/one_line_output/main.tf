@@ -1,0 +1,18 @@
+variable "subnet_ids" {
+  description = "Subnets of the load balancer."
+  type        = list(string)
+}
+
+resource "aws_lb" "app" {
+  name    = "orders-app"
+  subnets = var.subnet_ids
+}
+
+resource "aws_sqs_queue" "jobs" {
+  count = 2
+  name  = "orders-jobs-${count.index}"
+}
+
+data "aws_caller_identity" "current" {}
+
+output "subnets" { value = var.subnet_ids }
