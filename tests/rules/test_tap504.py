@@ -73,11 +73,8 @@ def test_a_one_line_output_block_is_written_out_with_the_description_first():
     assert where(findings) == [("TAP504", "main.tf", 18, "output.subnets")]
     assert (
         fix_diff("TAP504/one_line_output", "TAP504")
-        == """\
---- a/main.tf
-+++ b/main.tf
-@@ -17,2 +17,5 @@
- 
+        == "--- a/main.tf\n+++ b/main.tf\n@@ -17,2 +17,5 @@\n \n"
+        + """\
 -output "subnets" { value = var.subnet_ids }
 +output "subnets" {
 +  description = "The value of var.subnet_ids."
@@ -91,7 +88,7 @@ def test_a_one_line_output_block_is_written_out_with_the_description_first():
     "case",
     [
         "ok_described",
-        "ok_description_from_a_variable",  # unknown to us, but the author wrote one
+        "ok_description_with_escapes",
         "ok_heredoc_description",
     ],
 )

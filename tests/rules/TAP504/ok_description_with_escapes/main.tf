@@ -15,12 +15,7 @@ resource "aws_sqs_queue" "jobs" {
 
 data "aws_caller_identity" "current" {}
 
-variable "lb_description" {
-  description = "How the caller describes the load balancer output."
-  type        = string
-}
-
 output "lb_dns_name" {
-  description = var.lb_description
+  description = "DNS name (\"host\" part of https://host/) of the load balancer."
   value       = aws_lb.app.dns_name
 }
