@@ -240,9 +240,11 @@ def _bad_principal(
 def _missing_policy(module: Module, bucket: Block, lbs: list[Block], region: Any) -> Finding:
     lb = lbs[0]
     edits, name = _new_policy(module, bucket, lbs, region)
+    # Point at the load balancer's access_logs: that is what the change enables.
+    logs = lb.nested("access_logs")[0]
     return RULE.finding(
-        bucket,
-        f"{bucket.address} receives the access logs of {lb.address} but has no bucket policy: "
+        logs.get("bucket") or logs,
+        f"{lb.address} sends its access logs to {bucket.address}, which has no bucket policy: "
         "ELB cannot write them, and enabling logging fails (ELB first writes a test object)",
         fix=Fix.safe(f"Add aws_s3_bucket_policy.{name} admitting the ELB log writer", *edits),
     )

@@ -80,9 +80,10 @@ def test_account_of_another_region_reuses_the_declared_data_source_inside_the_pr
 
 def test_bucket_without_a_policy_gets_one_and_the_load_balancer_waits_for_it():
     findings = scan_fixture("TAP204/missing_policy", "TAP204")
-    assert where(findings) == [("TAP204", "main.tf", 9, "aws_s3_bucket.logs")]
+    # Reported on the load balancer's access_logs, whose bucket argument names the bucket.
+    assert where(findings) == [("TAP204", "main.tf", 23, "aws_lb.web")]
     assert findings[0].message == (
-        "aws_s3_bucket.logs receives the access logs of aws_lb.web but has no bucket policy: ELB cannot "
+        "aws_lb.web sends its access logs to aws_s3_bucket.logs, which has no bucket policy: ELB cannot "
         "write them, and enabling logging fails (ELB first writes a test object)"
     )
     fixed = fixed_files("TAP204/missing_policy", "TAP204")["main.tf"]
