@@ -7,6 +7,8 @@ A leading underscore keeps this module out of rule discovery.
 
 from __future__ import annotations
 
+import re
+
 from fixers.model import Block
 from fixers.module import Module
 
@@ -80,7 +82,7 @@ def _description(block: Block, *, output: bool = False) -> str:
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: no pipes, no line breaks, no HTML tags."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
     return "<br>".join(line.strip() for line in text.strip().splitlines())
 
 
@@ -93,7 +95,8 @@ def _code(text: str) -> str:
 
 def _one_line(source: str) -> str:
     """An HCL type or value on one line: newlines between elements become ", "."""
-    parts = [line.strip() for line in source.strip().splitlines() if line.strip()]
+    # Alignment padding before "=" is layout, not content.
+    parts = [re.sub(r"\s+=\s+", " = ", line.strip()) for line in source.strip().splitlines() if line.strip()]
     out = ""
     for part in parts:
         if not out:

@@ -137,9 +137,9 @@ def _of_reference(parts: tuple, *, each: bool) -> str | None:
         return None
     address, rest = addressed
     subject = f"each instance of {address}" if each else address
-    if address.startswith("var."):
-        return f"The value of {'.'.join([address, *rest])}."
-    if address.startswith("local."):
+    if address.startswith(("var.", "local.")):
+        if each and rest:
+            return f"The {' '.join(words(r) for r in rest)} of each element of {address}."
         return f"The value of {'.'.join([address, *rest])}."
     if address.startswith("module."):
         if not rest:

@@ -34,11 +34,14 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     if not module.errors:
         # A file that does not parse would be missing from the tables.
         fix = Fix.safe(f"Add {path} with the inputs and outputs tables", new_file(path, render(module)))
+    if inputs or outputs:
+        detail = f"its {_count(inputs, 'input')} and {_count(outputs, 'output')} are documented nowhere but in the code"
+    else:
+        detail = "nothing tells a reader what it is for or how to apply it"
     finding = module_finding(
         RULE,
         module,
-        f"{where} has no README.md: its {_count(inputs, 'input')} and {_count(outputs, 'output')} "
-        "are documented nowhere but in the code",
+        f"{where} has no README.md: {detail}",
         resource=path,
         fix=fix,
     )

@@ -1,0 +1,3 @@
+output "listener_ports" {
+  value = [for l in var.listeners : l.port]
+}
