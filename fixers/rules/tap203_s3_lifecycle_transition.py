@@ -77,7 +77,7 @@ def _lifecycle_rules(module: Module) -> Iterator[tuple[Block, bool]]:
 
 def _enabled(rule: Block, legacy: bool) -> bool:
     if legacy:
-        return rule.value("enabled", UNKNOWN) is True
+        return rule.value("enabled", UNKNOWN) in (True, "true")
     return rule.value("status", UNKNOWN) == "Enabled"
 
 

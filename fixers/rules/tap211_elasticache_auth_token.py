@@ -84,7 +84,7 @@ def _fix(module: Module, group: Block) -> Fix:
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for group in module.resources("aws_elasticache_replication_group"):
         transit = group.get("transit_encryption_enabled")
-        if transit is None or transit.value() is not True or _authenticated(group):
+        if transit is None or transit.value() not in (True, "true") or _authenticated(group):
             continue
         port = group.value("port", 6379)
         where = f"port {port}" if port is not UNKNOWN else "its port"

@@ -63,6 +63,7 @@ SPECS: dict[tuple[str, str], NameSpec] = {
         63,
         **_ID,
         **_LOWER,
+        empty_means_unset=True,
         rename="renaming an existing instance happens in place but changes its endpoint",
     ),
     ("aws_lb", "name"): NameSpec("load balancer", 32, bad_prefixes=("internal-",), **_ELB),
@@ -80,6 +81,7 @@ SPECS: dict[tuple[str, str], NameSpec] = {
         bad_prefixes=("xn--", "sthree-", "amzn-s3-demo-"),
         bad_suffixes=("-s3alias", "--ol-s3", ".mrap", "--x-s3"),
         bucket=True,
+        empty_means_unset=True,
     ),
 }
 
