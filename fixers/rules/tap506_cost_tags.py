@@ -82,7 +82,7 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         )
         variants = {k: v for k in missing if (v := _case_variant(k, keys))}
         if variants:
-            shown = ", ".join(f"{v} for {k}" for k, v in variants.items())
+            shown = ", ".join(f"{v}, not {k}" for k, v in variants.items())
             message += f" (it has {shown}: tag keys are case-sensitive in cost reports)"
         fix = None if variants else _fix(module, provider, default_tags, tags_attr, missing)
         yield RULE.finding(

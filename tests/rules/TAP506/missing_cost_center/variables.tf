@@ -1,0 +1,5 @@
+variable "environment" {
+  description = "Deployment environment."
+  type        = string
+  default     = "production"
+}

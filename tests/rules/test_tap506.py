@@ -1,0 +1,113 @@
+"""TAP506 cost-tags-missing: exact findings and exact fixes."""
+
+import pytest
+
+from fixers.config import Config
+from tests.rules.harness import fix_diff, scan_fixture, where
+
+REQUIRED = "(required: Environment, Owner, Project, CostCenter)"
+
+
+def test_missing_key_goes_into_default_tags_from_a_new_variable_without_default():
+    findings = scan_fixture("TAP506/missing_cost_center", "TAP506")
+    # One finding per provider configuration, on its default_tags, whatever resources exist.
+    assert where(findings) == [("TAP506", "providers.tf", 4, "provider.aws")]
+    assert findings[0].key == ""
+    assert findings[0].message == (
+        f'provider "aws" has no CostCenter in default_tags {REQUIRED}: 1 of 2 taggable resources using '
+        "it do not set it either, and resources added later get none"
+    )
+    # A value nobody can guess: plans ask for it rather than tagging with a placeholder.
+    assert findings[0].fix.applicability == "unsafe"
+    assert (
+        fix_diff("TAP506/missing_cost_center", "TAP506")
+        == """\
+--- a/providers.tf
++++ b/providers.tf
+@@ -8,2 +8,3 @@
+       Project     = "storefront-checkout"
++      CostCenter  = var.cost_center
+     }
+--- a/variables.tf
++++ b/variables.tf
+@@ -5 +5,6 @@
+ }
++
++variable "cost_center" {
++  description = "The CostCenter tag of every resource this configuration creates (provider default_tags)."
++  type        = string
++}
+"""
+    )
+
+
+def test_provider_without_default_tags_gets_the_block_from_variables_the_module_has():
+    findings = scan_fixture("TAP506/no_default_tags_reuses_variables", "TAP506")
+    assert where(findings) == [("TAP506", "main.tf", 25, "provider.aws")]
+    assert findings[0].fix.applicability == "safe"
+    assert (
+        fix_diff("TAP506/no_default_tags_reuses_variables", "TAP506")
+        == """\
+--- a/main.tf
++++ b/main.tf
+@@ -26,2 +26,11 @@
+   region = "eu-west-1"
++
++  default_tags {
++    tags = {
++      Environment = var.env
++      Owner       = var.team
++      Project     = var.project
++      CostCenter  = var.cost_center
++    }
++  }
+ }
+"""
+    )
+
+
+def test_aliased_provider_is_its_own_finding_and_a_local_map_is_merged_not_edited():
+    findings = scan_fixture("TAP506/aliased_provider_with_local_tags", "TAP506")
+    assert where(findings) == [("TAP506", "providers.tf", 26, "provider.aws")]
+    assert findings[0].key == "us_east_1"
+    assert findings[0].message.startswith(
+        f'provider "aws" (alias us_east_1) has no Owner, CostCenter in default_tags {REQUIRED}: '
+        "1 of 1 taggable resources using it"
+    )
+    assert """\
+-    tags = local.partial_tags
++    tags = merge(local.partial_tags, {
++      Owner      = var.owner
++      CostCenter = var.cost_center
++    })
+""" in fix_diff("TAP506/aliased_provider_with_local_tags", "TAP506")
+
+
+def test_a_key_present_in_another_case_is_reported_without_a_fix():
+    findings = scan_fixture("TAP506/case_variant_key", "TAP506")
+    assert where(findings) == [("TAP506", "main.tf", 4, "provider.aws")]
+    assert findings[0].fix is None
+    assert findings[0].message.endswith(
+        "(it has environment, not Environment: tag keys are case-sensitive in cost reports)"
+    )
+
+
+def test_required_keys_come_from_the_config():
+    config = Config.model_validate({"required-tags": ["Environment", "DataClassification"]})
+    findings = scan_fixture("TAP506/missing_cost_center", "TAP506", config=config)
+    assert findings[0].message.startswith(
+        'provider "aws" has no DataClassification in default_tags (required: Environment, DataClassification)'
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "ok_complete",
+        "ok_child_module_without_provider",  # tags come from the caller's provider, out of sight
+        "ok_tags_from_variable_without_default",  # keys unknowable
+        "ok_merge_of_known_maps",  # keys known through merge() of a variable default and a literal
+    ],
+)
+def test_no_finding_when_default_tags_carry_every_key_or_cannot_be_read(case):
+    assert scan_fixture(f"TAP506/{case}", "TAP506") == []
