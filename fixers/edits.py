@@ -360,6 +360,9 @@ def update_attributes(
                 edits.append(replace_value(line.attr, _indent_value(line.value, indent)))
             if line.single_line:
                 edits.extend(_realign([line.attr], width or len(line.name)))
+            elif line.value is not None:
+                # A value that now spans lines leaves the "=" chain: one space, as terraform fmt writes it.
+                edits.extend(_realign([line.attr], len(line.name)))
     if inserted:
         at = file.line_end(anchor.end_line)
         edits.append(edit(file, at, at, "".join(inserted)))
