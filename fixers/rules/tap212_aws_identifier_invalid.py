@@ -167,7 +167,9 @@ def _instance_values(block: Block, attr: Attribute) -> list[tuple[str, str]] | N
     return out
 
 
-def _check_argument(block: Block, name: str, spec: NameSpec) -> Finding | None:
+def _check_argument(block: Block, name: str, spec: NameSpec, taken: dict[str, str]) -> Finding | None:
+    """The finding for one argument; `taken` maps names other resources of the type use (or
+    will use once fixed) to their address, so a shortened name never collides with them."""
     attr = block.get(name)
     if attr is None:
         return None
@@ -189,9 +191,14 @@ def _check_argument(block: Block, name: str, spec: NameSpec) -> Finding | None:
     consequence = spec.rename.format(what=spec.what)
     consequence = consequence[0].upper() + consequence[1:]
     rewrite = _rewrite(spec, attr, [v for _, v in instances])
+    if not isinstance(rewrite, str):
+        clash = next((taken[v.lower()] for v in rewrite[1] if v.lower() in taken), None)
+        if clash is not None:
+            rewrite = f"shortening it would give it the same name as {clash}"
     if isinstance(rewrite, str):
         return RULE.finding(attr, f"{'. '.join(parts)}. No fix: {rewrite}. {consequence}.", key=name)
     expr, new_values = rewrite
+    taken.update({v.lower(): block.address for v in new_values})
     changed = [new for (_, old), new in zip(instances, new_values, strict=True) if new != old]
     shown = ", ".join(_quoted(v) for v in changed[:3]) + (", ..." if len(changed) > 3 else "")
     message = f"{'. '.join(parts)}. {consequence}; the fix makes it {shown}."
@@ -201,7 +208,14 @@ def _check_argument(block: Block, name: str, spec: NameSpec) -> Finding | None:
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for (resource_type, name), spec in SPECS.items():
-        for block in module.resources(resource_type):
-            finding = _check_argument(block, name, spec)
+        blocks = [b for b in module.resources(resource_type) if b.get(name) is not None]
+        current = {id(b): _instance_values(b, b.get(name)) or [] for b in blocks}
+        planned: dict[str, str] = {}  # names earlier fixes will give
+        for block in blocks:
+            # AWS compares these names without regard to case (IDs are stored in lower case).
+            taken = {v.lower(): b.address for b in blocks if b is not block for _, v in current[id(b)]}
+            taken.update(planned)
+            finding = _check_argument(block, name, spec, taken)
+            planned.update({k: v for k, v in taken.items() if v == block.address})
             if finding is not None:
                 yield finding

@@ -106,6 +106,20 @@ def test_reserved_load_balancer_prefix_is_reported_without_a_fix():
     assert fixed_files("TAP212/lb_name_reserved", "TAP212") == {}
 
 
+def test_shortened_name_that_would_collide_with_another_group_is_not_offered():
+    findings = scan_fixture("TAP212/replication_groups_collide", "TAP212")
+    assert where(findings) == [
+        ("TAP212", "main.tf", 7, "aws_elasticache_replication_group.primary"),
+        ("TAP212", "main.tf", 14, "aws_elasticache_replication_group.replica"),
+    ]
+    assert findings[0].message.endswith('the fix makes it "storefront-checkout-production-sessions".')
+    assert findings[1].fix is None
+    assert (
+        "No fix: shortening it would give it the same name as aws_elasticache_replication_group.primary."
+        in findings[1].message
+    )
+
+
 @pytest.mark.parametrize(
     "case",
     [
