@@ -279,23 +279,6 @@ def cmd_scan(args: argparse.Namespace) -> int:
 # --- fix ---------------------------------------------------------------------------------------
 
 
-def _after_fix(module: ModuleInput, outcome: FixOutcome) -> ModuleInput:
-    """The module as the fixes leave it, to count what remains."""
-    from dataclasses import replace
-
-    prefix = "" if module.path == "." else module.path + "/"
-    files, neighbours = dict(module.files), set(module.neighbours)
-    for path in outcome.texts:
-        name = path[len(prefix) :] if path.startswith(prefix) else path
-        if "/" in name:
-            continue
-        if name.endswith(".tf"):
-            files[path] = outcome.encoded(path)
-        else:
-            neighbours.add(name)
-    return replace(module, files=files, neighbours=neighbours)
-
-
 def _unified_diff(shown: str, before: str | None, after: str) -> str:
     import difflib
 
@@ -331,9 +314,31 @@ def _finding_line(finding: Finding, shown) -> str:
     return f"{shown(finding.path)}:{finding.line}: {finding.rule_id} {finding.resource or ''}".rstrip()
 
 
-def cmd_fix(args: argparse.Namespace) -> int:
-    from fixers.engine import fix_module, scan_module
+def _fix_one(work: tuple[ModuleInput, Config, bool]) -> FixOutcome:
+    from fixers.engine import fix_module
 
+    module, config, unsafe = work
+    return fix_module(module, config, unsafe=unsafe, paths=module.targets)
+
+
+def _fix_all(modules: list[ModuleInput], config: Config, unsafe: bool, jobs: int | None) -> list[FixOutcome]:
+    """Modules are independent: many of them are fixed in worker processes, as `scan` does."""
+    from fixers.engine import _PARALLEL_MIN_MODULES
+
+    work = [(m, config, unsafe) for m in modules]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(modules) < _PARALLEL_MIN_MODULES:
+        return [_fix_one(w) for w in work]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, 8), mp_context=multiprocessing.get_context("fork")
+    ) as pool:
+        return list(pool.map(_fix_one, work, chunksize=max(1, len(work) // (jobs * 8))))
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
     plan = _plan(args)
     if not plan.modules:
         _say_nothing_found(args.paths)
@@ -345,22 +350,23 @@ def cmd_fix(args: argparse.Namespace) -> int:
     remaining: list[Finding] = []
     errors: list = []
     changed_files = 0
-    for module in plan.modules:
-        outcome = fix_module(module, plan.config, unsafe=args.unsafe_fixes, paths=module.targets)
+    outcomes = _fix_all(plan.modules, plan.config, args.unsafe_fixes, args.jobs)
+    for module, outcome in zip(plan.modules, outcomes, strict=True):
         for path in sorted(outcome.texts):
             source = outcome.sources.get(path)
             if args.diff:
-                sys.stdout.write(
-                    _unified_diff(context.shown(path), source.text if source else None, outcome.texts[path])
-                )
+                before = source.text if source else None
+                sys.stdout.write(_unified_diff(context.shown(path), before, outcome.texts[path]))
             else:
                 _write(plan.root, path, outcome.encoded(path))
         changed_files += len(outcome.texts)
         applied += outcome.applied
         skipped += outcome.skipped
-        findings, module_errors = scan_module(_after_fix(module, outcome), plan.config, verify=False)
-        remaining += findings
-        errors += module_errors
+        targets = module.targets
+        remaining += [f for f in outcome.findings_after if targets is None or f.path in targets]
+        errors += [
+            e for e in outcome.errors_after if targets is None or e.path in targets or e.path == module.path
+        ]
     from bot.formats import plural, severity_counts
 
     verb = "Would fix" if args.diff else "Fixed"

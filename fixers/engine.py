@@ -443,6 +443,10 @@ class FixOutcome:
     applied: list[Finding]
     skipped: list[tuple[Finding, str]]
     sources: dict[str, SourceText]  # the original files, to write back with their BOM and newlines
+    # What a scan of the fixed module reports (every file), and its unreadable files and rule crashes:
+    # callers need not parse the module a third time to say what is left.
+    findings_after: list[Finding] = field(default_factory=list)
+    errors_after: list[ScanError] = field(default_factory=list)
 
     def encoded(self, path: str) -> bytes:
         source = self.sources.get(path)
@@ -516,6 +520,14 @@ def fix_module(
         applied.extend(chosen)
         for f in chosen:
             skipped.pop(f.identity, None)
-    final_ids = {f.identity for f in run_rules(loaded.module, config)}
+    final = run_rules(loaded.module, config)
+    final_ids = {f.identity for f in final}
     remaining = [v for k, v in skipped.items() if k in final_ids]
-    return FixOutcome(texts=changed, applied=applied, skipped=remaining, sources=sources)
+    return FixOutcome(
+        texts=changed,
+        applied=applied,
+        skipped=remaining,
+        sources=sources,
+        findings_after=final,
+        errors_after=list(loaded.module.errors),
+    )

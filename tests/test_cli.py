@@ -278,6 +278,18 @@ def test_fix_writes_the_fix_and_a_second_run_changes_nothing(tmp_path, capsys):
     assert (code, out) == (0, "Nothing to fix.\n")
 
 
+def test_fix_over_many_modules_uses_workers_and_fixes_each_module(tmp_path, capsys):
+    from fixers.engine import _PARALLEL_MIN_MODULES
+
+    names = [f"m{i:02d}" for i in range(_PARALLEL_MIN_MODULES)]
+    for name in names:
+        module(tmp_path / name, {"main.tf": UNVERSIONED})
+    code, out, _ = run(capsys, "fix", str(tmp_path), "--jobs", "2", *ONLY)
+    assert out.splitlines()[0] == f"Fixed {len(names)} findings in {len(names)} files:"
+    assert all((tmp_path / n / "main.tf").read_text() == UNVERSIONED + VERSIONING_BLOCK for n in names)
+    assert code == 0
+
+
 def test_fix_keeps_byte_order_mark_and_crlf_line_endings(tmp_path, capsys):
     original = ("\ufeff" + UNVERSIONED.replace("\n", "\r\n")).encode()
     module(tmp_path, {"main.tf": original})
