@@ -76,6 +76,44 @@ class Script:
     text: str
     node: Tree
     wrapper: str | None
+    exact: bool = True  # False when the text may differ from what HCL makes of the script
+
+
+def _flush(body: str) -> str | None:
+    """The text of a `<<-` heredoc body as HCL renders it, kept as template source.
+
+    HCL removes the common indentation token by token, after applying strip markers: a line
+    that follows a sequence ending in `~}` has lost its line break, so it is not a line start and
+    keeps its indentation (and does not count towards the common one). A `{~` strips the
+    indentation of its own line before the common one is measured, which a template file cannot
+    reproduce line by line: None then."""
+    spans = _sequences(body)
+    if spans is None:
+        return None
+    spans = list(spans)
+    if any(body[start + 2 : start + 3] == "~" for start, _ in spans):
+        return None
+    lines = body.split("\n")
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    stripped_ends = {end for start, end in spans if body[end - 2 : end] == "~}"}
+    follows_strip = [False]
+    for i in range(1, len(lines)):
+        previous_end = starts[i] - 1  # the newline that ends the previous line
+        tail_start = starts[i - 1] + len(lines[i - 1].rstrip())
+        follows_strip.append(tail_start in stripped_ends and tail_start <= previous_end)
+    widths = [
+        len(line) - len(line.lstrip())
+        for line, kept in zip(lines, follows_strip, strict=True)
+        if line.strip() and not kept
+    ]
+    cut = min(widths, default=0)
+    return "\n".join(
+        line[cut:] if line.strip() and not kept else line
+        for line, kept in zip(lines, follows_strip, strict=True)
+    )
 
 
 def _script(attr: Attribute) -> Script | None:
@@ -94,7 +132,12 @@ def _script(attr: Attribute) -> Script | None:
         token = next((c for c in node.children if isinstance(c, Token)), None)
         if token is None:
             return None
-        return Script(heredoc_body(str(token), node.data == "heredoc_template_trim"), node, wrapper)
+        if node.data == "heredoc_template":
+            return Script(heredoc_body(str(token), False), node, wrapper)
+        text = _flush(heredoc_body(str(token), False))
+        return Script(
+            text if text is not None else heredoc_body(str(token), True), node, wrapper, text is not None
+        )
     if node.data == "string":
         source = attr.file.text[node.meta.start_pos : node.meta.end_pos]
         text = _unquote(source[1:-1])
@@ -348,6 +391,8 @@ def _same_rendering(module: Module, script: Script, template: Template) -> bool 
 
 
 def _fix(module: Module, block: Block, attr: Attribute, script: Script, stem: str) -> Fix | None:
+    if not script.exact:
+        return None
     template = _template(module, script.text)
     if template is None or _same_rendering(module, script, template) is False:
         return None
@@ -368,6 +413,10 @@ def _fix(module: Module, block: Block, attr: Attribute, script: Script, stem: st
     how = "templatefile()" if template.variables else "file()"
     return Fix.safe(
         f"Move the script to {prefix}{relative} and read it with {how}"
-        + (f" ({len(template.variables)} template variables)" if template.variables else ""),
+        + (f" ({_count(len(template.variables))})" if template.variables else ""),
         *edits,
     )
+
+
+def _count(n: int) -> str:
+    return f"{n} template variable" + ("" if n == 1 else "s")
