@@ -96,7 +96,42 @@ def _object_key(module: Module, key_node: Tree) -> Any:
     return evaluate(module, inner[0])
 
 
-def targets(attr: Attribute | None) -> list[str]:
+@dataclass(frozen=True)
+class Part:
+    """A sub-expression of an attribute (the value of one object element), usable where the
+    helpers here take an attribute: `targets`, `referenced`, `reusable_source`."""
+
+    attribute: Attribute
+    expr: Any
+
+    @property
+    def source(self) -> str:
+        return self.attribute.file.text[self.expr.meta.start_pos : self.expr.meta.end_pos]
+
+
+def element(attr: Attribute | None, key: str, *, nested: bool = False, equals: Any = None) -> Part | None:
+    """The value expression of object key `key` in `attr` (at the top level, or anywhere
+    inside when `nested`; the first one whose value is `equals`, when given), or None."""
+    if attr is None:
+        return None
+    top = unwrap(attr.expr)
+    if not nested and not (isinstance(top, Tree) and top.data == "object"):
+        return None
+    nodes = attr.expr.iter_subtrees_topdown() if nested else top.children
+    for node in nodes:
+        if not (isinstance(node, Tree) and node.data == "object_elem") or not node.children[0].children:
+            continue
+        name = unwrap(node.children[0].children[0])
+        text = "".join(str(t) for t in name.scan_values(lambda _: True)) if isinstance(name, Tree) else ""
+        if text.strip('"') != key:
+            continue
+        value = unwrap(node.children[-1])
+        if equals is None or evaluate(attr.block.module if attr.block else None, value) == equals:
+            return Part(attr, value)
+    return None
+
+
+def targets(attr: Attribute | Part | None) -> list[str]:
     """The resource addresses an attribute mentions (`aws_iam_role.app`), in order."""
     if attr is None:
         return []
@@ -110,7 +145,7 @@ def targets(attr: Attribute | None) -> list[str]:
     return out
 
 
-def referenced(module: Module, attr: Attribute | None, *types: str) -> list[Block]:
+def referenced(module: Module, attr: Attribute | Part | None, *types: str) -> list[Block]:
     """The blocks of the given resource types that `attr` refers to."""
     found = []
     for address in targets(attr):
@@ -153,7 +188,7 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${").replace("%{", "%%{")
 
 
-def reusable_source(attr: Attribute) -> bool:
+def reusable_source(attr: Attribute | Part) -> bool:
     """True when an attribute's source means the same thing copied into another resource."""
     return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in traversals(attr.expr))
 

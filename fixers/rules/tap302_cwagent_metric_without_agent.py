@@ -14,7 +14,9 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdi
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
+    Part,
     append_to_script,
+    element,
     enabled,
     hcl_object,
     instance_role,
@@ -67,7 +69,7 @@ class Watch:
     block: Block
     at: Attribute | Block
     metric: str
-    dimensions: dict[str, Attribute | None]  # name -> the attribute holding its value, when known
+    dimensions: dict[str, Attribute | Part | None]  # name -> where its value is written, when known
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
@@ -120,31 +122,13 @@ def _alarm_watches(alarm: Block) -> list[Watch]:
     return found
 
 
-def _dimension_map(attr: Attribute | None) -> dict[str, Attribute | None] | None:
+def _dimension_map(attr: Attribute | None) -> dict[str, Attribute | Part | None] | None:
     if attr is None:
         return {}
     value = partial_value(attr.block.module, attr.expr)
     if not isinstance(value, dict):
         return None
-    return {name: _element(attr, name) for name in value}
-
-
-def _element(attr: Attribute, name: str) -> Attribute | None:
-    """The attribute-like view of one element of an object constructor (its expression)."""
-    from lark import Tree
-
-    from fixers.rules._observability import unwrap
-
-    node = unwrap(attr.expr)
-    if not (isinstance(node, Tree) and node.data == "object"):
-        return None
-    for element in node.children:
-        if isinstance(element, Tree) and element.data == "object_elem":
-            key = unwrap(element.children[0].children[0]) if element.children[0].children else None
-            text = "".join(str(t) for t in key.scan_values(lambda _: True)) if isinstance(key, Tree) else ""
-            if text.strip('"') == name:
-                return Attribute(name, attr.file, 0, 0, 0, 0, 0, element.children[-1], attr.block)
-    return None
+    return {name: element(attr, name) for name in value}
 
 
 def _policy_watches(policy: Block) -> list[Watch]:

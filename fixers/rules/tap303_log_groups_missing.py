@@ -8,8 +8,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lark import Tree
-
 from fixers.companions import free_name, instance_ref, meta_arguments, passed_to_module, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
@@ -21,6 +19,7 @@ from fixers.rules._observability import (
     agent_configs,
     agent_json,
     call_of,
+    element,
     enabled,
     launch_blocks,
     partial_value,
@@ -29,7 +28,6 @@ from fixers.rules._observability import (
     stock_image,
     string_with,
     targets,
-    unwrap,
     user_data_text,
 )
 
@@ -219,9 +217,9 @@ def _ecs(module: Module, task: Block, groups: list[Block]) -> Iterator[Finding]:
             if str(create).lower() == "true"
             else "without awslogs-create-group the tasks fail to start until it exists"
         )
-        wanted = task.name if len(_awslogs_groups(containers)) == 1 else f"{task.name}_{container_name}"
+        wanted = task.name if len(_awslogs_groups(containers)) == 1 else name.rstrip("/").rsplit("/", 1)[-1]
         label = free_name(module, "aws_cloudwatch_log_group", _identifier(wanted))
-        value = _option_source(attr, "awslogs-group")
+        value = element(attr, "awslogs-group", nested=True, equals=name)
         name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
         yield RULE.finding(
             attr,
@@ -258,30 +256,6 @@ def _containers(module: Module, attr: Attribute | None) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
-class _Source:
-    def __init__(self, attr: Attribute, node: Tree) -> None:
-        self.file, self.expr, self.block = attr.file, node, attr.block
-        self.source = attr.file.text[node.meta.start_pos : node.meta.end_pos]
-
-
-def _option_source(attr: Attribute | None, key: str) -> _Source | None:
-    """Where, inside a jsonencode(...) expression, the value of object key `key` is written."""
-    if attr is None or call_of(attr.expr, "jsonencode") is None:
-        return None
-    for node in attr.expr.iter_subtrees_topdown():
-        if node.data != "object_elem":
-            continue
-        key_node = unwrap(node.children[0].children[0]) if node.children[0].children else None
-        text = (
-            "".join(str(t) for t in key_node.scan_values(lambda _: True))
-            if isinstance(key_node, Tree)
-            else ""
-        )
-        if text.strip('"') == key:
-            return _Source(attr, unwrap(node.children[-1]))
-    return None
-
-
 def _identifier(text: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()
     return cleaned if cleaned and not cleaned[0].isdigit() else f"logs_{cleaned}"
@@ -314,7 +288,7 @@ def _agent_config(module: Module, parameter: Block, groups: list[Block]) -> Iter
             continue
         reported.add(name)
         attr = parameter.get("value") or parameter.get("insecure_value")
-        value = _option_source(attr, "log_group_name") if len(entries) == 1 else None
+        value = element(attr, "log_group_name", nested=True, equals=name)
         name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
         label = free_name(module, "aws_cloudwatch_log_group", _identifier(name.rsplit("/", 1)[-1] or name))
         what = entry.get("file_path") or entry.get("event_name") or "a log"

@@ -79,18 +79,22 @@ def test_custom_logging_config_group_is_the_one_created():
     }
 
 
-def test_ecs_awslogs_group_that_does_not_exist_stops_tasks_and_is_added_by_its_local():
+def test_ecs_awslogs_groups_that_do_not_exist_stop_tasks_and_are_added_one_per_group():
     findings = scan_fixture("TAP303/ecs_awslogs_missing", "TAP303")
-    assert where(findings) == [("TAP303", "main.tf", 17, "aws_ecs_task_definition.api")]
+    assert where(findings) == [("TAP303", "main.tf", 17, "aws_ecs_task_definition.api")] * 2
+    assert [f.key for f in findings] == ["/ecs/checkout-api", "/ecs/checkout-envoy"]
     assert findings[0].message == (
         'aws_ecs_task_definition.api: container "api" logs to awslogs group /ecs/checkout-api, which no '
         "aws_cloudwatch_log_group defines: without awslogs-create-group the tasks fail to start until it exists"
     )
+    # Each group is named the way its container names it: the api's through the local.
     assert fixed_files("TAP303/ecs_awslogs_missing", "TAP303") == {
         "main.tf": with_block_after(
             "TAP303/ecs_awslogs_missing/main.tf",
             'resource "aws_ecs_task_definition" "api" {',
-            _group("api", "local.log_group"),
+            _group("checkout_envoy", '"/ecs/checkout-envoy"')
+            + "\n"
+            + _group("checkout_api", "local.log_group"),
         )
     }
 

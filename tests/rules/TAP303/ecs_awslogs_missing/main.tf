@@ -30,6 +30,19 @@ resource "aws_ecs_task_definition" "api" {
           awslogs-stream-prefix = "api"
         }
       }
+    },
+    {
+      name      = "envoy"
+      image     = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.4.0-prod"
+      essential = true
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = "/ecs/checkout-envoy"
+          awslogs-region        = "eu-west-1"
+          awslogs-stream-prefix = "envoy"
+        }
+      }
     }
   ])
 }
