@@ -493,6 +493,11 @@ def user_data_text(block: Block) -> str | None:
     return block.file.text[node.meta.start_pos : node.meta.end_pos]
 
 
+def commands(script: str) -> str:
+    """A shell script without its comment lines: what it says in comments does not run."""
+    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
+
+
 def append_to_script(block: Block, lines: list[str]) -> TextEdit | None:
     """Add shell lines at the end of a heredoc user data script, indented like its body."""
     _attr, node = script_node(block)

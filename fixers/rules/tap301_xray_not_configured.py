@@ -16,6 +16,7 @@ from fixers.module import Module
 from fixers.rules._observability import (
     agent_configs,
     append_to_script,
+    commands,
     enabled,
     grants,
     instance_role,
@@ -69,11 +70,12 @@ def _grants(module: Module) -> Iterator[tuple[Block, Block]]:
             for role in referenced(module, policy.get("role"), "aws_iam_role"):
                 yield policy, role
     for role in module.resources("aws_iam_role"):
-        managed = role.get("managed_policy_arns")
+        managed = role.value("managed_policy_arns", [])
+        managed = managed if isinstance(managed, list) else []
         inline = [b.get("policy") for b in role.nested("inline_policy")]
-        if (
-            managed is not None and _XRAY_POLICY.search(managed.source.replace('"', "").replace("]", ""))
-        ) or any(grants(policy_document(module, p), _WRITE) is True for p in inline if p is not None):
+        if any(isinstance(a, str) and _XRAY_POLICY.search(a) for a in managed) or any(
+            grants(policy_document(module, p), _WRITE) is True for p in inline if p is not None
+        ):
             yield role, role
 
 
@@ -155,6 +157,7 @@ def _daemon(module: Module, launcher: Block) -> bool | None:
     text = user_data_text(launcher)
     if text is None:
         return None
+    text = commands(text)
     if "xray" in text.lower().replace("-", ""):
         return True
     if "amazon-cloudwatch-agent" in text:
@@ -203,7 +206,7 @@ def _unused_grant(module: Module, grant: Block, role: Block, traced: bool) -> It
 def _daemon_without_access(module: Module, launcher: Block) -> Iterator[Finding]:
     if not enabled(launcher) or _daemon(module, launcher) is not True:
         return
-    text = user_data_text(launcher) or ""
+    text = commands(user_data_text(launcher) or "")
     if "xray" not in text.lower().replace("-", ""):
         return  # an agent receiving traces: its policy is TAP302's business
     role = instance_role(module, launcher)

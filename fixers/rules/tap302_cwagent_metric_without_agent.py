@@ -16,6 +16,7 @@ from fixers.module import Module
 from fixers.rules._observability import (
     Part,
     append_to_script,
+    commands,
     element,
     enabled,
     hcl_object,
@@ -205,7 +206,7 @@ def _may_run_agent(module: Module, compute: Block) -> bool:
         return True
     for launch in launches:
         text = user_data_text(launch)
-        if text is None or "amazon-cloudwatch-agent" in text:
+        if text is None or "amazon-cloudwatch-agent" in commands(text):
             return True
     return False
 

@@ -19,6 +19,7 @@ from fixers.rules._observability import (
     agent_configs,
     agent_json,
     call_of,
+    commands,
     element,
     enabled,
     launch_blocks,
@@ -346,11 +347,10 @@ def _unshipped(module: Module, compute: Block) -> Iterator[Finding]:
 def _ships_logs(module: Module, script: str) -> bool:
     """True when user data may ship logs. The CloudWatch agent counts only when one of the
     configurations it fetches has a `logs` section (or is not in the module)."""
+    script = commands(script)
     if "amazon-cloudwatch-agent" in script:
         configs = agent_configs(module, script)
         if configs is None or any("logs" in c for c in configs):
             return True
         script = script.replace("amazon-cloudwatch-agent", "")
-    # Comments say nothing about what runs (a comment may well mention CloudWatch).
-    commands = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
-    return _SHIPPERS.search(commands) is not None
+    return _SHIPPERS.search(commands(script)) is not None

@@ -53,7 +53,7 @@ _DEFAULT_TOPIC_ACTIONS = (
     "SNS:ListSubscriptionsByTopic",
     "SNS:Publish",
 )
-_PREFERRED_TOPIC = re.compile(r"secur|guardduty|alert|alarm|notif|incident|oncall|ops", re.I)
+_PREFERRED_TOPIC = re.compile(r"secur|guardduty|alert|alarm|notif|incident|on_?call|(^|_)ops($|_)", re.I)
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module
@@ -39,6 +40,8 @@ RULE = Rule(
 _LOG_DELIVERY = "delivery.logs.amazonaws.com"
 # Arguments of an existing flow log that say where its records go, copied to the new one.
 _DESTINATION = ("log_destination_type", "log_destination", "iam_role_arn", "deliver_cross_account_role")
+# "logs", "access_logs", "log-archive"; not "catalog".
+_LOGS_NAME = re.compile(r"(^|[_-])logs?($|[_-])", re.I)
 _LOG_WRITERS = {
     "aws_lb": "access_logs",
     "aws_alb": "access_logs",
@@ -141,7 +144,7 @@ def _log_buckets(module: Module) -> Iterator[Block]:
                 written.extend(referenced(module, spec.get("bucket"), "aws_s3_bucket"))
     for logging in module.resources("aws_s3_bucket_logging"):
         written.extend(referenced(module, logging.get("target_bucket"), "aws_s3_bucket"))
-    named = [b for b in module.resources("aws_s3_bucket") if "log" in b.name.lower()]
+    named = [b for b in module.resources("aws_s3_bucket") if _LOGS_NAME.search(b.name)]
     seen: list[Block] = []
     for bucket in [*written, *named]:
         if bucket not in seen:

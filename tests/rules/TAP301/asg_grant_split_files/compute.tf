@@ -20,6 +20,7 @@ resource "aws_launch_template" "orders" {
   user_data = base64encode(<<-EOT
     #!/bin/bash
     dnf install -y java-21-amazon-corretto-headless
+    # TODO(orders): start the xray daemon once the SDK is wired in
     systemctl enable --now orders
   EOT
   )

@@ -11,3 +11,8 @@ resource "aws_subnet" "private" {
   vpc_id     = aws_vpc.main.id
   cidr_block = "10.20.1.0/24"
 }
+
+# Product catalog exports: not a log bucket, whatever its name contains.
+resource "aws_s3_bucket" "catalog" {
+  bucket = "acme-payments-catalog"
+}
