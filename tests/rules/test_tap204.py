@@ -123,6 +123,18 @@ data "aws_caller_identity" "current" {}
 """)
 
 
+def test_policy_that_grants_elb_nothing_is_reported_without_a_fix():
+    findings = scan_fixture("TAP204/policy_without_elb_grant", "TAP204")
+    # The only statement denies plain HTTP: nothing lets ELB write.
+    assert where(findings) == [("TAP204", "main.tf", 8, "aws_s3_bucket_policy.logs")]
+    assert findings[0].message == (
+        "aws_s3_bucket_policy.logs does not let Elastic Load Balancing write the access logs of aws_lb.web "
+        "to aws_s3_bucket.logs (no statement allows s3:PutObject to the ELB account or "
+        "logdelivery.elasticloadbalancing.amazonaws.com): logging fails when it is enabled"
+    )
+    assert findings[0].fix is None
+
+
 @pytest.mark.parametrize(
     "case",
     [
