@@ -65,11 +65,13 @@ def narrowing_fix(
     if rule.group and literal and rule.dynamic is None:
         clients = _clients(module, rule, rules, ports, data_ports)
         if clients:
-            mine = _first_of_twins(rule, rules)
+            first = _first_of_twins(rule, rules)
+            mine = first.at is rule.at
             uncovered = [c for c in clients if mine and not _covered(rule, rules, c, ports)]
             if uncovered:
-                return _narrow(module, rule, world, uncovered), ""
-            removal = _removal(rule, clients)
+                replaced = "" if rule.form == INLINE else f"the fix replaces {rule.resource.address}"
+                return _narrow(module, rule, world, uncovered), replaced
+            removal = _removal(rule, clients, None if mine else first)
             if removal is not None:
                 return removal, ""
     return _variable_fix(module, rule, world, ports, services)
@@ -170,7 +172,7 @@ def _covered(rule: SgRule, rules: list[SgRule], client: str, ports: list[int]) -
     )
 
 
-def _first_of_twins(rule: SgRule, rules: list[SgRule]) -> bool:
+def _first_of_twins(rule: SgRule, rules: list[SgRule]) -> SgRule:
     """Of the group's world-open rules on the same ports (an IPv4 rule and its IPv6 twin), only
     the first is narrowed; the others are removed, or the twins would become duplicates."""
     twins = [
@@ -186,8 +188,7 @@ def _first_of_twins(rule: SgRule, rules: list[SgRule]) -> bool:
         and other.world_cidrs()
         and all(_is_literal(other.get(n)) for n, _ in other.world_cidrs())
     ]
-    first = min(twins, key=lambda r: (r.at.path, r.at.start), default=rule)
-    return first.at is rule.at
+    return min(twins, key=lambda r: (r.at.path, r.at.start), default=rule)
 
 
 # --- narrowing to groups ----------------------------------------------------------------------------
@@ -311,21 +312,19 @@ def _unique(module: Module, resource_type: str, wanted: str, taken: set[str]) ->
     return name
 
 
-def _removal(rule: SgRule, clients: list[str]) -> Fix | None:
+def _removal(rule: SgRule, clients: list[str], twin: SgRule | None) -> Fix | None:
     listing = ", ".join(clients)
+    if twin is not None:
+        why = f"{twin.location} is narrowed to {listing} instead"
+    else:
+        why = f"{listing} already {'has' if len(clients) == 1 else 'have'} a rule of its own on these ports"
     if rule.form != INLINE:
-        return Fix.unsafe(
-            f"Remove {rule.resource.address}: {listing} already {'has' if len(clients) == 1 else 'have'} "
-            "a rule of its own on these ports",
-            remove_block(rule.resource),
-        )
+        return Fix.unsafe(f"Remove {rule.resource.address}: {why}", remove_block(rule.resource))
     siblings = [b for b in rule.resource.blocks if b.type == "ingress" or b.type == "dynamic"]
     if len(siblings) < 2:
         return None  # deleting the last inline ingress block would leave the rule live in AWS
     return Fix.unsafe(
-        f"Remove the world-open ingress block of {rule.resource.address}: {listing} already "
-        f"{'has' if len(clients) == 1 else 'have'} a rule of its own on these ports",
-        remove_block(rule.body),
+        f"Remove the world-open ingress block of {rule.resource.address}: {why}", remove_block(rule.body)
     )
 
 

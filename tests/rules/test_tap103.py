@@ -78,7 +78,10 @@ variable "bastion_ssh_cidr_blocks" {
 def test_database_rule_is_narrowed_to_the_group_of_the_instance_that_uses_the_database():
     findings = scan_fixture("TAP103/db_consumer_graph", "TAP103")
     assert where(findings) == [("TAP103", "network.tf", 18, "aws_security_group_rule.db_postgres")]
-    assert "admits 0.0.0.0/0 to PostgreSQL 5432 on aws_security_group.db" in findings[0].message
+    assert findings[0].message == (
+        "aws_security_group_rule.db_postgres admits 0.0.0.0/0 to PostgreSQL 5432 on aws_security_group.db: "
+        "anyone on the internet can reach it (the fix replaces aws_security_group_rule.db_postgres)"
+    )
     # The worker names the database's address in its user data; the worker's group is the client.
     assert "aws_security_group.worker" in findings[0].fix.description
     assert "is replaced" in findings[0].fix.description
@@ -112,6 +115,10 @@ def test_cache_rule_is_narrowed_to_the_group_with_egress_to_it_and_its_ipv6_twin
         ("TAP103", "main.tf", 13, "aws_vpc_security_group_ingress_rule.redis"),
         ("TAP103", "main.tf", 21, "aws_vpc_security_group_ingress_rule.redis_ipv6"),
     ]
+    assert findings[1].fix.description == (
+        "Remove aws_vpc_security_group_ingress_rule.redis_ipv6: aws_vpc_security_group_ingress_rule.redis "
+        "is narrowed to aws_security_group.api instead"
+    )
     fixed = fixed_files("TAP103/redis_egress_twins", "TAP103")["main.tf"]
     assert (
         """\
