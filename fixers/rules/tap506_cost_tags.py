@@ -272,7 +272,9 @@ def _last_chain(file: Any, elements: list[Tree]) -> list[tuple[str, int, int]]:
             break
         key_node = element.children[0]
         key_end = key_node.meta.end_pos
-        eq = file.text.index("=", key_end)
+        eq = key_end + len(file.text[key_end:]) - len(file.text[key_end:].lstrip(" \t"))
+        if file.text[eq : eq + 1] != "=":
+            break  # `key: value`: terraform fmt aligns only "="
         chain.append((file.text[key_node.meta.start_pos : key_end], key_end, eq))
         previous_line = start_line
     return chain

@@ -169,12 +169,12 @@ def _unquote(inner: str) -> str | None:
             if code in _ESCAPES:
                 out.append(_ESCAPES[code])
                 i += 2
-            elif code == "u" and i + 6 <= len(inner):
-                out.append(chr(int(inner[i + 2 : i + 6], 16)))
-                i += 6
-            elif code == "U" and i + 10 <= len(inner):
-                out.append(chr(int(inner[i + 2 : i + 10], 16)))
-                i += 10
+            elif code in "uU":
+                digits = inner[i + 2 : i + (6 if code == "u" else 10)]
+                if not re.fullmatch(r"[0-9A-Fa-f]{4}|[0-9A-Fa-f]{8}", digits):
+                    return None
+                out.append(chr(int(digits, 16)))
+                i += 2 + len(digits)
             else:
                 return None
         else:
