@@ -120,8 +120,9 @@ def _resources_lacking(module: Module, alias: str | None, missing: list[str]) ->
     """(taggable resources of this provider whose own tags lack a missing key, all of them);
     resources whose tags cannot be read count in neither."""
     lacking = total = 0
-    for resource in module.resources(*taggable_types()):
-        if not _uses(resource, alias):
+    taggable = taggable_types()
+    for resource in module.resources():
+        if resource.resource_type not in taggable or not _uses(resource, alias):
             continue
         own = _keys(module, resource.get("tags"))
         if own is None:
