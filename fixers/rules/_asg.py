@@ -54,4 +54,3 @@ def names_group(
     if wanted is UNKNOWN:
         return None if any(isinstance(n, str) for n in names) else False
     return wanted in names
-
