@@ -1,0 +1,6 @@
+module "db_parameters" {
+  source = "./params"
+
+  name   = "billing-mysql80"
+  family = "mysql8.0"
+}

@@ -1,0 +1,4 @@
+resource "aws_db_parameter_group" "legacy" {
+  name   = "legacy-postgres13"
+  family = "postgres13"
+}
