@@ -120,6 +120,8 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for user in module.resources(GROUP, CLUSTER):
         if user.resource_type == CLUSTER and user.has("replication_group_id"):
             continue  # a member takes engine and version from its replication group
+        if user.has("global_replication_group_id"):
+            continue  # a secondary of a global datastore takes them from the global group
         if instance_count(user) == 0:
             continue
         source = _parameter_group(module, user)

@@ -43,7 +43,9 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             continue
         attr = db.get("monitoring_interval")
         interval = attr.value() if attr is not None else 0
-        if interval is UNKNOWN or interval != 0 or isinstance(interval, bool):
+        if isinstance(interval, str) and interval.strip().isdigit():
+            interval = int(interval)  # Terraform converts "0" to the number the argument takes
+        if interval is UNKNOWN or isinstance(interval, bool) or interval != 0:
             continue
         detail = (
             f"monitoring_interval 0{via(module, attr)}"
