@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from fixers.companions import free_name, instance_ref, meta_arguments, passed_to_module, refers_to
@@ -52,8 +53,29 @@ _SYSTEM_LOGS = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _Group:
+    """A log group's name, evaluated once per check (per instance when counted)."""
+
+    attr: Attribute
+    names: frozenset[str]
+    fully_known: bool
+
+
+def _log_groups(module: Module) -> list[_Group]:
+    found = []
+    for group in module.resources("aws_cloudwatch_log_group"):
+        attr = group.get("name")
+        if attr is None or not enabled(group):
+            continue  # name_prefix: a random suffix, never a service's fixed name
+        names = _names(group, attr)
+        known = frozenset(n for n in names if isinstance(n, str))
+        found.append(_Group(attr, known, all(is_known(n) for n in names)))
+    return found
+
+
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
-    groups = [g for g in module.resources("aws_cloudwatch_log_group") if enabled(g)]
+    groups = _log_groups(module)
     for function in module.resources("aws_lambda_function"):
         yield from _lambda(module, function, groups)
     for task in module.resources("aws_ecs_task_definition"):
@@ -94,22 +116,18 @@ def _names(block: Block, attr: Attribute | None) -> list[Any]:
     return [attr.value(scope) for scope in scopes]
 
 
-def _defined(module: Module, groups: list[Block], name: str, subject: Block) -> bool | None:
+def _defined(module: Module, groups: list[_Group], name: str, subject: Block) -> bool | None:
     """Does the module define a log group called `name`? None when a group's name is unknown and
     could be that one."""
     unsure = False
     for group in groups:
-        attr = group.get("name")
-        if attr is None:
-            continue  # name_prefix: a random suffix, never a service's fixed name
-        names = _names(group, attr)
-        if name in names:
+        if name in group.names:
             return True
-        if all(is_known(n) for n in names):
+        if group.fully_known:
             continue
-        if refers_to(module, attr, subject.address):
+        if refers_to(module, group.attr, subject.address):
             return True
-        if not _named_after_other_resources(module, attr, subject):
+        if not _named_after_other_resources(module, group.attr, subject):
             unsure = True
     return None if unsure else False
 
@@ -143,7 +161,7 @@ def _import_hint(label: str, name: Any, counted: bool) -> str:
 # --- Lambda ----------------------------------------------------------------------------------------
 
 
-def _lambda(module: Module, function: Block, groups: list[Block]) -> Iterator[Finding]:
+def _lambda(module: Module, function: Block, groups: list[_Group]) -> Iterator[Finding]:
     if not enabled(function) or passed_to_module(module, function):
         return
     configs = function.nested("logging_config")
@@ -190,7 +208,7 @@ def _lambda(module: Module, function: Block, groups: list[Block]) -> Iterator[Fi
 # --- ECS ---------------------------------------------------------------------------------------------
 
 
-def _ecs(module: Module, task: Block, groups: list[Block]) -> Iterator[Finding]:
+def _ecs(module: Module, task: Block, groups: list[_Group]) -> Iterator[Finding]:
     if not enabled(task) or task.count is not None or task.for_each is not None:
         return
     attr = task.get("container_definitions")
@@ -265,7 +283,7 @@ def _identifier(text: str) -> str:
 # --- CloudWatch agent configurations ---------------------------------------------------------------
 
 
-def _agent_config(module: Module, parameter: Block, groups: list[Block]) -> Iterator[Finding]:
+def _agent_config(module: Module, parameter: Block, groups: list[_Group]) -> Iterator[Finding]:
     if not enabled(parameter) or parameter.count is not None or parameter.for_each is not None:
         return
     config = agent_json(module, parameter)
