@@ -34,10 +34,6 @@ class UsageError(Exception):
 VERSION = "0.1.0"
 
 
-def _version() -> str:
-    return VERSION
-
-
 def _stderr(message: str) -> None:
     print(f"tapfix: {message}", file=sys.stderr)
 
@@ -70,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Precise checks for Terraform on AWS, with verified, minimal fixes.",
         epilog="Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or internal error.",
     )
-    parser.add_argument("--version", action="version", version=f"tapfix {_version()}")
+    parser.add_argument("--version", action="version", version=f"tapfix {VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scan = commands.add_parser("scan", help="report findings", description="Report findings.")
@@ -228,7 +224,7 @@ def _plan(args: argparse.Namespace) -> Plan:
 def _context(plan: Plan, color: bool = False):
     from bot.formats import Context
 
-    return Context(version=_version(), root=plan.shown_root, color=color, fail_on=plan.config.fail_on)
+    return Context(version=VERSION, root=plan.shown_root, color=color, fail_on=plan.config.fail_on)
 
 
 def _use_color(args: argparse.Namespace) -> bool:
@@ -240,7 +236,9 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 
 def _exit_code(findings: list[Finding], errors: list, config: Config) -> int:
-    if any(e.message.startswith("internal error") for e in errors):
+    from bot.formats import tool_failures
+
+    if tool_failures(errors):
         return EXIT_ERROR
     threshold = config.fail_on.rank
     failing = [f for f in findings if not f.suppressed and f.severity.rank >= threshold]

@@ -169,6 +169,9 @@ def test_a_rule_that_crashes_is_an_internal_error_exit_2(tmp_path, capsys, monke
             "message": f"internal error in rule {unit.rule.id}: ValueError: boom",
         }
     ]
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--format", "sarif")
+    assert code == 2
+    assert json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
 
 
 def test_a_directory_without_tf_files_says_so_on_stderr_and_exits_0(tmp_path, capsys):

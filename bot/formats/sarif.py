@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bot import rule_catalog
-from bot.formats import Context
+from bot.formats import Context, tool_failures
 from fixers.engine import ScanReport
 from fixers.findings import Applicability, Finding, Fix, Rule, ScanError, Severity
 
@@ -170,7 +170,7 @@ def document(report: ScanReport, context: Context) -> dict[str, Any]:
         "results": [result(f, index, context) for f in report.findings],
         "invocations": [
             {
-                "executionSuccessful": not any(e.message.startswith("internal error") for e in report.errors),
+                "executionSuccessful": not tool_failures(report.errors),
                 "toolExecutionNotifications": [_notification(e, context) for e in report.errors],
             }
         ],
