@@ -244,3 +244,32 @@ def test_missing_plugin_dir_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_pat
     problems = "\n".join(missing_tools())
     assert "TAPFIX_TF_PLUGIN_DIR" in problems
     assert "npm ci --prefix tests/node" in problems
+
+
+@pytest.fixture(scope="module")
+def validated_many(hcl_reference: HclReference) -> dict[str, ValidateResult]:
+    extra = {
+        "required_variables": {
+            "main.tf": 'variable "name" {\n  type     = string\n  nullable = false\n}\n\n'
+            'resource "aws_sqs_queue" "q" {\n  name = var.name\n}\n',
+        },
+    }
+    return hcl_reference.terraform_validate_many({**MODULES, **extra}, batch_size=3)
+
+
+def test_batched_validation_blames_only_the_broken_module(validated_many: dict[str, ValidateResult]) -> None:
+    assert not validated_many["unknown_argument"].ok
+    assert any("bogus" in e for e in validated_many["unknown_argument"].errors)
+    for name in (
+        "valid",
+        "random_auth_token",
+        "deprecated_argument",
+        "local_child_module",
+        "required_variables",
+    ):
+        assert validated_many[name].ok, validated_many[name].summary()
+
+
+def test_batched_validation_keeps_root_only_checks(validated_many: dict[str, ValidateResult]) -> None:
+    assert not validated_many["sensitive_output"].ok
+    assert validated_many["deprecated_argument"].warnings

@@ -757,6 +757,80 @@ class HclReference:
             futures = {name: pool.submit(self._validate_one, dict(modules[name])) for name in names}
             return {name: futures[name].result() for name in names}
 
+    def terraform_validate_many(
+        self, modules: Mapping[str, Mapping[str, str]], batch_size: int = 40
+    ) -> dict[str, ValidateResult]:
+        """``terraform validate`` for many modules at the cost of a few runs.
+
+        Loading the AWS provider's schema dominates a validate run, so modules are validated as
+        child modules of one generated root per batch (required variables are fed unknown root
+        variables, as a root validation sees them). What only a root validation checks (outputs
+        of sensitive values, `import` blocks) is kept by validating such modules on their own, and
+        any module with an error in the batch is validated again on its own, so a batch can never
+        blame a module for its neighbours or for being a child."""
+        results: dict[str, ValidateResult] = {}
+        alone = [n for n, files in modules.items() if _needs_root_validation(files)]
+        batched = [n for n in modules if n not in alone]
+        groups = [batched[i : i + batch_size] for i in range(0, len(batched), batch_size)]
+        if groups:
+            self._setup()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=min(self.jobs, len(groups))) as pool:
+                for part in pool.map(lambda g: self._validate_batch({n: modules[n] for n in g}), groups):
+                    results.update(part)
+        again = alone + [n for n in batched if not results[n].ok]
+        results.update(self.terraform_validate({n: modules[n] for n in again}))
+        return {n: results[n] for n in modules}
+
+    def _validate_batch(self, modules: Mapping[str, Mapping[str, str]]) -> dict[str, ValidateResult]:
+        names = list(modules)
+        composite: dict[str, str] = {}
+        root: list[str] = []
+        call_lines: dict[int, str] = {}
+        for i, name in enumerate(names):
+            prefix = f"m{i:03d}"
+            files = neutralise_random_provider(dict(modules[name]))
+            for path, text in files.items():
+                composite[f"{prefix}/{path}"] = text
+            call_lines[len(root) + 1] = name
+            root.append(f'module "{prefix}" {{')
+            root.append(f'  source = "./{prefix}"')
+            for var in _required_variables(files):
+                root.append(f"  {var} = var.{prefix}__{var}")
+                composite.setdefault("variables.tf", "")
+                composite["variables.tf"] += f'variable "{prefix}__{var}" {{}}\n'
+            root.append("}")
+        composite["main.tf"] = "\n".join(root) + "\n"
+        combined = self._validate_one(composite)
+        per_module: dict[str, list[tuple[dict, str]]] = {n: [] for n in names}
+        orphans: list[tuple[dict, str]] = []
+        for diag, text in zip(combined.raw, combined.diagnostics, strict=True):
+            if "Backend configuration ignored" in diag.get("summary", ""):
+                continue
+            filename = (diag.get("range") or {}).get("filename", "")
+            match = re.match(r"m(\d{3})/", filename)
+            if match:
+                per_module[names[int(match.group(1))]].append((diag, text))
+            elif filename == "main.tf":
+                line = diag["range"]["start"]["line"]
+                owner = max((ln for ln in call_lines if ln <= line), default=None)
+                (per_module[call_lines[owner]] if owner else orphans).append((diag, text))
+            else:
+                orphans.append((diag, text))
+        results = {}
+        for name in names:
+            entries = per_module[name] + orphans
+            errors = [t for d, t in entries if d.get("severity") == "error"]
+            results[name] = ValidateResult(
+                ok=not errors and (combined.ok or not orphans),
+                diagnostics=[t for _, t in entries],
+                errors=errors,
+                warnings=[t for d, t in entries if d.get("severity") != "error"],
+                raw=[d for d, _ in entries],
+                files=dict(modules[name]),
+                seconds=combined.seconds / len(names),
+            )
+        return results
+
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -797,3 +871,32 @@ def hashicorp_parse_errors(files: dict[str, str]) -> dict[str, str | None]:
 def terraform_validate(modules: dict[str, dict[str, str]]) -> dict[str, ValidateResult]:
     """Batch ``terraform validate`` (each module as a root module) against the real AWS provider."""
     return get_reference().terraform_validate(modules)
+
+
+_OUTPUT_OR_IMPORT = re.compile(r"^\s*(output|import)\s", re.M)
+_VARIABLE = re.compile(r'^variable\s+"([^"]+)"\s*\{', re.M)
+
+
+def _needs_root_validation(files: Mapping[str, str]) -> bool:
+    """Modules whose outputs or import blocks only a root validation checks fully."""
+    return any(_OUTPUT_OR_IMPORT.search(t) for p, t in files.items() if p.endswith(".tf") and "/" not in p)
+
+
+def _required_variables(files: Mapping[str, str]) -> list[str]:
+    """Variables without a default in the module's own folder (a child module call must set them)."""
+    import hcl2
+
+    names = []
+    for path, text in files.items():
+        if not path.endswith(".tf") or "/" in path:
+            continue
+        try:
+            parsed = hcl2.loads(text)
+        except Exception:  # the batch's validate reports the file's syntax error
+            names += _VARIABLE.findall(text)
+            continue
+        for block in parsed.get("variable", []):
+            for name, body in block.items():
+                if "default" not in body:
+                    names.append(name.strip('"'))
+    return names
