@@ -13,6 +13,21 @@ from fixers.findings import TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module, _address_of
 
+# More instances than any module declares: `count = 1e15` (or a chain of products) must not make a
+# rule build a scope per instance.
+MAX_INSTANCES = 10_000
+
+
+def known_count(value: Any) -> int | None:
+    """`value` as a count Terraform accepts (a whole number, 0 or more) and tapfix lists instance
+    by instance; None for anything else (unknown, fractional, negative, infinite, too many)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():  # also inf and nan
+        return None
+    count = int(value)
+    return count if 0 <= count <= MAX_INSTANCES else None
+
 
 def instance_ref(block: Block, attribute: str = "id") -> str:
     """How a companion resource with the same count/for_each refers to `block`'s instance."""
@@ -57,8 +72,7 @@ def instance_count(block: Block) -> int | None:
     """How many instances `block` has when that is known: 1 without count/for_each, 0 when
     `count = 0` or an empty `for_each` (a disabled companion serves nothing)."""
     if block.count is not None:
-        value = block.count.value()
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return known_count(block.count.value())
     if block.for_each is not None:
         value = block.for_each.value()
         return len(value) if isinstance(value, (list, dict)) else None
@@ -71,8 +85,8 @@ def instance_scopes(block: Block) -> list[tuple[str, dict[str, Any]]] | None:
     for_each, `[("[0]", {"count": {"index": 0}}), ...]`, `[('["a"]', {"each": ...}), ...]`.
     None when the instances cannot be known (an unknown count or for_each)."""
     if block.count is not None:
-        count = block.count.value()
-        if isinstance(count, bool) or not isinstance(count, int):
+        count = known_count(block.count.value())
+        if count is None:
             return None
         return [(f"[{i}]", {"count": {"index": i}}) for i in range(count)]
     if block.for_each is not None:

@@ -5,6 +5,7 @@ files -> Module -> rules -> Findings (with verified Fixes) -> callers in bot/.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
 from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
+from fixers.limits import RULE_SECONDS, VERIFY_SECONDS, Budget
 from fixers.module import Module, ParsedFile, parse_file
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
@@ -103,7 +105,8 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
     options = config.rule_options
     for unit in units if units is not None else _enabled_rules(config):
         try:
-            produced = list(unit.check(module, options))
+            with Budget(RULE_SECONDS) as budget:
+                produced = list(unit.check(module, options))
         except Exception as exc:  # a rule bug must not cost the user the rest of the scan
             if os.environ.get("TAPFIX_DEBUG"):
                 raise
@@ -111,6 +114,15 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
                 ScanError(
                     path=module.path,
                     message=f"internal error in rule {unit.rule.id}: {type(exc).__name__}: {exc}",
+                )
+            )
+            continue
+        if budget.expired:
+            module.errors.append(
+                ScanError(
+                    path=module.path,
+                    message=f"rule {unit.rule.id} stopped after {RULE_SECONDS:g} s of CPU time on this module "
+                    "(tapfix's limit per rule); its findings in this module are not reported",
                 )
             )
             continue
@@ -131,6 +143,8 @@ def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
     by_file = {p: suppressions_in(pf.source) for p, pf in module.files.items() if pf.tree is not None}
     if not any(by_file.values()):
         return
+    suppression_lines = {p: [s.line for s in found] for p, found in by_file.items()}  # in text order
+    above_cache: dict[tuple[str, int], set[int]] = {}
     for finding in findings:
         block = module.find(finding.resource) if finding.resource else None
         if block is not None:
@@ -139,8 +153,16 @@ def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
             start, end, source = finding.line, finding.end_line, module.file(finding.path)
         if source is None:
             continue
-        above = comment_lines_above(source, start)
-        for s in by_file.get(source.path, []):
+        if (source.path, start) not in above_cache:
+            above_cache[source.path, start] = comment_lines_above(source, start)
+        above = above_cache[source.path, start]
+        # Only a suppression in the comment run above the block or inside it can cover it: looking
+        # at those alone keeps a file of thousands of suppressed blocks linear, not quadratic.
+        suppressions = by_file.get(source.path, [])
+        first = bisect.bisect_left(suppression_lines.get(source.path, []), min(above, default=start))
+        for s in suppressions[first:]:
+            if s.line > end:
+                break
             if s.reason and covers(s, finding.rule_id, source.path, start, end, above):
                 finding.suppressed = True
                 finding.suppression_reason = s.reason
@@ -154,14 +176,17 @@ _SUPPRESSION_RULE = "TAP000"
 _SUPPRESSION_NAME = "suppression-invalid"
 
 
-def _comment_owner(module: Module, source: SourceText, line: int) -> str | None:
-    """The top-level block a comment on `line` belongs to: the block holding it or the one below it."""
+def _comment_owners(module: Module, source: SourceText) -> dict[int, str]:
+    """Line -> the top-level block a comment on that line belongs to: the block holding it or the one
+    below it (the first such block, in module order). One pass, so that many malformed suppressions
+    in a large file do not cost a walk over every block each."""
+    owners: dict[int, str] = {}
     for block in module.blocks:
         if block.file is not source:
             continue
-        if block.line <= line <= block.end_line or line in comment_lines_above(source, block.line):
-            return block.address
-    return None
+        for line in [*range(block.line, block.end_line + 1), *comment_lines_above(source, block.line)]:
+            owners.setdefault(line, block.address)
+    return owners
 
 
 def _suppression_problems(module: Module) -> list[Finding]:
@@ -171,11 +196,14 @@ def _suppression_problems(module: Module) -> list[Finding]:
         if parsed.tree is None:
             continue
         source = parsed.source
+        owners: dict[int, str] | None = None
         for s in suppressions_in(source):
             why = suppression_problem(s, known)
             if why is None:
                 continue
-            owner = _comment_owner(module, source, s.line)
+            if owners is None:
+                owners = _comment_owners(module, source)
+            owner = owners.get(s.line)
             text = source.line_text(s.line)
             directive = text.find("tapfix:ignore")
             column = max(text.rfind("#", 0, directive), text.rfind("//", 0, directive)) + 1
@@ -230,6 +258,10 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
         e = broken[0]
         return f"the edited {e.path} would not parse ({e.line}:{e.column}: {e.message})"
     after = run_rules(rebuilt.module, config)
+    failed = _rule_failures(rebuilt.module) - _rule_failures(loaded.module)
+    if failed:
+        # A rule that crashed or ran out of time reports nothing: the finding would look fixed.
+        return f"a rule could not check the edited module ({sorted(failed)[0]})"
     after_ids = {f.identity for f in after}
     if finding.identity in after_ids:
         return "the finding would remain after the edit"
@@ -318,9 +350,10 @@ def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, c
     edits = [e for f in group for e in f.fix.edits]
     relocated = _relocated(loaded, edits)
     if relocated is not None:
+        # A "no" needs no second opinion: the halves are checked next, and single fixes on real files.
         after = {f.identity for f in run_rules(relocated, config)}
-        if after <= baseline and not any(f.identity in after for f in group):
-            return True
+        clean = not _rule_failures(relocated) - _rule_failures(loaded.module)
+        return clean and after <= baseline and not any(f.identity in after for f in group)
     try:
         texts = apply_fix_texts(loaded, edits)
     except OverlappingEdits:
@@ -329,7 +362,14 @@ def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, c
     if any(e.path in texts for e in rebuilt.module.errors):
         return False
     after = {f.identity for f in run_rules(rebuilt.module, config)}
+    if _rule_failures(rebuilt.module) - _rule_failures(loaded.module):
+        return False
     return after <= baseline and not any(f.identity in after for f in group)
+
+
+def _rule_failures(module: Module) -> set[str]:
+    """The rules that crashed or ran out of time on `module` (their errors name the module, not a file)."""
+    return {e.message for e in module.errors if e.path == module.path}
 
 
 def _verify_group(loaded: LoadedModule, group: list[Finding], baseline: set, config: Config) -> None:
@@ -382,9 +422,20 @@ def verify_fixes(
     with its own reason. (A fix that only works alongside another one would pass in a group; rules
     propose each fix for its own finding, so that takes two faults at once.)"""
     baseline = {f.identity for f in findings}
-    candidates = findings if only is None else only
-    for group in _disjoint_groups(loaded, [f for f in candidates if f.fix is not None]):
-        _verify_group(loaded, group, baseline, config)
+    candidates = [f for f in (findings if only is None else only) if f.fix is not None]
+    verified: set[int] = set()
+    with Budget(VERIFY_SECONDS) as budget:
+        for group in _disjoint_groups(loaded, candidates):
+            _verify_group(loaded, group, baseline, config)
+            verified.update(id(f) for f in group)
+    if budget.expired:
+        for finding in candidates:
+            if id(finding) not in verified and finding.fix is not None:
+                finding.fix = None
+                finding.fix_rejected = (
+                    f"not verified: checking this module's fixes took more than {VERIFY_SECONDS:g} s "
+                    "of CPU time (tapfix's limit)"
+                )
 
 
 # --- scanning ---------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from typing import Any, NamedTuple
 
 from lark import Token, Tree
 
+from fixers.limits import REGEX_SECONDS, Budget
+
 
 class _Unknown:
     _instance = None
@@ -62,6 +64,14 @@ def is_known(value: Any) -> bool:
 
 _MAX_DEPTH = 200
 
+# The largest value the evaluator builds, in characters plus elements. Past it a value is unknown:
+# real configurations stay far below it, while `a = "${b}${b}"` chains, `format("%999999999d")` or
+# `replace(s, "", t)` could otherwise ask for gigabytes in one step.
+MAX_VALUE_SIZE = 1_000_000
+_MAX_RANGE = 1024
+_MAX_INT_BITS = 4096
+_NO_ARGUMENT = object()
+
 
 def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
     """The value of `expr`, or UNKNOWN. Never raises."""
@@ -76,6 +86,8 @@ def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = Non
         IndexError,
         ZeroDivisionError,
         OverflowError,
+        MemoryError,
+        AttributeError,  # a function given the wrong type: `title(1)`
     ):
         return UNKNOWN
 
@@ -245,6 +257,8 @@ class _Evaluator:
                     parts.append(_to_template_string(value))
                 else:
                     return UNKNOWN  # template directives
+        if UNKNOWN not in parts and sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+            raise EvalError("template too long")
         return "".join(parts)
 
     def _template_string(self, node: Tree) -> Any:
@@ -264,7 +278,7 @@ class _Evaluator:
         return UNKNOWN if tree is None else self.eval(tree)
 
     def _tuple(self, node: Tree) -> Any:
-        return [self.eval(c) for c in self._children(node)]
+        return _bounded([self.eval(c) for c in self._children(node)])
 
     def _object(self, node: Tree) -> Any:
         out: dict[str, Any] = {}
@@ -274,7 +288,7 @@ class _Evaluator:
             if key is UNKNOWN:
                 return UNKNOWN
             out[key] = self.eval(value_node)
-        return out
+        return _bounded(out)
 
     def _object_key(self, key_node: Tree) -> Any:
         inner = self._children(key_node)
@@ -368,6 +382,8 @@ class _Evaluator:
             IndexError,
             ZeroDivisionError,
             OverflowError,
+            MemoryError,
+            AttributeError,
         ):
             value = UNKNOWN
         finally:
@@ -471,7 +487,8 @@ class _Evaluator:
             args = args[:-1] + args[-1]
         if name not in _PARTIAL_FUNCTIONS and not all(is_known(a) for a in args):
             return UNKNOWN
-        return func(*args)
+        _bounded(args)
+        return _bounded(func(*args))
 
     # for expressions
     def _for_tuple_expr(self, node: Tree) -> Any:
@@ -488,7 +505,7 @@ class _Evaluator:
                 if not keep:
                     continue
             out.append(inner.eval(rest["exprs"][0]))
-        return out
+        return _bounded(out)
 
     def _for_object_expr(self, node: Tree) -> Any:
         intro, rest = self._for_parts(node)
@@ -513,7 +530,7 @@ class _Evaluator:
                 out.setdefault(key, []).append(value)
             else:
                 out[key] = value
-        return out
+        return _bounded(out)
 
     def _for_parts(self, node: Tree) -> tuple[Tree, dict[str, Any]]:
         intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
@@ -600,7 +617,7 @@ def _equal(a: Any, b: Any) -> bool:
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: _num(a) + _num(b),
     "-": lambda a, b: _num(a) - _num(b),
-    "*": lambda a, b: _num(a) * _num(b),
+    "*": lambda a, b: _multiply(_num(a), _num(b)),
     "/": lambda a, b: _num(a) / _num(b),
     "%": lambda a, b: _num(a) % _num(b),
     "==": _equal,
@@ -813,7 +830,11 @@ def _format(fmt: str, *args: Any) -> str:
         if verb == "%":
             out.append("%")
             continue
-        arg = next(it)
+        arg = next(it, _NO_ARGUMENT)
+        if arg is _NO_ARGUMENT:
+            raise EvalError("format: not enough arguments")
+        if int(width or 0) > MAX_VALUE_SIZE or int(precision or 0) > MAX_VALUE_SIZE:
+            raise EvalError("format: width or precision too large")
         if verb in ("s", "v"):
             text = _to_template_string(arg) if not isinstance(arg, (list, dict)) else json.dumps(arg)
         elif verb == "d":
@@ -847,7 +868,21 @@ def _substr(s: str, offset: Any, length: Any) -> str:
 
 def _replace(s: str, old: str, new: str) -> str:
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        return re.sub(old[1:-1], re.sub(r"\$(\d+)", r"\\\1", new), s)
+        if len(s) + (len(s) + 1) * len(new) > MAX_VALUE_SIZE:
+            raise EvalError("replace: result too long")
+        # The pattern is the author's, and Python's backtracking engine (unlike Terraform's RE2)
+        # can take exponential time on it: a bad or slow pattern makes the value unknown.
+        try:
+            pattern = re.compile(old[1:-1])
+            with Budget(REGEX_SECONDS) as budget:
+                result = pattern.sub(re.sub(r"\$(\d+)", r"\\\1", new), s)
+        except re.error as exc:
+            raise EvalError(f"replace: {exc}") from None
+        if budget.expired:
+            raise EvalError("replace: the regular expression ran out of time")
+        return result
+    if len(s) + (s.count(old) if old else len(s) + 1) * len(new) > MAX_VALUE_SIZE:
+        raise EvalError("replace: result too long")
     return s.replace(old, new)
 
 
@@ -919,15 +954,71 @@ def _jsonencode(value: Any) -> str:
 
 
 def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
+    # Computed, not looked up in a list of every subnet: `cidrsubnet("::/0", 120, 0)` has 2^120.
     net = ipaddress.ip_network(prefix, strict=False)
-    subnets = list(net.subnets(prefixlen_diff=int(_num(newbits))))
-    return str(subnets[int(_num(netnum))])
+    bits, number = int(_num(newbits)), int(_num(netnum))
+    length = net.prefixlen + bits
+    if bits < 0 or length > net.max_prefixlen or not 0 <= number < 2**bits:
+        raise EvalError("cidrsubnet: no such subnet")
+    start = int(net.network_address) + (number << (net.max_prefixlen - length))
+    return str(type(net)((start, length)))
+
+
+def _range(*args: Any) -> list[int]:
+    numbers = range(*(int(_num(x)) for x in args))
+    if len(numbers) > _MAX_RANGE:
+        raise EvalError("range: too many values")  # Terraform's own limit
+    return list(numbers)
+
+
+def _join(sep: str, *lists: Any) -> str:
+    items = [_to_template_string(v) for lst in lists for v in lst]
+    if sum(len(i) for i in items) + len(sep) * len(items) > MAX_VALUE_SIZE:
+        raise EvalError("join: result too long")
+    return sep.join(items)
+
+
+def _formatlist(fmt: str, *lists: Any) -> list[str]:
+    rows = list(zip(*lists, strict=True))
+    if len(fmt) * len(rows) > MAX_VALUE_SIZE:
+        raise EvalError("formatlist: result too long")
+    return [_format(fmt, *row) for row in rows]
+
+
+def _multiply(a: int | float, b: int | float) -> int | float:
+    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > _MAX_INT_BITS:
+        raise EvalError("number too large")  # squaring locals in a chain doubles the digits each time
+    return a * b
+
+
+def _bounded(value: Any) -> Any:
+    """`value`, or EvalError when it holds more than MAX_VALUE_SIZE characters and elements. Shared
+    parts count each time they appear (`[local.a, local.a]`), as in the value Terraform would build."""
+    size, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        size += 1
+        if isinstance(item, str):
+            size += len(item)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            size += len(item)
+        if size > MAX_VALUE_SIZE:
+            raise EvalError("value too large")
+    return value
 
 
 def _distinct(lst: list) -> list:
     out: list[Any] = []
+    seen: set[Any] = set()  # scalars: equal values hash alike, so this is `in out` without the scan
     for item in lst:
-        if item not in out:
+        if isinstance(item, (list, dict)):
+            if item not in out:
+                out.append(item)
+        elif item not in seen:
+            seen.add(item)
             out.append(item)
     return out
 
@@ -948,13 +1039,13 @@ def _one(lst: Any) -> Any:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": _format,
-    "formatlist": lambda fmt, *lists: [_format(fmt, *row) for row in zip(*lists, strict=True)],
+    "formatlist": _formatlist,
     "lower": lambda s: s.lower(),
     "upper": lambda s: s.upper(),
     "title": lambda s: s.title(),
     "substr": _substr,
     "replace": _replace,
-    "join": lambda sep, *lists: sep.join(_to_template_string(v) for lst in lists for v in lst),
+    "join": _join,
     "split": lambda sep, s: s.split(sep),
     "concat": _concat,
     "length": _length,
@@ -997,7 +1088,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "base64encode": lambda s: base64.b64encode(s.encode()).decode(),
     "base64decode": lambda s: base64.b64decode(s).decode(),
     "cidrsubnet": _cidrsubnet,
-    "range": lambda *a: list(range(*(int(_num(x)) for x in a))),
+    "range": _range,
     "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=True)),
     "one": _one,
     "sum": lambda lst: sum(_num(x) for x in lst),

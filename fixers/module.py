@@ -24,13 +24,43 @@ class ParsedFile:
     error: ScanError | None = None
 
 
+# Blocks inside blocks, as deep as any configuration goes and then some: the model is built (and
+# walked) recursively, so a file nesting 1,000 blocks would otherwise end in a RecursionError.
+MAX_BLOCK_DEPTH = 100
+
+
 def parse_file(source: SourceText) -> ParsedFile:
     try:
-        return ParsedFile(source, parse(source.text))
+        tree = parse(source.text)
     except HclSyntaxError as exc:
         return ParsedFile(
             source, None, ScanError(path=source.path, line=exc.line, column=exc.column, message=exc.message)
         )
+    too_deep = _block_deeper_than(tree, MAX_BLOCK_DEPTH)
+    if too_deep is not None:
+        line, column = too_deep.meta.line, too_deep.meta.column
+        message = f"blocks nested more than {MAX_BLOCK_DEPTH} deep; tapfix reads up to that depth"
+        return ParsedFile(
+            source, None, ScanError(path=source.path, line=line, column=column, message=message)
+        )
+    return ParsedFile(source, tree)
+
+
+def _block_deeper_than(tree: Tree, limit: int) -> Tree | None:
+    """The first block nested deeper than `limit`, found without recursion (blocks sit in bodies)."""
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.children:
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "block":
+                if depth + 1 > limit:
+                    return child
+                stack.append((child, depth + 1))
+            elif child.data in ("body", "start"):
+                stack.append((child, depth))
+    return None
 
 
 @dataclass(eq=False)
@@ -47,6 +77,7 @@ class Module:
     _references: dict[str, list[Reference]] | None = None
     _eval_cache: dict[int, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
+    _by_type: tuple[int, dict[str, list[Block]]] | None = None
 
     @classmethod
     def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:
@@ -58,6 +89,10 @@ class Module:
                 module.errors.append(parsed.error)
                 continue
             for block in blocks_of_file(parsed.source, parsed.tree):
+                problem = _label_problem(block)
+                if problem is not None:
+                    module.errors.append(problem)
+                    continue
                 module.blocks.append(block)
         for block in module.blocks:
             for inner in block.walk():
@@ -82,7 +117,20 @@ class Module:
 
     # -- lookups ----------------------------------------------------------------------------
     def resources(self, *types: str) -> list[Block]:
+        if len(types) == 1:
+            return list(self._resources_of(types[0]))
         return [b for b in self.blocks if b.type == "resource" and (not types or b.labels[0] in types)]
+
+    def _resources_of(self, resource_type: str) -> list[Block]:
+        # Rules ask for one type per block they check: scanning every block each time made large
+        # modules quadratic. The index is rebuilt if blocks were added since.
+        if self._by_type is None or self._by_type[0] != len(self.blocks):
+            index: dict[str, list[Block]] = defaultdict(list)
+            for block in self.blocks:
+                if block.type == "resource" and block.labels:
+                    index[block.labels[0]].append(block)
+            self._by_type = (len(self.blocks), index)
+        return self._by_type[1].get(resource_type, [])
 
     def data_sources(self, *types: str) -> list[Block]:
         return [b for b in self.blocks if b.type == "data" and (not types or b.labels[0] in types)]
@@ -148,6 +196,48 @@ class Module:
         for block in self.blocks:
             for inner in block.walk():
                 yield from inner.attribute_list
+
+
+# The labels each top-level block type takes. Terraform rejects other counts ("Missing name for
+# resource"), and rules read labels by position, so such a block is reported instead of modelled.
+_LABELS = {
+    "resource": ("type", "name"),
+    "data": ("type", "name"),
+    "ephemeral": ("type", "name"),
+    "variable": ("name",),
+    "output": ("name",),
+    "module": ("name",),
+    "provider": ("name",),
+    "check": ("name",),
+    "locals": (),
+    "terraform": (),
+    "moved": (),
+    "import": (),
+    "removed": (),
+}
+
+
+def _label_problem(block: Block) -> ScanError | None:
+    for inner in block.walk():
+        if inner.parent is None:
+            wanted = _LABELS.get(inner.type)
+        else:
+            wanted = ("block type",) if inner.type == "dynamic" else None
+        if wanted is None or len(inner.labels) == len(wanted):
+            continue
+        line, column = inner.file.line_col(inner.start)
+        takes = (
+            f"{len(wanted)} label{'s' if len(wanted) != 1 else ''} ({', '.join(wanted)})"
+            if wanted
+            else "no label"
+        )
+        return ScanError(
+            path=inner.path,
+            line=line,
+            column=column,
+            message=f"a {inner.type} block takes {takes}, this one has {len(inner.labels)}; Terraform rejects it",
+        )
+    return None
 
 
 def _address_of(parts: tuple) -> tuple[str | None, Any, tuple]:

@@ -8,10 +8,30 @@ escape as a traceback.
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 
 from lark import Lark, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternRE
+
+from fixers.limits import PARSE_SECONDS, Budget
+
+# Parse memory grows with the token count, not the byte count: ~750 bytes per token whatever the text
+# (measured: a 4 MiB file of `1,` is 2M tokens and 2.5 GB; a realistic 4 MiB module is ~800k). This
+# bounds one file's parse to ~750 MB and ~20 s of CPU.
+MAX_FILE_TOKENS = 1_000_000
+
+# python-hcl2's heredoc terminals follow a lazy body that may end at any newline with `\s*`, which also
+# spans newlines: a heredoc holding k blank lines followed by anything but its closing marker costs
+# O(k²) to match (8,000 blank lines took 1.1 s, 4 MiB would take days). These match the same spans
+# (checked against the originals in tests/hardening) line by line, in linear time.
+_LINEAR_HEREDOCS = {
+    "HEREDOC_TEMPLATE": r"<<(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:[^\n]*\n)*?[^\S\n]*(?P=heredoc)\r?\n",
+    "HEREDOC_TEMPLATE_TRIM": (
+        r"<<-(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:[^\n]*\n)*?[^\S\n]*(?P=heredoc_trim)\r?\n"
+    ),
+}
 
 _TOKEN_NAMES = {
     "DBLQUOTE": '"',
@@ -47,18 +67,55 @@ def _parser() -> Lark:
     import hcl2.parser
 
     try:
-        return hcl2.parser.parser()
+        parser = hcl2.parser.parser()
     except OSError:
         # A read-only install cannot write python-hcl2's grammar cache: build it in memory instead.
         from hcl2.postlexer import PostLexer
 
-        return Lark.open(
+        parser = Lark.open(
             "hcl2.lark",
             parser="lalr",
             rel_to=hcl2.parser.__file__,
             propagate_positions=True,
             postlex=PostLexer(),
         )
+    _linear_heredocs(parser)
+    return parser
+
+
+def _linear_heredocs(parser: Lark) -> None:
+    """Swap in the linear heredoc patterns. The cached grammar cannot be edited before loading
+    (`edit_terminals` is not part of the cache key) and rebuilding it costs ~10 s, so the loaded
+    terminals are edited; every lexer shares these objects and compiles them on first use."""
+    for term in parser.terminals:
+        if term.name in _LINEAR_HEREDOCS:
+            term.pattern = PatternRE(_LINEAR_HEREDOCS[term.name], term.pattern.flags)
+    contextual = getattr(parser.parser.lexer, "lexer", parser.parser.lexer)
+    for lexer in [*getattr(contextual, "lexers", {}).values(), getattr(contextual, "root_lexer", None)]:
+        if lexer is not None and hasattr(lexer, "_scanner"):
+            lexer._scanner = None  # compiled before the edit (another user of hcl2's parser)
+
+
+class _TooManyTokens(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+class _Progress:
+    """Where the parser got to, for the error when it runs out of time."""
+
+    line = 1
+    column = 1
+
+
+def _parse_bounded(text: str, progress: _Progress) -> Tree:
+    interactive = _parser().parse_interactive(text)
+    token = None
+    for count, token in enumerate(interactive.iter_parse(), 1):
+        progress.line, progress.column = token.line, token.column
+        if count > MAX_FILE_TOKENS:
+            raise _TooManyTokens(token.line, token.column)
+    return interactive.feed_eof(token)
 
 
 def _describe_expected(expected: set[str]) -> str:
@@ -84,8 +141,26 @@ def _describe_token(token) -> str:
 def parse(text: str) -> Tree:
     """Parse HCL text into python-hcl2's positioned Lark tree, or raise `HclSyntaxError`."""
     limit = sys.getrecursionlimit()
+    # Lark allocates millions of objects and no garbage cycles while parsing: the cyclic collector's
+    # repeated passes over them nearly doubled the parse time of large files.
+    collecting = gc.isenabled()
+    gc.disable()
+    progress = _Progress()
     try:
-        return _parser().parse(text + "\n")
+        with Budget(PARSE_SECONDS):
+            return _parse_bounded(text + "\n", progress)
+        raise HclSyntaxError(
+            f"parsing stopped after {PARSE_SECONDS:g} s of CPU time (tapfix's limit per file)",
+            progress.line,
+            progress.column,
+        )
+    except _TooManyTokens as exc:
+        raise HclSyntaxError(
+            f"file has more than {MAX_FILE_TOKENS:,} tokens; tapfix parses files up to that size "
+            "(generated files should not be scanned)",
+            exc.line,
+            exc.column,
+        ) from None
     except UnexpectedToken as exc:
         got = _describe_token(exc.token)
         first = str(exc.token)[:1] if exc.token is not None else ""
@@ -118,3 +193,5 @@ def parse(text: str) -> Tree:
         raise HclSyntaxError(str(exc).split("\n", 1)[0], 1, 1) from None
     finally:
         sys.setrecursionlimit(limit)
+        if collecting:
+            gc.enable()

@@ -15,6 +15,7 @@ from typing import Any
 
 from lark import Tree
 
+from fixers.companions import known_count
 from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module
@@ -288,9 +289,9 @@ def _resource_rules(module: Module, resource: Block) -> list[SgRule]:
 def instances(block: Block) -> list[tuple[dict[str, Any], Any]]:
     """(evaluation scope, exists) per instance of a resource with count/for_each."""
     if block.count is not None:
-        count = block.count.value()
-        if isinstance(count, (int, float)) and not isinstance(count, bool):
-            return [({"count": {"index": i}}, True) for i in range(int(count))]
+        count = known_count(block.count.value())
+        if count is not None:
+            return [({"count": {"index": i}}, True) for i in range(count)]
         return [({}, UNKNOWN)]
     if block.for_each is not None:
         collection = block.for_each.value()

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.companions import free_name, refers_to, require_provider
+from fixers.companions import free_name, known_count, refers_to, require_provider
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, insert_after, replace_value
 from fixers.evaluate import UNKNOWN, is_known
@@ -69,8 +69,8 @@ def _scopes(db: Block) -> list[dict[str, Any]]:
     """One evaluation scope per instance. When the instances are unknown, one scope whose
     count.index / each.* are unknown: an identifier that does not use them is still static."""
     if db.count is not None:
-        count = db.count.value()
-        if isinstance(count, int) and not isinstance(count, bool):
+        count = known_count(db.count.value())
+        if count is not None:
             return [{"count": {"index": i}} for i in range(count)]
         return [{"count": {"index": UNKNOWN}}]
     if db.for_each is not None:

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fixers.companions import free_name, instance_ref, meta_arguments, passed_to_module, refers_to
+from fixers.companions import (
+    free_name,
+    instance_ref,
+    known_count,
+    meta_arguments,
+    passed_to_module,
+    refers_to,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN, is_known
@@ -92,8 +99,8 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
 def _scopes(block: Block) -> list[dict[str, Any]] | None:
     """One evaluation scope per instance of a counted block, or None when they cannot be listed."""
     if block.count is not None:
-        count = block.count.value()
-        if not isinstance(count, int) or isinstance(count, bool):
+        count = known_count(block.count.value())
+        if count is None:
             return None
         return [{"count": {"index": i}} for i in range(count)]
     if block.for_each is not None:

@@ -56,7 +56,9 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for vpc in module.resources("aws_vpc"):
         if not enabled(vpc) or passed_to_module(module, vpc) or _subnets_logged(module, vpc):
             continue
-        own = [f for f in flow_logs if _serves(module, f, vpc)]
+        # once per VPC: asked per flow log, `companions` made the rule cubic in the module's size
+        serving = companions(module, vpc, "aws_flow_log", "vpc_id")
+        own = [f for f in flow_logs if _serves(serving, f, vpc)]
         if any(enabled(f) for f in own):
             continue
         if own:
@@ -79,10 +81,8 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         )
 
 
-def _serves(module: Module, flow_log: Block, vpc: Block) -> bool:
-    return flow_log in companions(module, vpc, "aws_flow_log", "vpc_id") or (
-        not enabled(flow_log) and vpc.address in targets(flow_log.get("vpc_id"))
-    )
+def _serves(serving: list[Block], flow_log: Block, vpc: Block) -> bool:
+    return flow_log in serving or (not enabled(flow_log) and vpc.address in targets(flow_log.get("vpc_id")))
 
 
 def _maybe_any_vpc(module: Module, flow_log: Block) -> bool:
