@@ -194,7 +194,11 @@ def _unescape(text: str) -> str:
     def repl(m: re.Match) -> str:
         code = m.group(1)
         if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            if 0xD800 <= point <= 0xDFFF:
+                # Not a character: a lone surrogate in a message made every output format fail to encode.
+                raise EvalError("escape of a surrogate code point")
+            return chr(point)
         return _ESCAPES.get(code, "\\" + code)
 
     return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
@@ -991,6 +995,16 @@ def _multiply(a: int | float, b: int | float) -> int | float:
     return a * b
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """JSON's `\\ud800` escapes decode to lone surrogates, which no output can encode."""
+    if _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+        raise EvalError("surrogate code point")
+    return value
+
+
 def _bounded(value: Any) -> Any:
     """`value`, or EvalError when it holds more than MAX_VALUE_SIZE characters and elements. Shared
     parts count each time they appear (`[local.a, local.a]`), as in the value Terraform would build."""
@@ -1059,7 +1073,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lookup": _lookup,
     "merge": _merge,
     "jsonencode": _jsonencode,
-    "jsondecode": json.loads,
+    "jsondecode": lambda s: _no_surrogates(json.loads(s)),
     "tostring": lambda v: _to_template_string(v) if v is not None else None,
     "tonumber": lambda v: _num(v) if v is not None else None,
     "tobool": lambda v: _bool(v) if v is not None else None,
