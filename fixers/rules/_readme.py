@@ -25,7 +25,10 @@ def title(module: Module) -> str:
 
 def render(module: Module) -> str:
     variables = sorted(module.variables.items())
-    outputs = sorted((b.labels[0], b) for b in module.of_type("output") if b.labels)
+    # by name only: two outputs with one name (an error Terraform reports) left Blocks to compare
+    outputs = sorted(
+        ((b.labels[0], b) for b in module.of_type("output") if b.labels), key=lambda pair: pair[0]
+    )
     lines = [
         f"# {title(module)}",
         "",
