@@ -36,6 +36,21 @@ def tapfix_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "bot.command_line"]
 
 
+def _code_location() -> str:
+    """Where the console script's interpreter imports tapfix from: an editable install may point at
+    another checkout than this one."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import bot; print(bot.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        check=False,
+    )
+    return (
+        str(Path(probe.stdout.strip()).parent.parent) if probe.returncode == 0 else "(tapfix not importable)"
+    )
+
+
 def _tree_rss_kib(pid: int) -> int:
     """Resident memory of `pid` and its descendants, from /proc (0 once it is gone)."""
     total, todo = 0, [pid]
@@ -141,6 +156,7 @@ def main() -> None:
     extra = ["--jobs", str(args.jobs)] if args.jobs else []
     only = set(args.only or ("example", "module", "corpus"))
     print(f"command: {' '.join(tapfix_command())} scan PATH --format json {' '.join(extra)}".rstrip())
+    print(f"code: {_code_location()}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="tapfix-bench-") as tmp:
         cases = []
