@@ -138,7 +138,13 @@ def _review(
     elif event_name == "pull_request" and pr.from_fork and settings.comment_mode != "off":
         outcome = _not_posted(plan, READ_ONLY_NOTE)
     else:
-        outcome = publish(api, plan, review.diffs, settings, links)
+        try:
+            outcome = publish(api, plan, review.diffs, settings, links)
+        except GitHubError as exc:
+            # The findings exist: a failed post must not take the job summary and SARIF with it.
+            failed = _not_posted(plan, _posting_failed(exc, bool(inputs.sarif_file)))
+            _report(env, inputs, plan, failed, links, review.head_report, root)
+            raise
     _report(env, inputs, plan, outcome, links, review.head_report, root)
     return 1 if review.failing else 0
 
@@ -161,7 +167,11 @@ def _post_artifact(
     check_pull_request(plan, event, api.get())
     diffs = {f.filename: parse_file_diff(f) for f in api.files()}
     links = Links(server, plan.repository, plan.head_sha)
-    outcome = publish(api, plan, diffs, settings, links)
+    try:
+        outcome = publish(api, plan, diffs, settings, links)
+    except GitHubError as exc:
+        _report(env, inputs, plan, _not_posted(plan, _posting_failed(exc, False)), links, None, root)
+        raise
     _report(env, inputs, plan, outcome, links, None, root)
     return 0
 
@@ -187,6 +197,15 @@ def _command(
         + (f" ({result.reply_url})" if result.reply_url else "")
     )
     return 0
+
+
+def _posting_failed(exc: GitHubError, sarif: bool) -> str:
+    answer = f"HTTP {exc.status}" if exc.status else "a network error"
+    where = " and in the SARIF file" if sarif else ""
+    return (
+        f"Posting the review failed ({exc.method} {exc.path}: {answer}), so this job summary{where} "
+        "lists every finding. Re-run the job to post it; comments already posted are kept, not repeated."
+    )
 
 
 def _not_posted(plan: ReviewPlan, note: str) -> Outcome:

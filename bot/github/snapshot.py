@@ -71,6 +71,7 @@ class Snapshots:
 class _Dir:
     files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, .tf and tfvars
     neighbours: set[str] = field(default_factory=set)
+    unreadable: dict[str, str] = field(default_factory=dict)  # changed .tf files GitHub would not give
 
 
 def reviewed_files(diffs: Iterable[FileDiff], patterns: list[str], exclude: list[str]) -> dict[str, FileDiff]:
@@ -96,7 +97,7 @@ def build(
         for d in set(head_dirs) | set(base_dirs)
     }
     for directory in head_dirs:
-        if heads[directory].files:
+        if heads[directory].files or heads[directory].unreadable:
             snapshots.head.append(_module(directory, heads[directory]))
     for directory in base_dirs:
         base = _base_dir(directory, heads[directory], changed, heads, api, base_sha, snapshots)
@@ -108,7 +109,13 @@ def build(
 def _module(directory: str, content: _Dir) -> ModuleInput:
     files = {p: b for p, b in sorted(content.files.items()) if _is_tf(p)}
     tfvars = {p: b for p, b in sorted(content.files.items()) if not _is_tf(p)}
-    return ModuleInput(path=directory, files=files, tfvars=tfvars, neighbours=set(content.neighbours))
+    return ModuleInput(
+        path=directory,
+        files=files,
+        tfvars=tfvars,
+        neighbours=set(content.neighbours),
+        unreadable=dict(content.unreadable),
+    )
 
 
 def _read_head_dir(
@@ -158,6 +165,13 @@ def _read_head_dir(
         if fetched is not None:
             content.files[diff.path] = fetched
             snapshots.api_reads.append(diff.path)
+        elif data is None and _is_tf(diff.path):
+            # Skipping it would report "no new findings" for a file nobody checked: it becomes a
+            # TAP000, like a file that cannot be read on disk.
+            content.unreadable[diff.path] = (
+                f"GitHub has no such file at the head commit {head_sha[:7]} (force-pushed since, "
+                "or a symbolic link or submodule)"
+            )
     # Files the PR deleted can linger in a merge-commit checkout: they are not in the head.
     for diff in changed.values():
         if diff.status == "removed" and _dir(diff.path) == directory:
