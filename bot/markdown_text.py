@@ -12,11 +12,26 @@ import re
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~@:&\"']")
 _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;", "#": "&#35;", "|": "&#124;", '"': "&quot;"}
+# GitHub finds mentions, issue references and URLs in the text *after* rendering, when escapes and
+# entities are decoded again (`&#64;name` is `@name` by then, and pings). A zero-width space right
+# after the trigger breaks each pattern and changes nothing a reader sees.
+_ZERO_WIDTH_SPACE = "\u200b"
+_LINK_TRIGGERS = re.compile(
+    r"(?<=@)(?=[A-Za-z0-9])|(?<=#)(?=\d)|(?<=\b[Gg][Hh]-)(?=\d)|(?<=:)(?=//)|(?<=\b[Ww]{3})(?=\.)"
+)
+
+
+def unlinked(text: str) -> str:
+    """`text` with a zero-width space wherever GitHub would make a mention (`@name`), an issue
+    reference (`#12`, `GH-12`, `owner/repo#12`, which also closes issues after "fixes"), or a link
+    (`https://`, `www.`, an e-mail address). For plain text such as a commit message; `escape` does
+    this too."""
+    return _LINK_TRIGGERS.sub(_ZERO_WIDTH_SPACE, text)
 
 
 def escape(text: str) -> str:
     """Inline text (a table cell, a sentence): no formatting, links, mentions, references or HTML."""
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = unlinked(text.replace("\r", " ").replace("\n", " "))
     return _SPECIAL.sub(lambda m: _ENTITY.get(m.group(0), "\\" + m.group(0)), text)
 
 

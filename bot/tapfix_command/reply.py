@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from bot import rule_catalog
-from bot.markdown_text import cell_code, code, escape, fence
+from bot.markdown_text import cell_code, code, escape, fence, unlinked
 from bot.tapfix_command.fixes import FixSet, Item, Skipped, SkipReason
 from bot.tapfix_command.parse import Command
 
@@ -68,8 +68,9 @@ def commit_message(command: Command, fixes: FixSet, requester: str, comment_url:
 
 
 def _plain(text: str) -> str:
-    """One line of a commit message: no control characters that could forge trailers."""
-    return "".join(c if c.isprintable() else " " for c in text)
+    """One line of a commit message: no control characters that could forge trailers, and no issue
+    reference or mention (a file named `fixes #12.tf` would close issue 12 when the PR is merged)."""
+    return unlinked("".join(c if c.isprintable() else " " for c in text))
 
 
 # --- replies -----------------------------------------------------------------------------------

@@ -552,7 +552,7 @@ def _delete_issue_comment(fake: FakeGitHub, params: dict, query: dict, body: Any
 
 def _get_content(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple[int, Any, dict]:
     ref = query.get("ref", [fake.head_sha])[0]
-    path = params["path"]
+    path = unquote(params["path"])  # GitHub decodes the path: a file name may hold spaces, "#", "@"
     files = {p: data for (r, p), data in fake.contents.items() if r == ref}
     if ref in fake.git.commits:  # commits made through the Git Data API are readable too
         files = {**{p: data for p, (_, data) in fake.git.files_at(ref).items()}, **files}
