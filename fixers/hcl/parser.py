@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import re
 import sys
 
-from lark import Lark, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternRE
 
@@ -118,6 +119,36 @@ def _parse_bounded(text: str, progress: _Progress) -> Tree:
     return interactive.feed_eof(token)
 
 
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
+def _no_bare_carriage_return(text: str, tree: Tree) -> None:
+    """Terraform reads LF and CRLF line ends, and a carriage return alone only inside a comment
+    ("Invalid character" elsewhere). python-hcl2 skips it as a space, so a file with old Mac line
+    ends became one line, and rules asking for the next line indexed past the end of the file."""
+    from hcl2.postlexer import OPERATOR_TYPES
+
+    bare = [m.start() for m in _BARE_CR.finditer(text)]
+    if not bare:
+        return
+    # Tokens that may hold a comment: comments, and operators the post-lexer merged with the new
+    # lines and comments before them.
+    bearing = {"NL_OR_COMMENT", *OPERATOR_TYPES}
+    comments = [
+        (t.start_pos, t.end_pos)
+        for t in tree.scan_values(lambda v: isinstance(v, Token) and v.type in bearing)
+    ]
+    for position in bare:
+        if not any(start <= position < end for start, end in comments):
+            line = text.count("\n", 0, position) + 1
+            column = position - text.rfind("\n", 0, position)
+            raise HclSyntaxError(
+                "a carriage return without a line feed (old Mac line ends): Terraform reads LF or CRLF",
+                line,
+                column,
+            )
+
+
 def _describe_expected(expected: set[str]) -> str:
     if "EQ" in expected and "LBRACE" in expected:
         return "'=' (an attribute) or '{' (a block)"
@@ -148,7 +179,10 @@ def parse(text: str) -> Tree:
     progress = _Progress()
     try:
         with Budget(PARSE_SECONDS):
-            return _parse_bounded(text + "\n", progress)
+            tree = _parse_bounded(text + "\n", progress)
+            if "\r" in text:
+                _no_bare_carriage_return(text, tree)
+            return tree
         raise HclSyntaxError(
             f"parsing stopped after {PARSE_SECONDS:g} s of CPU time (tapfix's limit per file)",
             progress.line,
