@@ -399,3 +399,35 @@ def test_fix_of_a_module_with_a_crashing_rule_still_terminates(monkeypatch):
     monkeypatch.setattr(fixers.engine, "all_rules", lambda: units)
     outcome = fix_module(ModuleInput(path=".", files={"main.tf": BUCKET.encode()}), CONFIG)
     assert {f.rule_id for f in outcome.applied} >= {"TAP201", "TAP202"}
+
+
+# --- the README states them ---------------------------------------------------------------------
+
+
+def test_the_readme_states_the_limits_the_code_applies():
+    from pathlib import Path
+
+    import fixers.companions
+    import fixers.evaluate
+    import fixers.limits
+    from fixers.hcl.source import MAX_FILE_BYTES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("\n## Limits\n") : readme.index("\n## ", readme.index("\n## Limits\n") + 1)]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in section.splitlines()
+        if line.startswith("| ")
+    }
+    assert rows["file size"] == f"{MAX_FILE_BYTES // 1048576} MiB"
+    assert rows["tokens in one file"] == f"{fixers.hcl.parser.MAX_FILE_TOKENS:,}"
+    assert rows["blocks nested in blocks"] == str(MAX_BLOCK_DEPTH)
+    assert rows["CPU time to parse one file"] == f"{fixers.limits.PARSE_SECONDS:g} s"
+    assert rows["CPU time for one rule on one module"] == f"{fixers.limits.RULE_SECONDS:g} s"
+    assert rows["CPU time to verify one module's fixes"] == f"{fixers.limits.VERIFY_SECONDS:g} s"
+    assert rows['CPU time for one `replace(s, "/regex/", ...)`'] == f"{fixers.limits.REGEX_SECONDS:g} s"
+    assert (
+        rows["a value the evaluator builds"] == f"{fixers.evaluate.MAX_VALUE_SIZE:,} characters and elements"
+    )
+    assert rows["`range()`"].startswith(f"{fixers.evaluate._MAX_RANGE:,} values")
+    assert rows["instances listed from a `count`"] == f"{fixers.companions.MAX_INSTANCES:,}"

@@ -1,0 +1,228 @@
+"""The claims of SECURITY.md that no other test covers, and the check that every claim there names
+tests that exist.
+
+- Each mode's workflow grants what the calls of that mode need, and nothing no call needs (the
+  calls are the ones the fault matrix proves each mode makes, test_github_faults.py).
+- No code path of the bot or the engine starts a process or evaluates code.
+- `pull_request_target` is reviewed like `pull_request`, without starting anything.
+- The token goes only to the API's own origin.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import responses
+import yaml
+
+from bot.github.client import GitHubClient, GitHubError
+from tests.github.conftest import run_action
+from tests.github.pr import changed_entries, pull_request_event, write_tree
+from tests.hardening.test_github_faults import REVIEW_FIRST, REVIEW_RERUN, TAPFIX, TWO_JOB_POST
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+SECURITY = ROOT / "SECURITY.md"
+
+# --- token permissions ----------------------------------------------------------------------------
+
+# What each call needs, from GitHub's "Permissions required for GitHub Apps" (the same names as a
+# workflow's `permissions:`); a tuple lists alternatives GitHub accepts for the call.
+NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "pulls/get": (("pull-requests", "read"),),
+    "pulls/list-files": (("pull-requests", "read"),),
+    "pulls/list-review-comments": (("pull-requests", "read"),),
+    "pulls/list-reviews": (("pull-requests", "read"),),
+    "pulls/create-review": (("pull-requests", "write"),),
+    "pulls/update-review-comment": (("pull-requests", "write"),),
+    "issues/list-comments": (("issues", "read"), ("pull-requests", "read")),
+    "issues/create-comment": (("issues", "write"), ("pull-requests", "write")),
+    "issues/update-comment": (("issues", "write"), ("pull-requests", "write")),
+    "issues/delete-comment": (("issues", "write"), ("pull-requests", "write")),
+    "reactions/create-for-issue-comment": (("issues", "write"), ("pull-requests", "write")),
+    "repos/get-content": (("contents", "read"),),
+    "repos/get-collaborator-permission-level": (("metadata", "read"),),
+    "git/get-ref": (("contents", "read"),),
+    "git/get-commit": (("contents", "read"),),
+    "git/get-tree": (("contents", "read"),),
+    "git/create-blob": (("contents", "write"),),
+    "git/create-tree": (("contents", "write"),),
+    "git/create-commit": (("contents", "write"),),
+    "git/update-ref": (("contents", "write"),),
+    "graphql-query": (("pull-requests", "read"),),
+    "graphql-mutation": (("pull-requests", "write"),),
+    # steps of the workflow itself, not calls of the bot
+    "step: actions/checkout": (("contents", "read"),),
+    "step: actions/download-artifact of another run": (("actions", "read"),),
+}
+_LEVEL = {"none": 0, "read": 1, "write": 2}
+# Calls a mode makes only sometimes: after an ambiguous failure, or with a duplicated summary.
+_RECHECKS = ("pulls/list-reviews", "issues/delete-comment")
+
+
+def _readme_workflow(name: str) -> dict:
+    text = re.search(rf"```yaml\n# \.github/workflows/{re.escape(name)}\n(.*?)```", README, re.S).group(1)
+    return yaml.safe_load(text)
+
+
+def _repository_workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+REVIEW_CALLS = {*REVIEW_FIRST.operations, *REVIEW_RERUN.operations, *_RECHECKS, "step: actions/checkout"}
+POSTING_CALLS = {
+    *TWO_JOB_POST.operations,
+    # a later posting run marks fixed comments: edits and resolves
+    *("pulls/update-review-comment", "graphql-query", "graphql-mutation", "issues/update-comment"),
+    *_RECHECKS,
+    "step: actions/checkout",
+    "step: actions/download-artifact of another run",
+}
+COMMAND_CALLS = {*TAPFIX.operations, "step: actions/checkout"}
+WORKFLOWS = {
+    "README: the review (pull_request)": (lambda: _readme_workflow("tapfix.yml"), REVIEW_CALLS),
+    ".github/workflows/tapfix-review.yml": (lambda: _repository_workflow("tapfix-review.yml"), REVIEW_CALLS),
+    ".github/workflows/tapfix-post.yml (workflow_run)": (
+        lambda: _repository_workflow("tapfix-post.yml"),
+        POSTING_CALLS,
+    ),
+    "README: /tapfix (issue_comment)": (lambda: _readme_workflow("tapfix-command.yml"), COMMAND_CALLS),
+}
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_each_mode_s_workflow_grants_what_its_calls_need_and_nothing_more(name):
+    load, calls = WORKFLOWS[name]
+    granted = {"metadata": "read", **load()["permissions"]}  # every token can read metadata
+
+    def has(permission: str, level: str) -> bool:
+        return _LEVEL[granted.get(permission, "none")] >= _LEVEL[level]
+
+    missing = [c for c in sorted(calls) if not any(has(p, lvl) for p, lvl in NEEDS[c])]
+    assert missing == [], f"{name} lacks a permission for {missing}"
+    used = {(p, lvl) for c in calls for p, lvl in NEEDS[c]}
+    unneeded = [f"{p}: {lvl}" for p, lvl in granted.items() if p != "metadata" and (p, lvl) not in used]
+    assert unneeded == [], f"{name} grants {unneeded}, which no call of this mode needs"
+
+
+# --- never running code from the PR -------------------------------------------------------------
+
+# Starting a process, or evaluating text as code. (multiprocessing forks tapfix itself; it runs
+# nothing from a repository.)
+_FORBIDDEN_CALLS = {
+    ("subprocess", "run"), ("subprocess", "Popen"), ("subprocess", "call"), ("subprocess", "check_call"),
+    ("subprocess", "check_output"), ("os", "system"), ("os", "popen"), ("os", "execv"), ("os", "execvp"),
+    ("os", "execve"), ("os", "spawnv"), ("os", "posix_spawn"), ("pickle", "load"), ("pickle", "loads"),
+    ("marshal", "loads"), ("yaml", "load"), ("yaml", "unsafe_load"),
+}  # fmt: skip
+_FORBIDDEN_NAMES = {"eval", "exec", "compile", "__import__"}
+
+
+def _forbidden(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"import {m}" for m in modules if m.split(".")[0] in ("subprocess", "pty", "ctypes")]
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _FORBIDDEN_NAMES:
+            found.append(f"{func.id}()")
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and (func.value.id, func.attr) in _FORBIDDEN_CALLS
+        ):
+            found.append(f"{func.value.id}.{func.attr}()")
+    return found
+
+
+def test_the_bot_and_the_engine_start_no_process_and_evaluate_no_code():
+    sources = sorted([*(ROOT / "bot").rglob("*.py"), *(ROOT / "fixers").rglob("*.py")])
+    assert len(sources) > 50
+    offences = {
+        str(p.relative_to(ROOT)): found for p in sources if (found := _forbidden(ast.parse(p.read_text())))
+    }
+    assert offences == {}
+    # The checker itself can fail.
+    assert _forbidden(ast.parse("import subprocess\nsubprocess.run(['terraform'])\neval(x)"))
+
+
+def test_pull_request_target_is_reviewed_like_pull_request_without_starting_anything(
+    github, tmp_path, capsys, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"started a process: {args!r}")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    fake = github.fake
+    main = 'terraform {\n  required_version = ">= 1.5"\n}\n'
+    bucket = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
+    head = {"infra/main.tf": main, "infra/s3.tf": bucket}
+    fake.files = changed_entries({"infra/main.tf": main}, head)
+    workspace = write_tree(tmp_path / "ws", {**head, ".tapfix.yml": "select: [TAP201]\n"})
+
+    run = run_action(tmp_path, capsys, fake, workspace, pull_request_event(fake), "pull_request_target")
+
+    assert run.exit_code == 1
+    assert [c["path"] for c in fake.review_comments] == ["infra/s3.tf"]
+    assert len(fake.issue_comments) == 1
+
+
+@responses.activate
+def test_the_token_goes_only_to_the_apis_own_origin():
+    responses.get(
+        "https://api.github.com/repos/o/r/pulls/1/files",
+        json=[{"filename": "a.tf"}],
+        headers={"Link": '<https://evil.example/steal?page=2>; rel="next"'},
+    )
+    client = GitHubClient("ghs_secret", sleep=lambda _: None)
+    with pytest.raises(
+        GitHubError, match=re.escape("refusing to send the token to https://evil.example:443")
+    ):
+        list(client.paginate("/repos/o/r/pulls/1/files"))
+    assert [c.request.url.split("?")[0] for c in responses.calls] == [
+        "https://api.github.com/repos/o/r/pulls/1/files"
+    ]
+    assert "ghs_secret" not in repr(client)
+
+
+def test_an_oversized_review_artifact_is_refused_before_it_is_parsed(tmp_path):
+    from bot.github.plan import MAX_PLAN_BYTES, PlanError, read_plan
+
+    artifact = tmp_path / "tapfix-review.json"
+    artifact.write_text("[" + "0," * (MAX_PLAN_BYTES // 2) + "0]")
+    with pytest.raises(PlanError, match="the review artifact is larger than"):
+        read_plan(artifact)
+
+
+# --- SECURITY.md --------------------------------------------------------------------------------
+
+_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(test_\w+)`")
+
+
+def _claims() -> list[str]:
+    """The bullet points of SECURITY.md's sections that state how tapfix behaves."""
+    text = SECURITY.read_text()
+    body = text[: text.index("\n## Reporting a vulnerability")]
+    return [item for item in re.split(r"\n(?=- )", body) if item.startswith("- ")]
+
+
+def test_every_claim_in_security_md_names_tests_that_exist():
+    claims = _claims()
+    assert len(claims) >= 15
+    for claim in claims:
+        references = _REFERENCE.findall(claim)
+        assert references, f"no test backs: {claim[:100]}"
+        for path, name in references:
+            source = ROOT / path
+            assert source.is_file(), path
+            defined = {
+                n.name for n in ast.walk(ast.parse(source.read_text())) if isinstance(n, ast.FunctionDef)
+            }
+            assert name in defined, f"{path}::{name} does not exist"
