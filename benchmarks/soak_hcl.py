@@ -3,6 +3,8 @@
     python benchmarks/soak_hcl.py [--minutes 15] [--workers 2] [--seed 1] [--out DIR]
                                   [--hang-seconds 300] [--memory-mib 3072] [--fix-every 2]
 
+(OUT defaults to $TMPDIR/tapfix-soak.)
+
 Two parts:
 
 1. Mutants. Worker processes scan mutants of the fixture modules (tests/rules/TAP*/*/): half of the
@@ -29,6 +31,7 @@ import os
 import random
 import resource
 import sys
+import tempfile
 import time
 import traceback
 from collections import Counter
@@ -358,7 +361,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("soak-out"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "tapfix-soak")
     parser.add_argument("--hang-seconds", type=float, default=300)
     parser.add_argument("--memory-mib", type=int, default=3072)
     parser.add_argument("--fix-every", type=int, default=2)
