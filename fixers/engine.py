@@ -507,6 +507,10 @@ class FixOutcome:
         return source.to_bytes(text)
 
 
+def _only_creates_files(loaded: LoadedModule, fix: Fix) -> bool:
+    return all(e.path not in loaded.parsed and e.path not in loaded.input.files for e in fix.edits)
+
+
 def _allowed(fix: Fix, unsafe: bool) -> bool:
     return fix.applicability == Applicability.SAFE or (unsafe and fix.applicability == Applicability.UNSAFE)
 
@@ -525,7 +529,7 @@ def fix_module(
     changed: dict[str, str] = {}
     applied: list[Finding] = []
     skipped: dict[tuple, tuple[Finding, str]] = {}
-    for _ in range(MAX_FIX_PASSES):
+    for fix_pass in range(MAX_FIX_PASSES):
         findings = run_rules(loaded.module, config)
         wanted = [
             f
@@ -559,6 +563,11 @@ def fix_module(
             chosen.append(f)
         if not chosen:
             break
+        # A fix that writes a new file from what the module declares (TAP505's README lists the
+        # variables) must see the variables the other fixes add: it waits for a pass of its own.
+        creating = [f for f in chosen if _only_creates_files(loaded, f.fix)]
+        if creating and len(creating) < len(chosen) and fix_pass < MAX_FIX_PASSES - 1:
+            chosen = [f for f in chosen if all(f is not c for c in creating)]
         edits = [e for f in chosen for e in f.fix.edits]
         texts = apply_fix_texts(loaded, edits)
         candidate = _rebuild(loaded, texts)
