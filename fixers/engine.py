@@ -66,6 +66,7 @@ def load(module_input: ModuleInput) -> LoadedModule:
     tfvars = [pf for p, d in module_input.tfvars.items() if (pf := _parsed(p, d)).tree is not None]
     module = Module.build(module_input.path, parsed.values(), tfvars)
     module.neighbours = set(module_input.neighbours)
+    module.file_source = module_input.file_source
     return LoadedModule(module_input, module, parsed)
 
 
@@ -73,6 +74,7 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
     """The module with some files replaced; only the changed `.tf` files are parsed again."""
     parsed = dict(loaded.parsed)
     neighbours = set(loaded.module.neighbours)  # files an earlier fix pass created count too
+    created = dict(loaded.module.created)  # and so does their content, for file() and templatefile()
     prefix = "" if loaded.input.path == "." else loaded.input.path + "/"
     for path, text in texts.items():
         name = path[len(prefix) :] if path.startswith(prefix) else path
@@ -87,8 +89,10 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
             parsed[path] = parse_file(source)
         else:
             neighbours.add(name)
+            created[path] = text
     module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
     module.neighbours = neighbours
+    module.file_source, module.created = loaded.module.file_source, created
     return LoadedModule(loaded.input, module, parsed)
 
 
@@ -293,12 +297,14 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
         by_path.setdefault(e.path, []).append(e)
     parsed = dict(loaded.parsed)
     neighbours = set(loaded.module.neighbours)
+    created = dict(loaded.module.created)
     prefix = "" if loaded.input.path == "." else loaded.input.path + "/"
     for path, file_edits in by_path.items():
         old = loaded.parsed.get(path)
         name = path[len(prefix) :] if path.startswith(prefix) else path
         if old is None and not (path.endswith(".tf") and "/" not in name):
             neighbours.add(name)
+            created[path] = apply_edits(created.get(path, ""), file_edits)
             continue
         if old is None or old.tree is None or not old.tree.children:
             return None
@@ -342,6 +348,7 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
         parsed[extra.path] = checked
     module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
     module.neighbours = neighbours
+    module.file_source, module.created = loaded.module.file_source, created
     return module
 
 

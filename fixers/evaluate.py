@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from lark import Token, Tree
 
 from fixers.limits import REGEX_SECONDS, Budget
+from fixers.module_files import MODULE_MARKER, module_relative, text_of
 
 
 class _Unknown:
@@ -90,6 +91,16 @@ def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = Non
         AttributeError,  # a function given the wrong type: `title(1)`
     ):
         return UNKNOWN
+
+
+def file_argument(module: Any, expr: Tree | Token) -> str | None:
+    """The module-relative path a file function's path argument names (`"${path.module}/a.sh"`
+    -> "a.sh"), or None when it is unknown or leaves the module's folder. Never raises."""
+    try:
+        value = _Evaluator(module, {}, module_paths=True).eval(expr)
+    except (EvalError, RecursionError, TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+    return module_relative(value) if isinstance(value, str) else None
 
 
 # --- traversals ------------------------------------------------------------------------------
@@ -184,6 +195,99 @@ def _literal_index(index: Tree) -> Any:
     return UNKNOWN
 
 
+# --- template directives ---------------------------------------------------------------------
+
+# Functions that read a file of the module (the module's `read_file` decides which files it may).
+FILE_FUNCTIONS = ("file", "filebase64", "templatefile")
+
+
+@functools.lru_cache(maxsize=16)
+def _template_file_tree(text: str) -> Tree | None:
+    """A template file parsed once, however many rules read the user data that renders it."""
+    return template_tree(text)
+
+
+# Loop iterations in one rendered template: `%{for}` nested three deep over `range(1024)` would
+# otherwise run a billion times while producing nothing.
+_MAX_TEMPLATE_ITERATIONS = 100_000
+_WHITESPACE = " \t\r\n"
+
+
+class _If(NamedTuple):
+    condition: Tree
+    then: list[Any]
+    otherwise: list[Any]
+
+
+class _For(NamedTuple):
+    key: str | None
+    value: str
+    collection: Tree
+    body: list[Any]
+
+
+def _strips(node: Tree) -> tuple[bool, bool]:
+    """Whether a `${...}`/`%{...}` has a strip marker after its opening (`%{~`) and before its
+    closing (`~}`)."""
+    tokens = node.children
+    left = len(tokens) > 1 and isinstance(tokens[1], Token) and tokens[1].type == "STRIP_MARKER"
+    right = len(tokens) > 1 and isinstance(tokens[-2], Token) and tokens[-2].type == "STRIP_MARKER"
+    return left, right
+
+
+def _strip(items: list[Any]) -> list[Any]:
+    """Adjacent literal pieces merged, and the whitespace next to strip markers removed."""
+    merged: list[Any] = []
+    for item in items:
+        if isinstance(item, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += item
+        else:
+            merged.append(item)
+    for i, item in enumerate(merged):
+        if isinstance(item, str):
+            continue
+        left, right = _strips(item)
+        if left and i > 0 and isinstance(merged[i - 1], str):
+            merged[i - 1] = merged[i - 1].rstrip(_WHITESPACE)
+        if right and i + 1 < len(merged) and isinstance(merged[i + 1], str):
+            merged[i + 1] = merged[i + 1].lstrip(_WHITESPACE)
+    return merged
+
+
+def _template_structure(items: list[Any]) -> list[Any]:
+    """Flat template pieces as a tree of `_If` and `_For`; EvalError when directives do not nest."""
+    root: list[Any] = []
+    stack: list[tuple[Any, list[Any]]] = [(None, root)]
+    for item in items:
+        kind = None if isinstance(item, str) else item.data
+        if kind is None or kind == "interpolation":
+            stack[-1][1].append(item)
+            continue
+        trees = [c for c in item.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if kind == "template_if_start" and len(trees) == 1:
+            node = _If(trees[0], [], [])
+            stack[-1][1].append(node)
+            stack.append((node, node.then))
+        elif kind == "template_else" and isinstance(stack[-1][0], _If) and stack[-1][1] is stack[-1][0].then:
+            stack[-1] = (stack[-1][0], stack[-1][0].otherwise)
+        elif kind == "template_endif" and isinstance(stack[-1][0], _If):
+            stack.pop()
+        elif kind == "template_for_start" and len(trees) in (2, 3):
+            names = [str(t.children[0]) for t in trees[:-1] if t.data == "identifier"]
+            if len(names) != len(trees) - 1:
+                raise EvalError("bad for directive")
+            loop = _For(names[0] if len(names) == 2 else None, names[-1], trees[-1], [])
+            stack[-1][1].append(loop)
+            stack.append((loop, loop.body))
+        elif kind == "template_endfor" and isinstance(stack[-1][0], _For):
+            stack.pop()
+        else:
+            raise EvalError(f"template directive {kind} out of place")
+    if len(stack) != 1:
+        raise EvalError("unterminated template directive")
+    return root
+
+
 # --- the evaluator ---------------------------------------------------------------------------
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -205,10 +309,19 @@ def _unescape(text: str) -> str:
 
 
 class _Evaluator:
-    def __init__(self, module: Any, scope: dict[str, Any]) -> None:
+    def __init__(self, module: Any, scope: dict[str, Any], module_paths: bool = False) -> None:
         self.module = module
         self.scope = scope
         self.depth = 0
+        # True only for the path argument of a file function: there `path.module` has a value.
+        self.module_paths = module_paths
+        self.iterations = [0]  # template loop iterations, shared by the evaluators of one value
+
+    def _derive(self, scope: dict[str, Any]) -> _Evaluator:
+        """An evaluator of the same kind for an inner scope (a loop's variables)."""
+        inner = _Evaluator(self.module, scope, self.module_paths)
+        inner.iterations = self.iterations
+        return inner
 
     def eval(self, node: Tree | Token) -> Any:
         self.depth += 1
@@ -246,23 +359,68 @@ class _Evaluator:
         return self.scope.get(name, UNKNOWN)
 
     def _string(self, node: Tree) -> Any:
-        parts: list[str] = []
+        items: list[Any] = []
         for part in node.children:
             if not isinstance(part, Tree):
                 continue
             for piece in part.children:
                 if isinstance(piece, Token):
                     if piece.type == "ESCAPED_INTERPOLATION" or piece.type == "ESCAPED_DIRECTIVE":
-                        parts.append(str(piece)[1:])
+                        items.append(str(piece)[1:])
                     else:
-                        parts.append(_unescape(str(piece)))
-                elif piece.data == "interpolation":
-                    value = self.eval(self._children(piece)[0])
-                    parts.append(_to_template_string(value))
+                        items.append(_unescape(str(piece)))
                 else:
-                    return UNKNOWN  # template directives
-        if UNKNOWN not in parts and sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+                    items.append(piece)
+        if all(isinstance(i, str) or i.data == "interpolation" for i in items):
+            return self._render(items)  # no directives: the common case, no structure to build
+        return self._render(_template_structure(_strip(items)))
+
+    def _render(self, sequence: list[Any]) -> Any:
+        """Text, interpolations and `_If`/`_For` directives, rendered; UNKNOWN when an
+        interpolation is unknown or a directive's condition or collection is."""
+        parts: list[Any] = []
+        for item in sequence:
+            if isinstance(item, str):
+                parts.append(item)
+            elif isinstance(item, _If):
+                # A condition is never decided on a partial evaluator's placeholder text.
+                test = _Evaluator(self.module, self.scope).eval(item.condition)
+                if test is UNKNOWN:
+                    return UNKNOWN
+                parts.append(self._render(item.then if _bool(test) else item.otherwise))
+            elif isinstance(item, _For):
+                parts.append(self._render_for(item))
+            else:
+                parts.append(_to_template_string(self.eval(self._children(item)[0])))
+            if parts[-1] is UNKNOWN:
+                return UNKNOWN
+        if sum(len(p) for p in parts) > MAX_VALUE_SIZE:
             raise EvalError("template too long")
+        return "".join(parts)
+
+    def _render_for(self, loop: _For) -> Any:
+        collection = _Evaluator(self.module, self.scope).eval(loop.collection)
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return UNKNOWN
+        parts = []
+        for key, value in pairs:
+            self.iterations[0] += 1
+            if self.iterations[0] > _MAX_TEMPLATE_ITERATIONS:
+                raise EvalError("template loops run too long")
+            scope = dict(self.scope)
+            scope[loop.value] = value
+            if loop.key is not None:
+                scope[loop.key] = key
+            text = self._derive(scope)._render(loop.body)
+            if text is UNKNOWN:
+                return UNKNOWN
+            parts.append(text)
+            if sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+                raise EvalError("template too long")
         return "".join(parts)
 
     def _template_string(self, node: Tree) -> Any:
@@ -356,6 +514,8 @@ class _Evaluator:
             return self._variable(name), steps[1:]
         if root == "local":
             return self._local(name), steps[1:]
+        if root == "path" and self.module_paths and name == "module":
+            return MODULE_MARKER, steps[1:]
         if root in ("data", "module", "count", "each", "self", "path", "terraform"):
             return UNKNOWN, []
         # A resource argument written literally in the config (no count/for_each).
@@ -367,16 +527,16 @@ class _Evaluator:
         return UNKNOWN, []
 
     def _memo(self, attr: Any) -> Any:
-        key = id(attr)
+        key: Any = (id(attr), "paths") if self.module_paths else id(attr)
         cache = self.module._eval_cache
         if key in cache:
             return cache[key]
-        marker = f"{attr.path}:{attr.start}"
+        marker = f"{attr.path}:{attr.start}" + (":paths" if self.module_paths else "")
         if marker in self.module._evaluating:
             return UNKNOWN  # a reference cycle
         self.module._evaluating.add(marker)
         try:
-            value = _Evaluator(self.module, {}).eval(attr.expr)
+            value = _Evaluator(self.module, {}, self.module_paths).eval(attr.expr)
         except (
             EvalError,
             RecursionError,
@@ -481,6 +641,8 @@ class _Evaluator:
             return UNKNOWN
         if name == "can":
             return UNKNOWN
+        if name in FILE_FUNCTIONS:
+            return self._file_function(name, arg_nodes, expand)
         func = FUNCTIONS.get(name)
         if func is None:
             return UNKNOWN
@@ -494,6 +656,36 @@ class _Evaluator:
         _bounded(args)
         return _bounded(func(*args))
 
+    def _file_function(self, name: str, arg_nodes: list[Tree], expand: bool) -> Any:
+        """`file`, `filebase64` and `templatefile` on a file of the module's own folder."""
+        if expand or len(arg_nodes) != (2 if name == "templatefile" else 1):
+            return UNKNOWN
+        data = self._module_file(arg_nodes[0])
+        if data is None:
+            return UNKNOWN
+        if name == "filebase64":
+            return _bounded(base64.b64encode(data).decode("ascii"))
+        text = text_of(data)
+        if text is None:
+            return UNKNOWN
+        if name == "file":
+            return _bounded(text)
+        variables = self.eval(arg_nodes[1])
+        if not isinstance(variables, dict):
+            return UNKNOWN
+        tree = _template_file_tree(text)
+        # A template sees only its variables (and functions): no var., local. or resources.
+        return UNKNOWN if tree is None else _Evaluator(None, variables).eval(tree)
+
+    def _module_file(self, path_node: Tree) -> bytes | None:
+        """The bytes of the file a path argument names, when it lies in the module's folder."""
+        read = getattr(self.module, "read_file", None)
+        if read is None:
+            return None
+        path = _Evaluator(self.module, self.scope, module_paths=True).eval(path_node)
+        relative = module_relative(path) if isinstance(path, str) else None
+        return read(relative) if relative is not None else None
+
     # for expressions
     def _for_tuple_expr(self, node: Tree) -> Any:
         intro, rest = self._for_parts(node)
@@ -501,7 +693,7 @@ class _Evaluator:
         for scope in self._for_scopes(intro):
             if scope is UNKNOWN:
                 return UNKNOWN
-            inner = _Evaluator(self.module, scope)
+            inner = _Evaluator(self.module, scope, self.module_paths)
             if rest["cond"] is not None:
                 keep = inner.eval(rest["cond"])
                 if keep is UNKNOWN:
@@ -518,7 +710,7 @@ class _Evaluator:
         for scope in self._for_scopes(intro):
             if scope is UNKNOWN:
                 return UNKNOWN
-            inner = _Evaluator(self.module, scope)
+            inner = _Evaluator(self.module, scope, self.module_paths)
             if rest["cond"] is not None:
                 keep = inner.eval(rest["cond"])
                 if keep is UNKNOWN:
@@ -707,14 +899,36 @@ def _traversal_text(parts: tuple) -> str:
 
 
 class _PartialEvaluator(_Evaluator):
+    def __init__(self, module: Any, scope: dict[str, Any], names: dict[str, str] | None = None) -> None:
+        super().__init__(module, scope)
+        # A template's variables whose values are unknown -> the placeholder of what they stand for.
+        self.names = names or {}
+
+    def _derive(self, scope: dict[str, Any]) -> _Evaluator:
+        inner = _PartialEvaluator(self.module, scope, self.names)
+        inner.iterations = self.iterations
+        return inner
+
     def eval(self, node: Tree | Token) -> Any:
-        if isinstance(node, Tree) and (node.data in _PARTIAL_NODES or _is_jsonencode(node)):
+        if isinstance(node, Tree) and (
+            node.data in _PARTIAL_NODES or _is_jsonencode(node) or _is_call(node, "templatefile")
+        ):
             value = super().eval(node)
         else:
             value = _Evaluator(self.module, self.scope).eval(node)
-        return placeholder(node) if value is UNKNOWN else value
+        return self._placeholder(node) if value is UNKNOWN else value
+
+    def _placeholder(self, node: Tree | Token) -> str:
+        term = node
+        while isinstance(term, Tree) and term.data == "expr_term" and len(term.children) == 1:
+            term = term.children[0]
+        if isinstance(term, Tree) and term.data == "identifier" and str(term.children[0]) in self.names:
+            return self.names[str(term.children[0])]
+        return placeholder(node)
 
     def _function_call(self, node: Tree) -> Any:
+        if _is_call(node, "templatefile"):
+            return self._templatefile(node)
         if not _is_jsonencode(node):
             return _Evaluator(self.module, self.scope).eval(node)
         args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
@@ -736,12 +950,58 @@ class _PartialEvaluator(_Evaluator):
         finally:
             self.module._evaluating.discard(marker)
 
+    def _templatefile(self, node: Tree) -> Any:
+        """The rendered template, each unknown interpolation a placeholder naming what the
+        template variable stands for (`${aws_db_instance.main.address}`, as in the inline script
+        the template came from); UNKNOWN when a directive's condition or collection is unknown."""
+        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+        arg_nodes = self._children(args[0]) if args else []
+        if len(arg_nodes) != 2 or any(
+            isinstance(c, Token) and c.type == "ELLIPSIS" for c in args[0].children
+        ):
+            return UNKNOWN
+        data = self._module_file(arg_nodes[0])
+        text = text_of(data)
+        tree = _template_file_tree(text) if text is not None else None
+        if tree is None:
+            return UNKNOWN
+        variables = _unwrap_term(arg_nodes[1])
+        scope: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        if isinstance(variables, Tree) and variables.data == "object":
+            for element in self._children(variables):
+                key = self._object_key(element.children[0])
+                if not isinstance(key, str):
+                    return UNKNOWN
+                value_node = element.children[-1]
+                scope[key] = _Evaluator(self.module, self.scope).eval(value_node)
+                if not is_known(scope[key]):
+                    scope[key] = UNKNOWN
+                    partial = _PartialEvaluator(self.module, self.scope).eval(value_node)
+                    names[key] = partial if isinstance(partial, str) else placeholder(value_node)
+        else:
+            scope = _Evaluator(self.module, self.scope).eval(arg_nodes[1])
+            if not isinstance(scope, dict):
+                return UNKNOWN
+        # The string itself, not `eval`: an unknown rendering is UNKNOWN, not a `${...}` placeholder.
+        return _PartialEvaluator(None, scope, names)._string(_unwrap_term(tree))
 
-def _is_jsonencode(node: Tree) -> bool:
+
+def _unwrap_term(node: Any) -> Any:
+    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    return node
+
+
+def _is_call(node: Tree, name: str) -> bool:
     if node.data != "function_call":
         return False
     idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-    return len(idents) == 1 and str(idents[0].children[0]) == "jsonencode"
+    return len(idents) == 1 and str(idents[0].children[0]) == name
+
+
+def _is_jsonencode(node: Tree) -> bool:
+    return _is_call(node, "jsonencode")
 
 
 # --- heredocs as templates -------------------------------------------------------------------

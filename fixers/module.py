@@ -71,6 +71,10 @@ class Module:
     blocks: list[Block] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     neighbours: set[str] = field(default_factory=set)  # names of the directory's other files
+    # Where `file()`/`templatefile()` read the module's own files (fixers.module_files), and the
+    # files fixes being verified would create or rewrite (path from the scan root -> text).
+    file_source: Any = None
+    created: dict[str, str] = field(default_factory=dict)
     _by_address: dict[str, Block] = field(default_factory=dict)
     _locals: dict[str, Attribute] = field(default_factory=dict)
     _tfvar_values: dict[str, Attribute] = field(default_factory=dict)
@@ -156,6 +160,16 @@ class Module:
     @property
     def sources(self) -> dict[str, SourceText]:
         return {p: f.source for p, f in self.files.items()}
+
+    def read_file(self, relative: str) -> bytes | None:
+        """A file of the module's folder (`relative` to it, already checked to stay inside), as a fix
+        would leave it or as it is; None when it cannot be read."""
+        from fixers.module_files import scan_path
+
+        path = scan_path(self.path, relative)
+        if path in self.created:
+            return self.created[path].encode("utf-8")
+        return self.file_source.read_in_module(self.path, relative) if self.file_source is not None else None
 
     def variable_value_attribute(self, name: str) -> Attribute | None:
         """Where `var.name`'s value comes from: a tfvars assignment, else the default."""

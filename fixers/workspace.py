@@ -7,6 +7,9 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from fixers.module_files import DiskFiles
 
 
 @dataclass
@@ -20,6 +23,9 @@ class ModuleInput:
     # When set, only findings in these files are reported (the module is still read whole).
     targets: set[str] | None = None
     unreadable: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
+    # Where `file()` and `templatefile()` read the module's own files (fixers.module_files): the
+    # disk for a scan, or nothing (their values are unknown) where files arrive another way.
+    file_source: Any = None
 
 
 class NothingToScan(Exception):
@@ -77,7 +83,14 @@ def read_module(directory: Path, root: Path, exclude: list[str] | None = None) -
                 pass
         else:
             neighbours.add(entry.name)
-    return ModuleInput(path=rel_dir, files=files, tfvars=tfvars, neighbours=neighbours, unreadable=unreadable)
+    return ModuleInput(
+        path=rel_dir,
+        files=files,
+        tfvars=tfvars,
+        neighbours=neighbours,
+        unreadable=unreadable,
+        file_source=DiskFiles(str(root.resolve())),
+    )
 
 
 def discover(paths: list[Path], root: Path, exclude: list[str] | None = None) -> list[ModuleInput]:

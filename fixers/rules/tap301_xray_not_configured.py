@@ -26,8 +26,8 @@ from fixers.rules._observability import (
     role_consumers,
     script_node,
     stock_image,
-    user_data_text,
 )
+from fixers.rules._user_data import file_note, user_data_text
 
 RULE = Rule(
     id="TAP301",
@@ -187,7 +187,7 @@ def _unused_grant(module: Module, grant: Block, role: Block, traced: bool) -> It
         return
     problems = [f"{f.address} has no active tracing_config" for f in untraced]
     problems += [
-        f"{launcher.address} runs no X-Ray daemon and the module has no sampling rule"
+        f"{launcher.address} runs no X-Ray daemon{file_note(launcher)} and the module has no sampling rule"
         for launcher in no_daemon
     ]
     granted = (
@@ -222,7 +222,7 @@ def _daemon_without_access(module: Module, launcher: Block) -> Iterator[Finding]
     )
     yield RULE.finding(
         launcher,
-        f"{launcher.address} starts the X-Ray daemon, but its instance role {role.address} may not "
+        f"{launcher.address} starts the X-Ray daemon{file_note(launcher)}, but its instance role {role.address} may not "
         f"call {_WRITE}: every trace segment is rejected",
         key=role.address,
         fix=Fix.safe(

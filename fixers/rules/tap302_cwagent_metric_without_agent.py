@@ -28,8 +28,8 @@ from fixers.rules._observability import (
     script_node,
     stock_image,
     string_with,
-    user_data_text,
 )
+from fixers.rules._user_data import file_note, user_data_text
 
 RULE = Rule(
     id="TAP302",
@@ -89,11 +89,12 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             else "the alarm can never fire"
         )
         names = ", ".join(c.address for c in computes)
+        files = "".join(dict.fromkeys(file_note(b) for c in computes for b in launch_blocks(module, c) or []))
         yield RULE.finding(
             watch.at,
             f"{watch.block.address} reads {NAMESPACE} metric {watch.metric} (by {dims}) but no CloudWatch "
             f"agent configuration reaches {names}: no {CONFIG_PREFIX}* SSM parameter and no "
-            f"amazon-cloudwatch-agent-ctl in user data, so the metric is never published and {consequence}",
+            f"amazon-cloudwatch-agent-ctl in user data{files}, so the metric is never published and {consequence}",
             resource=watch.block.address,
             key=watch.metric,
             fix=_fix(module, computes[0], [w for w in watches if _computes(module, w) == computes])

@@ -37,8 +37,8 @@ from fixers.rules._observability import (
     stock_image,
     string_with,
     targets,
-    user_data_text,
 )
+from fixers.rules._user_data import user_data_file, user_data_text
 
 RULE = Rule(
     id="TAP303",
@@ -361,6 +361,8 @@ def _unshipped(module: Module, compute: Block) -> Iterator[Finding]:
         return
     holder = next(launch for launch, text in scripts if paths[0] in text)
     where = "its user data" if holder is compute else f"user data of {holder.address}"
+    if (path := user_data_file(holder)) is not None:
+        where += f" in {path}"
     yield RULE.finding(
         compute,
         f"{compute.address} writes {', '.join(paths)} ({where}) but nothing ships those logs to "

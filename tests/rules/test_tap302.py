@@ -158,7 +158,7 @@ def test_metric_of_a_plugin_whose_config_cannot_be_guessed_is_reported_without_f
         "ok_ssm_parameter_split_files",  # an AmazonCloudWatch-* parameter in another file
         "ok_user_data_starts_agent",  # user data runs amazon-cloudwatch-agent-ctl (namespace via a local)
         "ok_custom_ami",  # a golden AMI may carry the agent and its config
-        "ok_templatefile_user_data",  # user data from templatefile(): cannot be read
+        "ok_templatefile_user_data",  # the templatefile() user data starts the agent
         "ok_module_call",  # the ASG comes from a module: module.asg.name is not a resource here
         "ok_unknown_namespace",  # namespace from a variable without default
         "ok_ssm_association",  # AmazonCloudWatch-ManageAgent association configures the agent
