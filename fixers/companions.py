@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fixers.edits import hcl_string, set_attribute
+from fixers.edits import INDENT, hcl_string, set_attribute
 from fixers.evaluate import UNKNOWN, is_known, traversals
 from fixers.findings import TextEdit
 from fixers.model import Attribute, Block
@@ -29,22 +29,59 @@ def known_count(value: Any) -> int | None:
     return count if 0 <= count <= MAX_INSTANCES else None
 
 
-def instance_ref(block: Block, attribute: str = "id") -> str:
-    """How a companion resource with the same count/for_each refers to `block`'s instance."""
+def instance_ref(block: Block, attribute: str = "id", address: str | None = None) -> str:
+    """How a resource created with `meta_arguments(block)` refers to its instance of `block`:
+    `aws_s3_bucket.b[each.key].id`. With `address` (another resource created with the same
+    meta-arguments), how `block` or a sibling refers to its own instance of that one."""
+    address = address or block.address
     if block.count is not None:
-        return f"{block.address}[count.index].{attribute}"
+        return f"{address}[count.index].{attribute}"
     if block.for_each is not None:
-        return f"each.value.{attribute}"
-    return f"{block.address}.{attribute}"
+        return f"{address}[each.key].{attribute}"
+    return f"{address}.{attribute}"
 
 
 def meta_arguments(block: Block) -> list[tuple[str, str]]:
-    """The count/for_each a companion needs to have one instance per instance of `block`."""
-    if block.count is not None:
-        return [("count", block.count.source)]
-    if block.for_each is not None:
-        return [("for_each", block.address)]
+    """The count/for_each a companion needs to have one instance per instance of `block`, under
+    the same keys: `block`'s own expression, copied. Not `for_each = <block>`: that makes the
+    companion depend on `block` as a whole, a cycle once `block` refers to the companion (a
+    database to its monitoring role). Ask `uncopyable_meta` first."""
+    for attr in (block.count, block.for_each):
+        if attr is not None:
+            return [(attr.name, _from_column_0(attr) or attr.source)]
     return []
+
+
+def uncopyable_meta(module: Module, block: Block) -> str | None:
+    """Why `meta_arguments(block)` would not mean in a new resource what it means in `block`
+    (the fix is then withheld), or None when the copy is sound."""
+    attr = block.count or block.for_each
+    if attr is None:
+        return None
+    for parts in traversals(attr.expr):
+        if parts[:1] in (("count",), ("each",), ("self",)):
+            return f"its {attr.name} uses {parts[0]}, which Terraform rejects there"
+    if refers_to(module, attr, block.address):
+        return f"its {attr.name} refers to {block.address} itself"
+    if _from_column_0(attr) is None:
+        return f"its {attr.name} spans lines indented less than the argument, which a copy would re-indent"
+    return None
+
+
+def _from_column_0(attr: Attribute) -> str | None:
+    """`attr`'s source with its continuation lines relative to the argument's own indentation,
+    as HclBlock takes multi-line values; None when a line is indented less (heredoc text), whose
+    meaning re-indenting would change."""
+    first, *rest = attr.source.split("\n")
+    if not rest:
+        return first
+    file = attr.file
+    indent = file.text[file.line_start(attr.line) : attr.start]
+    if indent.strip() or any(line.strip() and not line.startswith(indent) for line in rest):
+        return None
+    if "<<" in attr.source and indent != INDENT:
+        return None  # heredoc text keeps the indentation it is given
+    return "\n".join([first, *(line[len(indent) :] if line.strip() else "" for line in rest)])
 
 
 def free_name(module: Module, resource_type: str, wanted: str) -> str:

@@ -49,26 +49,6 @@ def via(module: Module, attr: Attribute | None) -> str:
     return f" (from {match.group(0)})"
 
 
-def mirrored_meta_arguments(block: Block) -> list[tuple[str, str]]:
-    """count/for_each for a companion that `block` itself refers to (its monitoring role, its
-    snapshot suffix): the same expression, never `for_each = <block>`, which would be a cycle."""
-    if block.count is not None:
-        return [("count", block.count.source)]
-    if block.for_each is not None:
-        return [("for_each", block.for_each.source)]
-    return []
-
-
-def mirrored_ref(block: Block, address: str, attribute: str) -> str:
-    """How `block` refers to its own instance of a companion created with
-    `mirrored_meta_arguments(block)`."""
-    if block.count is not None:
-        return f"{address}[count.index].{attribute}"
-    if block.for_each is not None:
-        return f"{address}[each.key].{attribute}"
-    return f"{address}.{attribute}"
-
-
 def insert_attributes(block: Block, items: list[tuple[str, str]], after: Attribute) -> list[TextEdit]:
     """Insert one-line attributes as adjacent lines after `after`, realigning "=" across the
     run they join as terraform fmt does (`set_attribute` once per item would realign that run

@@ -162,15 +162,6 @@ def enabled(block: Block) -> bool:
     return instance_count(block) != 0
 
 
-def sibling_ref(served: Block, resource_type: str, name: str, attribute: str) -> str:
-    """How a resource that shares `served`'s count/for_each refers to another such resource."""
-    if served.count is not None:
-        return f"{resource_type}.{name}[count.index].{attribute}"
-    if served.for_each is not None:
-        return f"{resource_type}.{name}[each.key].{attribute}"
-    return f"{resource_type}.{name}.{attribute}"
-
-
 def string_with(attr: Attribute | None, prefix: str = "", suffix: str = "", fallback: str = "") -> str:
     """An HCL string `prefix + <attr's value> + suffix`, written from the attribute's source so the
     new resource gets no dependency on the one it copies from (which could form a cycle)."""

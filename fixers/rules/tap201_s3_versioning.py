@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module
+from fixers.companions import (
+    companions,
+    free_name,
+    instance_ref,
+    meta_arguments,
+    passed_to_module,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, insert_after, replace_value
 from fixers.evaluate import UNKNOWN
@@ -71,8 +78,10 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             end = file.line_start(block.end_line + 1) if block.end_line < file.line_count else block.end
             edits.insert(0, edit(file, start, end, ""))
             detail = "has inline versioning disabled"
+        fix = Fix.safe(f"Add aws_s3_bucket_versioning.{name} with status Enabled", *edits)
         yield RULE.finding(
             bucket,
             f"{bucket.address} {detail}: overwritten or deleted objects cannot be recovered",
-            fix=Fix.safe(f"Add aws_s3_bucket_versioning.{name} with status Enabled", *edits),
+            # A count/for_each a copy would not reproduce: no versioning resource we can trust.
+            fix=None if uncopyable_meta(module, bucket) else fix,
         )

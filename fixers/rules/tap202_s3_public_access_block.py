@@ -12,6 +12,7 @@ from fixers.companions import (
     instance_ref,
     meta_arguments,
     passed_to_module,
+    uncopyable_meta,
 )
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, insert_after, update_attributes
@@ -83,11 +84,13 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             f'resource "{PAB}" "{name}"',
             [*meta_arguments(bucket), ("bucket", instance_ref(bucket)), *((flag, "true") for flag in FLAGS)],
         )
+        fix = Fix.safe(f"Add {PAB}.{name} with all four flags true", insert_after(bucket, block.render()))
         yield RULE.finding(
             bucket,
             f"{bucket.address} has no {PAB}: nothing stops a public ACL or bucket policy "
             "from exposing its objects",
-            fix=Fix.safe(f"Add {PAB}.{name} with all four flags true", insert_after(bucket, block.render())),
+            # A count/for_each a copy would not reproduce: no block we can trust.
+            fix=None if uncopyable_meta(module, bucket) else fix,
         )
 
 

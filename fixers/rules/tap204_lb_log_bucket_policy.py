@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module, refers_to
+from fixers.companions import (
+    companions,
+    free_name,
+    instance_ref,
+    meta_arguments,
+    passed_to_module,
+    refers_to,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
@@ -242,11 +250,13 @@ def _missing_policy(module: Module, bucket: Block, lbs: list[Block], region: Any
     edits, name = _new_policy(module, bucket, lbs, region)
     # Point at the load balancer's access_logs: that is what the change enables.
     logs = lb.nested("access_logs")[0]
+    fix = Fix.safe(f"Add aws_s3_bucket_policy.{name} admitting the ELB log writer", *edits)
     return RULE.finding(
         logs.get("bucket") or logs,
         f"{lb.address} sends its access logs to {bucket.address}, which has no bucket policy: "
         "ELB cannot write them, and enabling logging fails (ELB first writes a test object)",
-        fix=Fix.safe(f"Add aws_s3_bucket_policy.{name} admitting the ELB log writer", *edits),
+        # A count/for_each a copy would not reproduce: no policy we can trust.
+        fix=None if uncopyable_meta(module, bucket) else fix,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import free_name, meta_arguments, require_provider
+from fixers.companions import free_name, instance_ref, meta_arguments, require_provider, uncopyable_meta
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, set_attribute
 from fixers.evaluate import UNKNOWN, traversals
@@ -50,26 +50,24 @@ def _authenticated(group: Block) -> bool:
     return not (isinstance(value, list) and not value)
 
 
-def _token_source(group: Block) -> tuple[list[tuple[str, str]], str]:
-    """The password resource's count/for_each (one token per group instance) and how the group
-    reads it. for_each is copied, not pointed at the group, which would be a cycle."""
-    if group.for_each is not None:
-        return [("for_each", group.for_each.source)], "[each.key]"
-    if group.count is not None:
-        return meta_arguments(group), "[count.index]"
-    return [], ""
-
-
-def _fix(module: Module, group: Block) -> Fix:
+def _fix(module: Module, group: Block) -> Fix | None:
+    if uncopyable_meta(module, group):
+        return None  # the password could not have one instance per group instance
     name = free_name(module, "random_password", f"{group.name}_auth")
-    meta, index = _token_source(group)
     password = HclBlock(
         f'resource "random_password" "{name}"',
-        [*meta, ("length", str(TOKEN_LENGTH)), ("override_special", hcl_string(AWS_TOKEN_SPECIALS))],
+        [
+            *meta_arguments(group),
+            ("length", str(TOKEN_LENGTH)),
+            ("override_special", hcl_string(AWS_TOKEN_SPECIALS)),
+        ],
     )
     edits = [
         *set_attribute(
-            group, "auth_token", f"random_password.{name}{index}.result", after="transit_encryption_enabled"
+            group,
+            "auth_token",
+            instance_ref(group, "result", f"random_password.{name}"),
+            after="transit_encryption_enabled",
         ),
         insert_after(group, password.render()),
         *require_provider(module, "random", RANDOM_SOURCE, RANDOM_VERSION),

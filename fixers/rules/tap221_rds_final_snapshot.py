@@ -6,14 +6,22 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.companions import free_name, known_count, refers_to, require_provider
+from fixers.companions import (
+    free_name,
+    instance_ref,
+    known_count,
+    meta_arguments,
+    refers_to,
+    require_provider,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, insert_after, replace_value
 from fixers.evaluate import UNKNOWN, is_known
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._data_stores import mirrored_meta_arguments, mirrored_ref, via
+from fixers.rules._data_stores import via
 
 RULE = Rule(
     id="TAP221",
@@ -140,13 +148,15 @@ def _fix(module: Module, db: Block, attr: Attribute, longest: int) -> Fix | None
     source = attr.source
     if "\n" in source or longest + SUFFIX > MAX_IDENTIFIER:
         return None
+    if uncopyable_meta(module, db):
+        return None  # the suffix could not have one instance per database instance
     name = free_name(module, "random_id", f"{db.name}_final_snapshot")
-    suffix = "${" + mirrored_ref(db, f"random_id.{name}", "hex") + "}"
+    suffix = "${" + instance_ref(db, "hex", f"random_id.{name}") + "}"
     if source.startswith('"') and source.endswith('"') and len(source) > 1:
         identifier = f'{source[:-1]}-{suffix}"'
     else:
         identifier = f'"${{{source}}}-{suffix}"'
-    items: list[tuple[str, str] | HclBlock | None] = [*mirrored_meta_arguments(db), ("byte_length", "4")]
+    items: list[tuple[str, str] | HclBlock | None] = [*meta_arguments(db), ("byte_length", "4")]
     keepers = _keepers(module, db)
     if keepers:
         items += [None, ("keepers", _object(keepers))]

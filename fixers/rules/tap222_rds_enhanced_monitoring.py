@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from fixers.companions import free_name, instance_count, refers_to
+from fixers.companions import (
+    free_name,
+    instance_count,
+    instance_ref,
+    meta_arguments,
+    refers_to,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, replace_value, set_attribute
 from fixers.evaluate import UNKNOWN, traversals
@@ -17,8 +24,6 @@ from fixers.rules._data_stores import (
     chain_end,
     insert_attributes,
     literal_origin,
-    mirrored_meta_arguments,
-    mirrored_ref,
     via,
 )
 
@@ -124,7 +129,7 @@ def _new_role(module: Module, db: Block) -> tuple[str, str, str]:
     """The text of a monitoring role and its policy attachment, their addresses."""
     name = free_name(module, "aws_iam_role", f"{db.name}_monitoring")
     attachment_name = free_name(module, "aws_iam_role_policy_attachment", name)
-    meta = mirrored_meta_arguments(db)
+    meta = meta_arguments(db)
     trust = json.dumps(SERVICE)
     policy = (
         "jsonencode({\n"
@@ -162,7 +167,10 @@ def _fix(module: Module, db: Block) -> Fix | None:
     dependency = None
     role_arn = db.get("monitoring_role_arn")
     if role_arn is None or role_arn.source.strip() == "null":
-        arn, dependency, role_edits, described = _role(module, db)
+        role = _role(module, db)
+        if role is None:
+            return None
+        arn, dependency, role_edits, described = role
         edits += role_edits
         if role_arn is not None:
             edits.append(replace_value(role_arn, arn))
@@ -180,9 +188,10 @@ def _fix(module: Module, db: Block) -> Fix | None:
     return Fix.safe(described, *edits)
 
 
-def _role(module: Module, db: Block) -> tuple[str, str | None, list[TextEdit], str]:
+def _role(module: Module, db: Block) -> tuple[str, str | None, list[TextEdit], str] | None:
     """The role ARN expression for `db`, the address it must depend on, and the edits that
-    add whatever the module lacks. An existing monitoring role is reused."""
+    add whatever the module lacks. An existing monitoring role is reused. None when a new role
+    is needed but could not have one instance per database instance."""
     for role in module.resources("aws_iam_role"):
         if role.count is not None or role.for_each is not None or not _trusts_monitoring(module, role):
             continue
@@ -197,7 +206,9 @@ def _role(module: Module, db: Block) -> tuple[str, str | None, list[TextEdit], s
         described = f"Enable Enhanced Monitoring with {role.address} and grant it the monitoring policy"
         address = f"aws_iam_role_policy_attachment.{name}"
         return f"{role.address}.arn", address, [insert_after(role, text)], described
+    if uncopyable_meta(module, db):
+        return None
     text, role_address, attachment = _new_role(module, db)
-    arn = mirrored_ref(db, role_address, "arn")
+    arn = instance_ref(db, "arn", role_address)
     described = f"Enable Enhanced Monitoring with a new {role_address}"
     return arn, attachment, [insert_after(db, text)], described

@@ -7,7 +7,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.companions import free_name, meta_arguments, passed_to_module, refers_to
+from fixers.companions import (
+    free_name,
+    instance_ref,
+    meta_arguments,
+    passed_to_module,
+    refers_to,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
@@ -204,6 +211,8 @@ def _target_of_unknown_rule(module: Module, target: Block) -> bool:
 
 
 def _fix(module: Module, detector: Block, rule: Block | None) -> Fix | None:
+    if uncopyable_meta(module, detector):
+        return None  # the new resources could not have one instance per detector instance
     provider = detector.get("provider").source if detector.has("provider") else None
     label = free_name(module, "aws_cloudwatch_event_rule", f"{detector.name}_findings")
     rule_arns = _rule_arns(detector, rule, label)
@@ -252,7 +261,7 @@ def _fix(module: Module, detector: Block, rule: Block | None) -> Fix | None:
     else:
         # A counted detector (count = 0 where the organization manages GuardDuty) gets a counted
         # topic, so a disabled detector leaves nothing behind.
-        counted = [("count", detector.count.source)] if detector.count is not None else []
+        counted = meta_arguments(detector) if detector.count is not None else []
         topic_label = free_name(module, "aws_sns_topic", f"{detector.name}_findings")
         index = "[count.index]" if counted else ""
         topic_arn = f"aws_sns_topic.{topic_label}{index}.arn"
@@ -276,7 +285,11 @@ def _fix(module: Module, detector: Block, rule: Block | None) -> Fix | None:
         blocks += [new_topic.render(), policy]
         described = f"to a new aws_sns_topic.{topic_label} (subscribe your responders to it)"
     target_label = free_name(module, "aws_cloudwatch_event_target", rule.name if rule else label)
-    rule_ref = f"{rule.address}.name" if rule is not None else _sibling(detector, label, "name")
+    rule_ref = (
+        f"{rule.address}.name"
+        if rule is not None
+        else instance_ref(detector, "name", f"aws_cloudwatch_event_rule.{label}")
+    )
     target = HclBlock(
         f'resource "aws_cloudwatch_event_target" "{target_label}"',
         [*(meta if rule is None else []), ("rule", rule_ref), ("arn", topic_arn)],
@@ -286,14 +299,6 @@ def _fix(module: Module, detector: Block, rule: Block | None) -> Fix | None:
     edits.insert(0, insert_after(anchor, "\n\n".join(blocks)))
     what = "Send" if rule is None else f"Add a target to {rule.address}, sending"
     return Fix.safe(f"{what} GuardDuty findings through EventBridge {described}", *edits)
-
-
-def _sibling(detector: Block, label: str, attribute: str) -> str:
-    if detector.count is not None:
-        return f"aws_cloudwatch_event_rule.{label}[count.index].{attribute}"
-    if detector.for_each is not None:
-        return f"aws_cloudwatch_event_rule.{label}[each.key].{attribute}"
-    return f"aws_cloudwatch_event_rule.{label}.{attribute}"
 
 
 def _rule_arns(detector: Block, rule: Block | None, label: str) -> str:

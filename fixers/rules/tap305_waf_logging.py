@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module
+from fixers.companions import (
+    companions,
+    free_name,
+    instance_ref,
+    meta_arguments,
+    passed_to_module,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_list, insert_after
 from fixers.evaluate import UNKNOWN
@@ -16,7 +23,6 @@ from fixers.rules._observability import (
     referenced,
     retention_source,
     reusable_source,
-    sibling_ref,
     string_with,
 )
 
@@ -70,7 +76,9 @@ def _maybe_any_acl(module: Module, config: Block) -> bool:
     return not referenced(module, attr, "aws_wafv2_web_acl") and attr.value() is UNKNOWN
 
 
-def _fix(module: Module, acl: Block) -> Fix:
+def _fix(module: Module, acl: Block) -> Fix | None:
+    if uncopyable_meta(module, acl):
+        return None  # the new resources could not have one instance per ACL instance
     name = free_name(module, "aws_wafv2_web_acl_logging_configuration", acl.name)
     provider = [("provider", acl.get("provider").source)] if acl.has("provider") else []
     existing = _existing_destination(module, acl)
@@ -96,7 +104,7 @@ def _fix(module: Module, acl: Block) -> Fix:
             ],
         )
         blocks.append(group.render())
-        destination = sibling_ref(acl, "aws_cloudwatch_log_group", label, "arn")
+        destination = instance_ref(acl, "arn", f"aws_cloudwatch_log_group.{label}")
         described = f"and aws_cloudwatch_log_group.{label} ({PREFIX}*)"
     config = HclBlock(
         f'resource "aws_wafv2_web_acl_logging_configuration" "{name}"',

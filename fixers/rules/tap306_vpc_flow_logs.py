@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fixers.companions import companions, free_name, instance_ref, meta_arguments, passed_to_module
+from fixers.companions import (
+    companions,
+    free_name,
+    instance_ref,
+    meta_arguments,
+    passed_to_module,
+    uncopyable_meta,
+)
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_list, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
@@ -24,7 +31,6 @@ from fixers.rules._observability import (
     referenced,
     retention_source,
     reusable_source,
-    sibling_ref,
     statements,
     targets,
 )
@@ -110,6 +116,8 @@ def _subnets_logged(module: Module, vpc: Block) -> bool:
 
 
 def _fix(module: Module, vpc: Block) -> Fix | None:
+    if uncopyable_meta(module, vpc):
+        return None  # the new resources could not have one instance per VPC instance
     name = free_name(module, "aws_flow_log", vpc.name)
     head = [*meta_arguments(vpc), ("vpc_id", instance_ref(vpc, "id")), ("traffic_type", hcl_string("ALL"))]
     existing = _reusable_destination(module)
@@ -246,7 +254,7 @@ def _log_group_route(module: Module, vpc: Block, name: str, head: list[tuple[str
     role = _trusted_role(module)
     role_label = role.name if role is not None else free_name(module, "aws_iam_role", f"{vpc.name}_flow_logs")
     counted = vpc.count is not None or vpc.for_each is not None
-    group_arn = sibling_ref(vpc, "aws_cloudwatch_log_group", label, "arn")
+    group_arn = instance_ref(vpc, "arn", f"aws_cloudwatch_log_group.{label}")
     flow_log = HclBlock(
         f'resource "aws_flow_log" "{name}"',
         [*head, ("log_destination", group_arn), ("iam_role_arn", f"aws_iam_role.{role_label}.arn")],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import free_name, instance_count, instance_ref, meta_arguments
+from fixers.companions import free_name, instance_count, instance_ref, meta_arguments, uncopyable_meta
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import traversals
@@ -119,7 +119,9 @@ def _notification(module: Module, group: Block, topic_arn: str) -> str:
     ).render()
 
 
-def _fix(module: Module, group: Block, first: Block, topic_arn: str, topic_text: str | None) -> Fix:
+def _fix(module: Module, group: Block, first: Block, topic_arn: str, topic_text: str | None) -> Fix | None:
+    if uncopyable_meta(module, group):
+        return None  # the notification could not have one instance per group instance
     notification = _notification(module, group, topic_arn)
     topics = _alerting_topics(module)
     why_new = (

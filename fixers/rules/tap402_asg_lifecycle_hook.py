@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixers.companions import free_name, instance_count, instance_ref, meta_arguments
+from fixers.companions import free_name, instance_count, instance_ref, meta_arguments, uncopyable_meta
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
@@ -53,9 +53,11 @@ def _where(hook: Block) -> str:
     return hook.address if hook.parent is None else f"initial_lifecycle_hook in {hook.parent.address}"
 
 
-def _fix(module: Module, group: Block, existing: list[Block]) -> Fix:
+def _fix(module: Module, group: Block, existing: list[Block]) -> Fix | None:
     # A separate resource, never `initial_lifecycle_hook`: that block is ForceNew in the provider,
     # so adding it to an existing group would replace the group and every instance in it.
+    if uncopyable_meta(module, group):
+        return None  # the hook could not have one instance per group instance
     label = free_name(module, "aws_autoscaling_lifecycle_hook", f"{group.name}_drain")
     taken = {b.value("name", None) for b in existing}
     hook_name = "drain" if "drain" not in taken else "drain-on-terminate"

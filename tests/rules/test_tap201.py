@@ -44,9 +44,17 @@ def test_counted_bucket_gets_versioning_with_the_same_count():
 def test_for_each_bucket_gets_versioning_per_instance():
     assert """\
 +resource "aws_s3_bucket_versioning" "team" {
-+  for_each = aws_s3_bucket.team
-+  bucket   = each.value.id
++  for_each = toset(["payments", "search"])
++  bucket   = aws_s3_bucket.team[each.key].id
 """ in fix_diff("TAP201/for_each", "TAP201")
+
+
+def test_for_each_with_heredoc_text_is_reported_without_a_fix():
+    # The heredoc's lines sit at column 0: copied into a new resource they would be re-indented,
+    # which changes the keys, and aws_s3_bucket.team[each.key] would then name no bucket.
+    findings = scan_fixture("TAP201/for_each_heredoc", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 1, "aws_s3_bucket.team")]
+    assert findings[0].fix is None
 
 
 def test_suspended_status_from_a_local_in_another_file_is_set_to_enabled():

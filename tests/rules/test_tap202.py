@@ -65,8 +65,8 @@ def test_for_each_bucket_gets_a_block_per_instance():
     ]
     assert """\
 +resource "aws_s3_bucket_public_access_block" "team" {
-+  for_each                = aws_s3_bucket.team
-+  bucket                  = each.value.id
++  for_each                = var.teams
++  bucket                  = aws_s3_bucket.team[each.key].id
 """ in fix_diff("TAP202/for_each", "TAP202")
 
 

@@ -162,3 +162,35 @@ resource "aws_db_instance" "crm" {"""
 )
 def test_no_finding_when_monitoring_is_on_or_unknowable(case):
     assert scan_fixture(f"TAP222/{case}", "TAP222") == []
+
+
+def test_for_each_database_gets_a_role_per_instance_from_a_copy_of_its_for_each():
+    # `for_each = aws_db_instance.tenant` on the role would be a cycle (the database refers to the
+    # role); the copied expression keys the roles alike, comment and all.
+    findings = scan_fixture("TAP222/for_each_multiline", "TAP222")
+    assert where(findings) == [("TAP222", "main.tf", 10, "aws_db_instance.tenant")]
+    text = fixed_files("TAP222/for_each_multiline", "TAP222")["main.tf"]
+    assert text.endswith(
+        """\
+  skip_final_snapshot         = true
+  monitoring_interval         = 60
+  monitoring_role_arn         = aws_iam_role.tenant_monitoring[each.key].arn
+
+  depends_on = [aws_iam_role_policy_attachment.tenant_monitoring]
+}
+
+resource "aws_iam_role" "tenant_monitoring" {
+  for_each = {
+    for name, class in local.tenants : name => class
+    if class != "" # initech is not migrated yet
+  }
+"""
+        + NEW_ROLE.format(name="tenant_monitoring", count="").split("\n", 1)[1]
+        + """
+resource "aws_iam_role_policy_attachment" "tenant_monitoring" {
+  for_each   = aws_iam_role.tenant_monitoring
+  role       = each.value.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}
+"""
+    )

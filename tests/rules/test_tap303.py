@@ -58,8 +58,8 @@ def test_for_each_functions_get_a_group_per_instance():
             'resource "aws_lambda_function" "report" {',
             """\
 resource "aws_cloudwatch_log_group" "report" {
-  for_each          = aws_lambda_function.report
-  name              = "/aws/lambda/${each.value.function_name}"
+  for_each          = var.reports
+  name              = "/aws/lambda/${aws_lambda_function.report[each.key].function_name}"
   retention_in_days = 90
 }
 """,

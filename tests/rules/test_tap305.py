@@ -90,14 +90,14 @@ def test_for_each_acls_get_a_logging_configuration_and_log_group_per_instance():
             'resource "aws_wafv2_web_acl" "tenant" {',
             """\
 resource "aws_wafv2_web_acl_logging_configuration" "tenant" {
-  for_each                = aws_wafv2_web_acl.tenant
-  resource_arn            = each.value.arn
+  for_each                = var.tenants
+  resource_arn            = aws_wafv2_web_acl.tenant[each.key].arn
   log_destination_configs = [aws_cloudwatch_log_group.waf_tenant[each.key].arn]
 }
 
 resource "aws_cloudwatch_log_group" "waf_tenant" {
-  for_each          = aws_wafv2_web_acl.tenant
-  name              = "aws-waf-logs-${each.value.name}"
+  for_each          = var.tenants
+  name              = "aws-waf-logs-${aws_wafv2_web_acl.tenant[each.key].name}"
   retention_in_days = 90
 }
 """,

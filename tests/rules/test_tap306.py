@@ -181,8 +181,8 @@ def test_for_each_vpcs_share_a_log_bucket_without_policy():
         'resource "aws_vpc" "this" {',
         """\
 resource "aws_flow_log" "this" {
-  for_each             = aws_vpc.this
-  vpc_id               = each.value.id
+  for_each             = var.networks
+  vpc_id               = aws_vpc.this[each.key].id
   traffic_type         = "ALL"
   log_destination_type = "s3"
   log_destination      = "${aws_s3_bucket.network_logs.arn}/vpc-flow-logs/"

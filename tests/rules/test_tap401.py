@@ -89,8 +89,8 @@ def test_for_each_group_with_two_alarm_topics_gets_its_own_topic_and_per_instanc
 +}
 +
 +resource "aws_autoscaling_notification" "web" {
-+  for_each    = aws_autoscaling_group.web
-+  group_names = [each.value.name]
++  for_each    = toset(["blue", "green"])
++  group_names = [aws_autoscaling_group.web[each.key].name]
 """ in fix_diff("TAP401/for_each_two_topics", "TAP401")
 
 
