@@ -52,6 +52,7 @@ from bot.tapfix_command.run import ignored_because
 from fixers.config import ConfigError, load_config
 from fixers.engine import ScanReport
 from fixers.findings import Severity
+from fixers.gc_tuning import collect_less
 
 HANDLED_EVENTS = ("pull_request", "pull_request_target", "workflow_run", "issue_comment")
 ARTIFACT_NOTE = "The review was saved to the review artifact; the posting job comments on the PR."
@@ -63,6 +64,7 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
+    collect_less()
     if argv:
         _fail(env, f"unexpected arguments {argv!r}: configure tapfix with the action's inputs")
         return 2

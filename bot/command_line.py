@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fixers.gc_tuning import collect_less
+
 if TYPE_CHECKING:
     from fixers.config import Config
     from fixers.engine import FixOutcome
@@ -433,6 +435,7 @@ _COMMANDS = {"scan": cmd_scan, "fix": cmd_fix, "rules": cmd_rules}
 
 
 def main(argv: list[str] | None = None) -> int:
+    collect_less()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
