@@ -144,22 +144,25 @@ def variables_file(module: Module) -> str | None:
 
 
 def add_variables(module: Module, blocks: Sequence[HclBlock], near: Block | None = None) -> list[TextEdit]:
-    """Edits that declare `blocks`: at the end of the module's variables file when it has one,
-    else just above `near` (the block that uses them), else after the module's other variables,
-    else in a new variables.tf."""
+    """Edits that declare `blocks`: after the last variable of the module's variables file when it
+    has one (at its end when it declares none), else just above `near` (the block that uses them),
+    else after the module's other variables, else in a new variables.tf."""
     text = "\n\n".join(b.render() for b in blocks)
+    declared = module.of_type("variable")
     path = variables_file(module)
     if path is not None:
-        in_file = [b for b in module.blocks if b.path == path]
+        in_file = [b for b in declared if b.path == path]
         if in_file:
             return [insert_after(in_file[-1], text)]
         source = module.files[path].source
         end = len(source.text)
-        lead = "" if not source.text.strip() else ("\n" if source.text.endswith("\n") else "\n\n")
+        if not source.text.strip() or source.text.endswith("\n\n"):
+            lead = ""
+        else:
+            lead = "\n" if source.text.endswith("\n") else "\n\n"
         return [edit(source, end, end, lead + text + "\n")]
     if near is not None:
         return [insert_before(near, text)]
-    declared = module.of_type("variable")
     if declared:
         by_file: dict[str, list[Block]] = {}
         for b in declared:

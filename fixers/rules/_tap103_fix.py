@@ -23,7 +23,6 @@ from fixers.edits import (
     hcl_list,
     hcl_string,
     insert_after,
-    new_file,
     remove_attribute,
     remove_block,
     replace_value,
@@ -32,7 +31,8 @@ from fixers.edits import (
 from fixers.evaluate import evaluate, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
-from fixers.module import Module, _address_of
+from fixers.module import Module
+from fixers.rules._sg_graph import depends_on
 from fixers.rules._sg_rules import (
     GROUP,
     INLINE,
@@ -43,6 +43,7 @@ from fixers.rules._sg_rules import (
     SgRule,
     groups_in,
 )
+from fixers.variables import add_variables, free_variable_name, variable_block
 
 SG_ATTRIBUTES = ("vpc_security_group_ids", "security_group_ids", "security_groups")
 _RULE_TYPES = (GROUP, SG_RULE, VPC_INGRESS, VPC_EGRESS)
@@ -107,7 +108,9 @@ def _clients(
     clients = sorted(dict.fromkeys(found))
     if rule.form == INLINE:
         # The group will name the client: a client that already depends on it would close a cycle.
-        clients = [c for c in clients if not _depends_on(module, module.find(c), target, set())]
+        clients = [
+            c for c in clients if (block := module.find(c)) is None or not depends_on(module, block, target)
+        ]
     return clients
 
 
@@ -128,34 +131,6 @@ def _attached_groups(module: Module, block: Block) -> list[str]:
 
 def _mentions(module: Module, block: Block, address: str) -> bool:
     return any(refers_to(module, a, address) for inner in block.walk() for a in inner.attribute_list)
-
-
-def _depends_on(module: Module, block: Block | None, address: str, seen: set[str]) -> bool:
-    """Does `block` reach `address` through references (locals and resources followed)?"""
-    if block is None:
-        return False
-    for inner in block.walk():
-        for attr in inner.attribute_list:
-            if _attr_depends_on(module, attr, address, seen):
-                return True
-    return False
-
-
-def _attr_depends_on(module: Module, attr: Attribute, address: str, seen: set[str]) -> bool:
-    for parts in traversals(attr.expr):
-        target, _, _ = _address_of(parts)
-        if target is None or target in seen:
-            continue
-        if target == address:
-            return True
-        seen.add(target)
-        if target.startswith("local."):
-            local = module.locals.get(target[6:])
-            if local is not None and _attr_depends_on(module, local, address, seen):
-                return True
-        elif _depends_on(module, module.find(target), address, seen):
-            return True
-    return False
 
 
 def _covered(rule: SgRule, rules: list[SgRule], client: str, ports: list[int]) -> bool:
@@ -341,6 +316,7 @@ def _variable_fix(
         return None, ""
     edits: list[TextEdit] = []
     new_variables: list[HclBlock] = []
+    new_names: list[str] = []
     done: list[str] = []
     set_values: list[tuple[str, str]] = []
     remove: list[str] = []
@@ -365,9 +341,10 @@ def _variable_fix(
             done.append(f"{name} removed")
             continue
         else:
-            var_name = _variable_name(module, rule, name, service, {v.header for v in new_variables})
+            var_name = _variable_name(module, rule, name, service, set(new_names))
             is_list = name in ("cidr_blocks", "ipv6_cidr_blocks")
             new_variables.append(_new_variable(var_name, rule, name, is_list, shown_service))
+            new_names.append(var_name)
             update = (name, f"var.{var_name}")
             shown = f"local.{attr.name}" if kind == "local" else attr.name
             done.append(f"{shown} comes from the new var.{var_name}")
@@ -378,7 +355,7 @@ def _variable_fix(
     if set_values or remove:
         edits += update_attributes(body, set_values, remove=remove)
     if new_variables:
-        edits += _add_variables(module, rule, new_variables)
+        edits += add_variables(module, new_variables)
     return Fix.unsafe(f"Narrow the source of {rule.location}: {'; '.join(done)}", edits), ""
 
 
@@ -463,19 +440,11 @@ def _service(ports: list[int], services: dict[int, str]) -> tuple[str, str]:
 
 
 def _variable_name(module: Module, rule: SgRule, attr: str, service: str, taken: set[str]) -> str:
-    if rule.form == INLINE:
-        base = f"{rule.resource.name}_{service}"
-    else:
-        base = rule.resource.name
+    base = f"{rule.resource.name}_{service}" if rule.form == INLINE else rule.resource.name
     suffix = {"cidr_ipv4": "cidr_ipv4", "cidr_ipv6": "cidr_ipv6", "cidr_blocks": "cidr_blocks"}.get(
         attr, "ipv6_cidr_blocks"
     )
-    wanted = f"{base}_{suffix}"
-    name, n = wanted, 2
-    while name in module.variables or f'variable "{name}"' in taken:
-        name = f"{wanted}_{n}"
-        n += 1
-    return name
+    return free_variable_name(module, f"{base}_{suffix}", taken)
 
 
 def _new_variable(name: str, rule: SgRule, attr: str, is_list: bool, service: str) -> HclBlock:
@@ -483,41 +452,9 @@ def _new_variable(name: str, rule: SgRule, attr: str, is_list: bool, service: st
     what = f"{family} CIDR blocks" if is_list else f"{family} CIDR block"
     target = rule.group or rule.resource.address
     description = f"{what} allowed to reach {service} on {target}; never the whole internet."
-    return HclBlock(
-        f'variable "{name}"',
-        [
-            ("description", hcl_string(description)),
-            ("type", "list(string)" if is_list else "string"),
-            None,
-            _validation(name, is_list),
-        ],
+    return variable_block(
+        name, description, "list(string)" if is_list else "string", None, [_validation(name, is_list)]
     )
-
-
-def _add_variables(module: Module, rule: SgRule, blocks: list[HclBlock]) -> list[TextEdit]:
-    text = "\n\n".join(b.render() for b in blocks)
-    prefix = "" if module.path == "." else module.path + "/"
-    target = module.files.get(prefix + "variables.tf")
-    variables = [b for b in module.of_type("variable")]
-    if target is not None and target.tree is not None:
-        in_file = [b for b in variables if b.path == target.source.path]
-        if in_file:
-            return [insert_after(in_file[-1], text)]
-        source = target.source
-        end = len(source.text)
-        lead = (
-            ""
-            if not source.text or source.text.endswith("\n\n")
-            else ("\n" if source.text.endswith("\n") else "\n\n")
-        )
-        return [edit(source, end, end, lead + text + "\n")]
-    if variables:
-        by_file: dict[str, list[Block]] = {}
-        for b in variables:
-            by_file.setdefault(b.path, []).append(b)
-        busiest = max(by_file.values(), key=len)
-        return [insert_after(busiest[-1], text)]
-    return [new_file(prefix + "variables.tf", text + "\n")]
 
 
 def _unwrap(node: Any) -> Any:
