@@ -272,6 +272,33 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     new = [f for f in after if f.identity not in baseline]
     if new:
         return f"the edit would introduce {new[0].rule_id} ({new[0].message})"
+    hidden = _hidden(loaded, [finding], baseline, after_ids)
+    if hidden is not None:
+        return (
+            f"the {hidden[0]} finding on {hidden[2]} would disappear although the edit does not change "
+            f"{hidden[2]}: {hidden[0]} could no longer check it, which is not fixing it"
+        )
+    return None
+
+
+def _hidden(
+    loaded: LoadedModule, group: list[Finding], baseline: set, after: set, *, alone: bool = True
+) -> tuple | None:
+    """A finding of another rule that disappears although the fix does not touch the block it is
+    about: the edit more likely made that rule unable to see (a script moved to a file it cannot
+    read) than fixed it. A fix that edits the block may fix both (TAP103's validation block is also
+    what TAP503 asks for), and a finding not about a block (a file, the module) cannot be told.
+    For a group (not `alone`) any such disappearance fails it: its fixes are then checked one by
+    one, so one fix's edit never excuses what another one hides."""
+    rules = {f.rule_id for f in group}
+    edits = [e for f in group for e in f.fix.edits] if alone else []
+    for identity in sorted(baseline - after):
+        rule_id, _module, subject, _key = identity
+        block = loaded.module.find(subject) if rule_id not in rules else None
+        if block is None:
+            continue
+        if not any(e.path == block.path and e.start <= block.end and block.start <= e.end for e in edits):
+            return identity
     return None
 
 
@@ -360,7 +387,12 @@ def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, c
         # A "no" needs no second opinion: the halves are checked next, and single fixes on real files.
         after = {f.identity for f in run_rules(relocated, config)}
         clean = not _rule_failures(relocated) - _rule_failures(loaded.module)
-        return clean and after <= baseline and not any(f.identity in after for f in group)
+        return (
+            clean
+            and after <= baseline
+            and not any(f.identity in after for f in group)
+            and _hidden(loaded, group, baseline, after, alone=False) is None
+        )
     try:
         texts = apply_fix_texts(loaded, edits)
     except OverlappingEdits:
@@ -371,7 +403,11 @@ def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, c
     after = {f.identity for f in run_rules(rebuilt.module, config)}
     if _rule_failures(rebuilt.module) - _rule_failures(loaded.module):
         return False
-    return after <= baseline and not any(f.identity in after for f in group)
+    return (
+        after <= baseline
+        and not any(f.identity in after for f in group)
+        and _hidden(loaded, group, baseline, after, alone=False) is None
+    )
 
 
 def _rule_failures(module: Module) -> set[str]:

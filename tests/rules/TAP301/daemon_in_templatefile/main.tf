@@ -1,0 +1,43 @@
+variable "daemon_url" {
+  type    = string
+  default = "https://s3.us-east-2.amazonaws.com/aws-xray-assets.us-east-2/xray-daemon/aws-xray-daemon-3.x.rpm"
+}
+
+data "aws_ami" "al2" {
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["amzn2-ami-hvm-*-x86_64-gp2"]
+  }
+}
+
+resource "aws_iam_role" "tracing_demo" {
+  name = "tracing-demo"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ec2.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "tracing_demo_ssm" {
+  role       = aws_iam_role.tracing_demo.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "tracing_demo" {
+  role = aws_iam_role.tracing_demo.name
+}
+
+resource "aws_instance" "tracing_demo" {
+  ami                  = data.aws_ami.al2.id
+  instance_type        = "t3.small"
+  iam_instance_profile = aws_iam_instance_profile.tracing_demo.name
+
+  user_data = templatefile("${path.module}/templates/tracing-demo.sh.tftpl", { daemon_url = var.daemon_url })
+}

@@ -1,0 +1,1 @@
+../templatefile_user_data_without_agent/bootstrap.sh
