@@ -81,7 +81,7 @@ class Module:
     _references: dict[str, list[Reference]] | None = None
     _eval_cache: dict[int, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
-    _by_type: tuple[int, dict[str, list[Block]]] | None = None
+    _by_type: tuple[int, Any] | None = None
 
     @classmethod
     def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:
@@ -123,28 +123,41 @@ class Module:
     def resources(self, *types: str) -> list[Block]:
         if len(types) == 1:
             return list(self._resources_of(types[0]))
-        return [b for b in self.blocks if b.type == "resource" and (not types or b.labels[0] in types)]
+        if not types:
+            return list(self._of_kind("resource"))
+        position = self._index()[2]
+        return sorted((b for t in set(types) for b in self._resources_of(t)), key=lambda b: position[id(b)])
+
+    def _index(self) -> tuple[dict[str, list[Block]], dict[str, list[Block]], dict[int, int]]:
+        # Rules ask for one kind or type per block they check: scanning every block each time made
+        # large modules quadratic. The index is rebuilt if blocks were added since.
+        if self._by_type is None or self._by_type[0] != len(self.blocks):
+            by_kind: dict[str, list[Block]] = defaultdict(list)
+            by_type: dict[str, list[Block]] = defaultdict(list)
+            position: dict[int, int] = {}
+            for i, block in enumerate(self.blocks):
+                by_kind[block.type].append(block)
+                position[id(block)] = i
+                if block.type == "resource" and block.labels:
+                    by_type[block.labels[0]].append(block)
+            self._by_type = (len(self.blocks), (by_kind, by_type, position))
+        return self._by_type[1]
 
     def _resources_of(self, resource_type: str) -> list[Block]:
-        # Rules ask for one type per block they check: scanning every block each time made large
-        # modules quadratic. The index is rebuilt if blocks were added since.
-        if self._by_type is None or self._by_type[0] != len(self.blocks):
-            index: dict[str, list[Block]] = defaultdict(list)
-            for block in self.blocks:
-                if block.type == "resource" and block.labels:
-                    index[block.labels[0]].append(block)
-            self._by_type = (len(self.blocks), index)
-        return self._by_type[1].get(resource_type, [])
+        return self._index()[1].get(resource_type, [])
+
+    def _of_kind(self, block_type: str) -> list[Block]:
+        return self._index()[0].get(block_type, [])
 
     def data_sources(self, *types: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == "data" and (not types or b.labels[0] in types)]
+        return [b for b in self._of_kind("data") if not types or b.labels[0] in types]
 
     def of_type(self, block_type: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == block_type]
+        return list(self._of_kind(block_type))
 
     @property
     def variables(self) -> dict[str, Block]:
-        return {b.labels[0]: b for b in self.blocks if b.type == "variable" and b.labels}
+        return {b.labels[0]: b for b in self._of_kind("variable") if b.labels}
 
     @property
     def locals(self) -> dict[str, Attribute]:
