@@ -6,6 +6,7 @@ attributes, a blank line between top-level blocks).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -287,11 +288,12 @@ def update_attributes(
     *,
     remove: Iterable[str] = (),
     rename: dict[str, tuple[str, str]] | None = None,
+    after: Attribute | None = None,
 ) -> list[TextEdit]:
     """Several attribute changes in one block, realigned together as terraform fmt would.
 
-    `set_values` replaces existing values or inserts new attributes (after the block's last
-    plain attribute, in the given order); `remove` deletes attributes; `rename` replaces an
+    `set_values` replaces existing values or inserts new attributes (after `after`, else after
+    the block's last plain attribute, in the given order); `remove` deletes attributes; `rename` replaces an
     attribute, name and value, where it stands. Calling set_attribute/remove_attribute once per
     change would realign the same lines more than once, and those edits would conflict."""
     rename = rename or {}
@@ -302,7 +304,9 @@ def update_attributes(
     existing = {a.name for a in block.attribute_list}
     new_names = [n for n, _ in set_values if n not in existing and n not in removed]
     kept_plain = [a for a in block.attribute_list if a.name not in removed and a.name not in ("depends_on",)]
-    anchor = kept_plain[-1] if kept_plain else None
+    anchor = (
+        after if after is not None and after.name not in removed else (kept_plain[-1] if kept_plain else None)
+    )
     if anchor is None and new_names:
         edits = [e for a in block.attribute_list if a.name in removed for e in _delete_lines(a)]
         return edits + _insert_first(block, [(n, wanted[n]) for n in new_names])
@@ -460,6 +464,32 @@ def replace_block_with_attribute(block: Block, name: str, value_src: str) -> lis
     end = file.line_end(block.end_line)
     text = f"{block.indent}{name.ljust(width)} = {value_src}"
     return [*_realign(chain, width), edit(file, start, end, text)]
+
+
+def add_depends_on(block: Block, address: str) -> list[TextEdit]:
+    """Make `block` depend on `address`: append it to `depends_on`, or add the argument as a
+    paragraph of its own at the end of the body."""
+    file = block.file
+    existing = block.get("depends_on")
+    if existing is not None:
+        source = existing.source
+        if re.search(rf"(?<![\w.-]){re.escape(address)}(?![\w-])", source):
+            return []  # already there (not merely a longer name that starts like it)
+        inner = source[1:-1].strip().rstrip(",").strip()
+        if "\n" not in source:
+            return [replace_value(existing, f"[{inner}, {address}]" if inner else f"[{address}]")]
+        close = existing.value_end - 1
+        last = len(file.text[:close].rstrip()) - 1
+        edits = []
+        if file.text[last] not in ",[":
+            edits.append(edit(file, last + 1, last + 1, ","))
+        line_start = file.line_start(file.line_col(close)[0])
+        return [*edits, edit(file, line_start, line_start, f"{block.body_indent}  {address},\n")]
+    items = block.items()
+    if not items:
+        return []
+    at = file.line_end(items[-1].end_line)
+    return [edit(file, at, at, f"\n\n{block.body_indent}depends_on = [{address}]")]
 
 
 def insert_before(block: Block, text: str) -> TextEdit:

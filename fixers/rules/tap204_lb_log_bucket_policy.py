@@ -16,7 +16,7 @@ from fixers.companions import (
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, edit, hcl_string, insert_after
+from fixers.edits import HclBlock, add_depends_on, edit, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
@@ -370,20 +370,5 @@ def _new_policy(module: Module, bucket: Block, lbs: list[Block], region: Any) ->
     text = "\n\n".join([block.render(), *data_blocks])
     edits = [insert_after(bucket, text)]
     for each in lbs:
-        edits.extend(_depends_on(each, f"aws_s3_bucket_policy.{name}"))
+        edits.extend(add_depends_on(each, f"aws_s3_bucket_policy.{name}"))
     return edits, name
-
-
-def _depends_on(lb: Block, address: str) -> list[TextEdit]:
-    """Make the load balancer wait for the policy: ELB writes its test object at once."""
-    file = lb.file
-    existing = lb.get("depends_on")
-    if existing is not None:
-        source = existing.source.strip()
-        if not (source.startswith("[") and source.endswith("]")) or "\n" in source:
-            return []
-        inner = source[1:-1].strip()
-        new = f"[{inner}, {address}]" if inner else f"[{address}]"
-        return [edit(file, existing.value_start, existing.value_end, new)]
-    at = file.line_start(file.line_col(lb.body_end)[0])
-    return [edit(file, at, at, f"\n{lb.body_indent}depends_on = [{address}]\n")]

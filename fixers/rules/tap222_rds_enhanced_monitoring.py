@@ -14,15 +14,13 @@ from fixers.companions import (
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_string, insert_after, replace_value, set_attribute
+from fixers.edits import HclBlock, add_depends_on, hcl_string, insert_after, replace_value, update_attributes
 from fixers.evaluate import UNKNOWN, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module, _address_of
 from fixers.rules._data_stores import (
-    add_depends_on,
     chain_end,
-    insert_attributes,
     literal_origin,
     via,
 )
@@ -177,11 +175,7 @@ def _fix(module: Module, db: Block) -> Fix | None:
         else:
             new_lines.append(("monitoring_role_arn", arn))
     if new_lines:
-        anchor = interval or chain_end(db, NEAR)
-        if anchor is not None:
-            edits += insert_attributes(db, new_lines, anchor)
-        else:
-            edits += [e for name, value in new_lines for e in set_attribute(db, name, value)]
+        edits += update_attributes(db, new_lines, after=interval or chain_end(db, NEAR))
     if dependency:
         # After the new arguments: both may be inserted at the end of the same line.
         edits += add_depends_on(db, dependency)

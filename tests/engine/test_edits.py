@@ -8,11 +8,13 @@ import pytest
 
 from fixers.edits import (
     HclBlock,
+    add_depends_on,
     apply_edits,
     insert_after,
     insert_nested_block,
     remove_attribute,
     set_attribute,
+    update_attributes,
 )
 from fixers.hcl.source import decode
 from fixers.module import Module, parse_file
@@ -133,3 +135,49 @@ def test_crlf_files_keep_their_line_endings():
     edits = set_attribute(module.find("x.y"), "bb", "2")
     new = apply_edits(source.text, edits, source.newline)
     assert new == 'resource "x" "y" {\r\n  a  = 1\r\n  bb = 2\r\n}\r\n'
+
+
+DEPENDS = """\
+resource "aws_lb" "web" {
+  name = "web"
+{depends}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("depends", "expected"),
+    [
+        ("", '  name = "web"\n\n  depends_on = [aws_s3_bucket_policy.logs]\n}\n'),
+        (
+            "  depends_on = [aws_s3_bucket_policy.logs_old]\n",
+            "  depends_on = [aws_s3_bucket_policy.logs_old, aws_s3_bucket_policy.logs]\n}\n",
+        ),
+        (
+            "  depends_on = [\n    aws_iam_role.x\n  ]\n",
+            "  depends_on = [\n    aws_iam_role.x,\n    aws_s3_bucket_policy.logs,\n  ]\n}\n",
+        ),
+        ("  depends_on = [aws_s3_bucket_policy.logs]\n", None),
+    ],
+)
+def test_add_depends_on_appends_to_the_list_or_adds_a_paragraph_once(depends, expected):
+    text = DEPENDS.replace("{depends}", depends).replace("}}", "}")
+    edits = add_depends_on(block_of(text, "aws_lb.web"), "aws_s3_bucket_policy.logs")
+    if expected is None:
+        assert edits == []
+    else:
+        assert apply_edits(text, edits).endswith(expected)
+
+
+def test_update_attributes_inserts_after_the_given_attribute_aligned_with_the_run_it_joins():
+    text = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  port   = 5432\n\n  tags = {}\n}\n'
+    block = block_of(text, "aws_db_instance.db")
+    edits = update_attributes(block, [("monitoring_interval", "60")], after=block.get("engine"))
+    assert apply_edits(text, edits) == (
+        'resource "aws_db_instance" "db" {\n'
+        '  engine              = "postgres"\n'
+        "  monitoring_interval = 60\n"
+        "  port                = 5432\n"
+        "\n"
+        "  tags = {}\n"
+        "}\n"
+    )
