@@ -103,6 +103,26 @@ def file_argument(module: Any, expr: Tree | Token) -> str | None:
     return module_relative(value) if isinstance(value, str) else None
 
 
+def referenced_files(module: Any) -> set[str]:
+    """The module-relative paths the module's file functions read (where the path is known and
+    stays in the folder): what a caller without the module's folder on disk must fetch."""
+    found: set[str] = set()
+    for attr in module.iter_attributes():
+        for node in attr.expr.iter_subtrees() if isinstance(attr.expr, Tree) else ():
+            if node.data != "function_call":
+                continue
+            idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+            if len(idents) != 1 or str(idents[0].children[0]) not in FILE_FUNCTIONS:
+                continue
+            args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+            inner = [] if args is None else [c for c in args.children if isinstance(c, Tree)]
+            inner = [c for c in inner if c.data != "new_line_or_comment"]
+            path = file_argument(module, inner[0]) if inner else None
+            if path is not None:
+                found.add(path)
+    return found
+
+
 # --- traversals ------------------------------------------------------------------------------
 
 

@@ -11,6 +11,10 @@ file is read, so a rule about a bucket sees the versioning resource in the next 
   the PR did not change are the same at the base. A file without a usable patch (too large for
   GitHub to send) is read at the base commit through the API.
 
+- Files the modules read themselves (`file()`, `templatefile()`, `filebase64()` of a path in the
+  module's folder): read at the head and at the base commit through the API, only when GitHub lists
+  them as regular files of that folder (it would follow a symbolic link wherever it points).
+
 Nothing from the PR is executed: files are only read.
 """
 
@@ -18,12 +22,17 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.github.api import PullRequestApi
+from bot.github.client import GitHubError
 from bot.github.diff import FileDiff, matches_head, removed_file_text, reverse_apply
+from fixers.engine import load
+from fixers.evaluate import referenced_files
+from fixers.module_files import MAX_READ_BYTES, MemoryFiles, scan_path
 from fixers.workspace import ModuleInput
 
 _MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -103,7 +112,49 @@ def build(
         base = _base_dir(directory, heads[directory], changed, heads, api, base_sha, snapshots)
         if base.files:
             snapshots.base.append(_module(directory, base))
+    _attach_module_files(snapshots, api, head_sha, base_sha)
     return snapshots
+
+
+_FILE_CALL = re.compile(rb"\b(?:file|templatefile|filebase64)\s*\(")
+
+
+def _attach_module_files(snapshots: Snapshots, api: PullRequestApi, head_sha: str, base_sha: str) -> None:
+    """Give each module the files its configuration reads, as they are at its commit. A file that
+    cannot be fetched at either end is unknown at both: a failed request must not make a finding
+    look new, or fixed."""
+    wanted: dict[str, set[str]] = {}
+    for module in [*snapshots.head, *snapshots.base]:
+        if any(_FILE_CALL.search(data) for data in module.files.values()):
+            wanted.setdefault(module.path, set()).update(referenced_files(load(module).module))
+    fetched: dict[str, dict[str, bytes]] = {head_sha: {}, base_sha: {}}
+    listings: dict[tuple[str, str], set[str]] = {}
+    for directory, relatives in sorted(wanted.items()):
+        for relative in sorted(relatives):
+            path = scan_path(directory, relative)
+            try:
+                found = {ref: _module_file(api, path, ref, listings) for ref in (head_sha, base_sha)}
+            except GitHubError:
+                continue
+            for ref, data in found.items():
+                if data is not None:
+                    fetched[ref][path] = data
+    for module in snapshots.head:
+        module.file_source = MemoryFiles(fetched[head_sha])
+    for module in snapshots.base:
+        module.file_source = MemoryFiles(fetched[base_sha])
+
+
+def _module_file(
+    api: PullRequestApi, path: str, ref: str, listings: dict[tuple[str, str], set[str]]
+) -> bytes | None:
+    folder, name = posixpath.split(path)
+    if (ref, folder) not in listings:
+        listings[ref, folder] = set(api.directory(folder or ".", ref) or [])
+    if name not in listings[ref, folder]:
+        return None  # missing, or a symbolic link or submodule (listed with another type)
+    data = api.file_content(path, ref)
+    return data if data is not None and len(data) <= MAX_READ_BYTES else None
 
 
 def _module(directory: str, content: _Dir) -> ModuleInput:
