@@ -5,6 +5,7 @@ companions that already exist, and pick a free name."""
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from fixers.edits import INDENT, hcl_string, set_attribute
@@ -141,25 +142,68 @@ def instance_scopes(block: Block) -> list[tuple[str, dict[str, Any]]] | None:
 def companions(module: Module, served: Block, resource_type: str, attribute: str = "bucket") -> list[Block]:
     """Resources of `resource_type` whose `attribute` points at `served` (by reference, through
     locals, or by the same literal name), excluding ones that are known to have no instance."""
+    # Rules ask once per served block: checking every candidate each time was quadratic on large
+    # modules. Candidates that mention `served` come from the module's reference index, and
+    # candidates named by a literal from a per-module table; the exact tests below still decide.
+    mentioning = _mentioning(module, served.address)
+    named = None
     found = []
-    served_name = None
     for candidate in module.resources(resource_type):
         attr = candidate.get(attribute)
         if attr is None:
             continue
-        matches = refers_to(module, attr, served.address) or (
-            candidate.for_each is not None
-            and refers_to(module, candidate.for_each, served.address)
-            and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+        matches = id(candidate) in mentioning and (
+            refers_to(module, attr, served.address)
+            or (
+                candidate.for_each is not None
+                and refers_to(module, candidate.for_each, served.address)
+                and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+            )
         )
         if not matches:
-            if served_name is None:
+            if named is None:
                 served_name = served.value("bucket", UNKNOWN) if served.has("bucket") else UNKNOWN
-            value = attr.value()
-            matches = isinstance(value, str) and value == served_name
+                table = _by_literal(module, resource_type, attribute)
+                named = table.get(served_name, set()) if isinstance(served_name, str) else set()
+            matches = id(candidate) in named
         if matches and instance_count(candidate) != 0:
             found.append(candidate)
     return found
+
+
+_literal_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _by_literal(module: Module, resource_type: str, attribute: str) -> dict[str, set[int]]:
+    """For the module's resources of `resource_type`: the string value of `attribute` -> ids of the
+    blocks with it. Built once per module (and per type and attribute)."""
+    tables = _literal_tables.setdefault(module, {})
+    key = (resource_type, attribute, len(module.blocks))
+    if key not in tables:
+        table: dict[str, set[int]] = {}
+        for block in module.resources(resource_type):
+            attr = block.get(attribute)
+            value = attr.value() if attr is not None else None
+            if isinstance(value, str):
+                table.setdefault(value, set()).add(id(block))
+        tables[key] = table
+    return tables[key]
+
+
+def _mentioning(module: Module, address: str) -> set[int]:
+    """ids of the top-level blocks that mention `address`, directly or through any chain of locals:
+    every block `refers_to` can find, and maybe more."""
+    blocks: set[int] = set()
+    seen, pending = {address}, [address]
+    while pending:
+        for ref in module.references_to(pending.pop()):
+            blocks.add(id(ref.source))
+            if ref.source.type == "locals":
+                local = f"local.{ref.attribute.name}"
+                if local not in seen:
+                    seen.add(local)
+                    pending.append(local)
+    return blocks
 
 
 def passed_to_module(module: Module, served: Block) -> bool:
