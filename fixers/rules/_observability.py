@@ -19,6 +19,8 @@ from fixers.evaluate import UNKNOWN, evaluate, traversals
 from fixers.findings import TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.rules._module_level import call_args as call_of
+from fixers.rules._module_level import unwrap
 
 # CloudWatch Logs accepts only these retention periods (0 = never expire).
 VALID_RETENTION = {
@@ -38,30 +40,6 @@ _STOCK_AMI_OWNERS = {
 
 
 # --- expressions -------------------------------------------------------------------------------
-
-
-def unwrap(node: Any) -> Any:
-    """The expression under `expr_term` wrappers and parentheses."""
-    while isinstance(node, Tree) and node.data == "expr_term":
-        inner = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        if len(inner) != 1:
-            return node
-        node = inner[0]
-    return node
-
-
-def call_of(node: Any, *names: str) -> list[Any] | None:
-    """The argument expressions when `node` calls one of `names`, else None."""
-    node = unwrap(node)
-    if not (isinstance(node, Tree) and node.data == "function_call"):
-        return None
-    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-    if len(idents) != 1 or str(idents[0].children[0]) not in names:
-        return None
-    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    if args is None:
-        return []
-    return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
 def partial_value(module: Module, node: Any) -> Any:

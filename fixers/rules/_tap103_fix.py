@@ -32,6 +32,7 @@ from fixers.evaluate import evaluate, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.rules._module_level import unwrap
 from fixers.rules._sg_graph import depends_on
 from fixers.rules._sg_rules import (
     GROUP,
@@ -171,7 +172,7 @@ def _first_of_twins(rule: SgRule, rules: list[SgRule]) -> SgRule:
 
 def _remaining(attr: Attribute) -> list[str]:
     """The source text of the list elements of `attr` that are not world CIDRs."""
-    node = _unwrap(attr.expr)
+    node = unwrap(attr.expr)
     if not isinstance(node, Tree) or node.data != "tuple":
         return []
     out = []
@@ -364,10 +365,10 @@ def _origin(module: Module, expr: Tree, depth: int = 0) -> tuple[str, Any] | Non
     attribute) in a local's literal, ("var", name) in a variable's default; None otherwise."""
     if is_known(evaluate(None, expr)):
         return ("literal", None)
-    node = _unwrap(expr)
+    node = unwrap(expr)
     if isinstance(node, Tree) and node.data == "tuple":
         elements = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        node = _unwrap(elements[0]) if len(elements) == 1 else None
+        node = unwrap(elements[0]) if len(elements) == 1 else None
     found = traversals(node) if isinstance(node, Tree) else []
     if len(found) != 1 or len(found[0]) < 2 or not isinstance(found[0][1], str) or depth > 8:
         return None
@@ -455,12 +456,3 @@ def _new_variable(name: str, rule: SgRule, attr: str, is_list: bool, service: st
     return variable_block(
         name, description, "list(string)" if is_list else "string", None, [_validation(name, is_list)]
     )
-
-
-def _unwrap(node: Any) -> Any:
-    while isinstance(node, Tree) and node.data == "expr_term":
-        inner = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        if len(inner) != 1:
-            return node
-        node = inner[0]
-    return node
