@@ -19,6 +19,7 @@ from fixers.companions import known_count
 from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.rules._module_level import unwrap
 
 INLINE = "inline"
 SG_RULE = "aws_security_group_rule"
@@ -309,10 +310,10 @@ def _known_empty(block: Block) -> bool:
 
 
 def _literal_nonempty(expr: Tree) -> bool:
-    node = _unwrap(expr)
+    node = unwrap(expr)
     if isinstance(node, Tree) and node.data == "function_call" and _function_name(node) == "toset":
         args = _arguments(node)
-        node = _unwrap(args[0]) if len(args) == 1 else None
+        node = unwrap(args[0]) if len(args) == 1 else None
     return isinstance(node, Tree) and node.data in ("tuple", "object") and bool(_children(node))
 
 
@@ -325,7 +326,7 @@ def groups_in(module: Module, expr: Tree, holder: Block | None = None, _depth: i
     a literal ID). Both branches of a conditional count."""
     if _depth > 16:
         return None
-    node = _unwrap(expr)
+    node = unwrap(expr)
     if not isinstance(node, Tree):
         return None
     kind = node.data
@@ -369,15 +370,6 @@ def _union(module: Module, nodes: list[Tree], holder: Block | None, depth: int) 
             return None
         out.extend(g for g in found if g not in out)
     return out
-
-
-def _unwrap(node: Any) -> Any:
-    while isinstance(node, Tree) and node.data == "expr_term":
-        inner = _children(node)
-        if len(inner) != 1:
-            return node
-        node = inner[0]
-    return node
 
 
 def _children(node: Tree) -> list[Tree]:
