@@ -133,6 +133,15 @@ def referenced(module: Module, attr: Attribute | Part | None, *types: str) -> li
     return found
 
 
+def may_serve_any(module: Module, block: Block | None, attribute: str, resource_type: str) -> bool:
+    """True when `block` is enabled and its `attribute` cannot be evaluated nor names any
+    `resource_type` (`vpc_id = var.vpc_id`): it may serve whichever one a rule finds unserved."""
+    attr = block.get(attribute) if block is not None else None
+    if attr is None or not enabled(block):
+        return False
+    return not referenced(module, attr, resource_type) and attr.value() is UNKNOWN
+
+
 def enabled(block: Block) -> bool:
     """False only when the block is known to have no instance (`count = 0`, empty for_each)."""
     from fixers.companions import instance_count

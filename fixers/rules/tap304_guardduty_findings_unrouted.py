@@ -30,6 +30,7 @@ from fixers.rules._observability import (
     enabled,
     hcl_object,
     hcl_tuple,
+    may_serve_any,
     partial_value,
     policy_document,
     principal_services,
@@ -71,7 +72,7 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         return
     rules = [r for r in module.resources("aws_cloudwatch_event_rule") if verdicts[id(r)]]
     targets = module.resources("aws_cloudwatch_event_target")
-    if any(_target_of_unknown_rule(module, t) for t in targets):
+    if any(may_serve_any(module, t, "rule", "aws_cloudwatch_event_rule") for t in targets):
         return
     for detector in module.resources("aws_guardduty_detector"):
         if not enabled(detector) or passed_to_module(module, detector):
@@ -198,16 +199,6 @@ def _targets_of(module: Module, rule: Block, targets: list[Block]) -> list[Block
         if refers_to(module, attr, rule.address) or (isinstance(name, str) and attr.value() == name):
             found.append(target)
     return found
-
-
-def _target_of_unknown_rule(module: Module, target: Block) -> bool:
-    attr = target.get("rule")
-    if attr is None or not enabled(target):
-        return False
-    return not referenced(module, attr, "aws_cloudwatch_event_rule") and attr.value() is UNKNOWN
-
-
-# --- the fix ---------------------------------------------------------------------------------------
 
 
 def _fix(module: Module, detector: Block, rule: Block | None) -> Fix | None:

@@ -20,7 +20,7 @@ from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._observability import (
     enabled,
-    referenced,
+    may_serve_any,
     retention_source,
     reusable_source,
     string_with,
@@ -46,7 +46,7 @@ _DESTINATIONS = {
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     configs = module.resources("aws_wafv2_web_acl_logging_configuration")
-    if any(_maybe_any_acl(module, c) for c in configs):
+    if any(may_serve_any(module, c, "resource_arn", "aws_wafv2_web_acl") for c in configs):
         return
     for acl in module.resources("aws_wafv2_web_acl"):
         if not enabled(acl) or passed_to_module(module, acl):
@@ -66,14 +66,6 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             f"allows are not recorded, only sampled for 3 hours{note}",
             fix=fix,
         )
-
-
-def _maybe_any_acl(module: Module, config: Block) -> bool:
-    """A logging configuration whose ACL cannot be told may be the one we look for."""
-    attr = config.get("resource_arn")
-    if attr is None or not enabled(config):
-        return False
-    return not referenced(module, attr, "aws_wafv2_web_acl") and attr.value() is UNKNOWN
 
 
 def _fix(module: Module, acl: Block) -> Fix | None:

@@ -26,6 +26,7 @@ from fixers.rules._observability import (
     enabled,
     hcl_object,
     hcl_tuple,
+    may_serve_any,
     policy_document,
     principal_services,
     referenced,
@@ -57,7 +58,7 @@ _LOG_WRITERS = {
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     flow_logs = module.resources("aws_flow_log")
-    if any(_maybe_any_vpc(module, f) for f in flow_logs):
+    if any(may_serve_any(module, f, "vpc_id", "aws_vpc") for f in flow_logs):
         return
     for vpc in module.resources("aws_vpc"):
         if not enabled(vpc) or passed_to_module(module, vpc) or _subnets_logged(module, vpc):
@@ -89,16 +90,6 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
 
 def _serves(serving: list[Block], flow_log: Block, vpc: Block) -> bool:
     return flow_log in serving or (not enabled(flow_log) and vpc.address in targets(flow_log.get("vpc_id")))
-
-
-def _maybe_any_vpc(module: Module, flow_log: Block) -> bool:
-    """A flow log whose VPC cannot be told (`vpc_id = var.vpc_id`) may be the one we look for."""
-    attr = flow_log.get("vpc_id")
-    if attr is None or not enabled(flow_log):
-        return False
-    if referenced(module, attr, "aws_vpc"):
-        return False
-    return attr.value() is UNKNOWN
 
 
 def _subnets_logged(module: Module, vpc: Block) -> bool:
