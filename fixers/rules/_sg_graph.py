@@ -431,16 +431,22 @@ def listeners(module: Module, lb: Block) -> list[Block]:
     ]
 
 
-def _target_groups(module: Module, listener: Block) -> list[Block]:
-    holders = [listener]
-    holders += [
-        rule
-        for rule in module.resources("aws_lb_listener_rule", "aws_alb_listener_rule")
-        if rule.get("listener_arn") is not None
-        and refers_to(module, rule.get("listener_arn"), listener.address)
+def _with_rules(module: Module, listener: Block) -> list[Block]:
+    """The listener and its listener rules: together they say where its traffic goes."""
+    return [
+        listener,
+        *(
+            rule
+            for rule in module.resources("aws_lb_listener_rule", "aws_alb_listener_rule")
+            if rule.get("listener_arn") is not None
+            and refers_to(module, rule.get("listener_arn"), listener.address)
+        ),
     ]
+
+
+def _target_groups(module: Module, listener: Block) -> list[Block]:
     found: dict[str, Block] = {}
-    for holder in holders:
+    for holder in _with_rules(module, listener):
         for inner in holder.walk():
             for attr in inner.attribute_list:
                 for parts in traversals(attr.expr):
@@ -453,17 +459,10 @@ def _target_groups(module: Module, listener: Block) -> list[Block]:
 
 
 def _authenticates(listener: Block, module: Module) -> bool:
-    blocks = [listener]
-    blocks += [
-        rule
-        for rule in module.resources("aws_lb_listener_rule", "aws_alb_listener_rule")
-        if rule.get("listener_arn") is not None
-        and refers_to(module, rule.get("listener_arn"), listener.address)
-    ]
     return any(
         inner.type in ("authenticate_oidc", "authenticate_cognito")
         or inner.value("type", None) in ("authenticate-oidc", "authenticate-cognito")
-        for block in blocks
+        for block in _with_rules(module, listener)
         for inner in block.walk()
     )
 
