@@ -84,6 +84,11 @@ def _parser() -> Lark:
     return parser
 
 
+def prepare_parser() -> None:
+    """Load the grammar now: before worker processes are forked, so that they share one copy."""
+    _parser()
+
+
 def _linear_heredocs(parser: Lark) -> None:
     """Swap in the linear heredoc patterns. The cached grammar cannot be edited before loading
     (`edit_terminals` is not part of the cache key) and rebuilding it costs ~10 s, so the loaded
