@@ -93,17 +93,37 @@ def free_name(module: Module, resource_type: str, wanted: str) -> str:
     return name
 
 
-def refers_to(module: Module, attr: Attribute, address: str, _depth: int = 0) -> bool:
+def refers_to(module: Module, attr: Attribute, address: str) -> bool:
     """Does `attr` mention `address`, directly or through locals?"""
+    return address in mentions(module, attr)
+
+
+_mentions_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def mentions(module: Module, attr: Attribute) -> set[str]:
+    """Every address `attr` mentions, directly or through locals (8 deep). Rules ask this of the
+    same attribute for every candidate block, so it is computed once per attribute and module."""
+    cache = _mentions_cache.setdefault(module, {})
+    entry = cache.get(id(attr))
+    if entry is None or entry[0] is not attr:
+        # the attribute is kept with its answer, so its id cannot be reused by another one
+        entry = cache[id(attr)] = (attr, _mentioned(module, attr, 0))
+    return entry[1]
+
+
+def _mentioned(module: Module, attr: Attribute, depth: int) -> set[str]:
+    found: set[str] = set()
     for parts in traversals(attr.expr):
         target, _, _ = _address_of(parts)
-        if target == address:
-            return True
-        if target and target.startswith("local.") and _depth < 8:
+        if not target:
+            continue
+        found.add(target)
+        if target.startswith("local.") and depth < 8:
             local = module.locals.get(target[6:])
-            if local is not None and refers_to(module, local, address, _depth + 1):
-                return True
-    return False
+            if local is not None:
+                found |= _mentioned(module, local, depth + 1)
+    return found
 
 
 def instance_count(block: Block) -> int | None:
