@@ -22,6 +22,7 @@ from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, Te
 from fixers.hcl.parser import prepare_parser
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
 from fixers.limits import RULE_SECONDS, VERIFY_SECONDS, Budget
+from fixers.model import Block
 from fixers.module import Module, ParsedFile, parse_file
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
@@ -287,23 +288,30 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     return None
 
 
-def _hidden(
-    loaded: LoadedModule, group: list[Finding], baseline: set, after: set, *, alone: bool = True
-) -> tuple | None:
-    """A finding of another rule that disappears although the fix does not touch the block it is
-    about: the edit more likely made that rule unable to see (a script moved to a file it cannot
-    read) than fixed it. A fix that edits the block may fix both (TAP103's validation block is also
-    what TAP503 asks for), and a finding not about a block (a file, the module) cannot be told.
-    For a group (not `alone`) any such disappearance fails it: its fixes are then checked one by
-    one, so one fix's edit never excuses what another one hides."""
-    rules = {f.rule_id for f in group}
-    edits = [e for f in group for e in f.fix.edits] if alone else []
+def _vanished(loaded: LoadedModule, fixes: list[Finding], baseline: set, after: set) -> list[tuple]:
+    """(identity, block) of each finding of a rule other than the fixes' own that the fixes make
+    disappear, when it is about a block (a finding about a file or the module cannot be told)."""
+    rules = {f.rule_id for f in fixes}
+    found = []
     for identity in sorted(baseline - after):
-        rule_id, _module, subject, _key = identity
-        block = loaded.module.find(subject) if rule_id not in rules else None
-        if block is None:
-            continue
-        if not any(e.path == block.path and e.start <= block.end and block.start <= e.end for e in edits):
+        block = loaded.module.find(identity[2]) if identity[0] not in rules else None
+        if block is not None:
+            found.append((identity, block))
+    return found
+
+
+def _touches(fix: Fix, block: Block) -> bool:
+    """Does the fix edit inside the block? (A block inserted right after it does not.)"""
+    return any(e.path == block.path and block.start < e.end and e.start < block.end for e in fix.edits)
+
+
+def _hidden(loaded: LoadedModule, fixes: list[Finding], baseline: set, after: set) -> tuple | None:
+    """A finding of another rule that disappears although no fix edits the block it is about: the
+    edit more likely made that rule unable to see (a script moved to a file it cannot read) than
+    fixed it. A fix that edits the block may fix both: TAP103's validation block for a variable is
+    also what TAP503 asks for."""
+    for identity, block in _vanished(loaded, fixes, baseline, after):
+        if not any(_touches(f.fix, block) for f in fixes):
             return identity
     return None
 
@@ -386,34 +394,41 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
 
 
 def _clean_together(loaded: LoadedModule, group: list[Finding], baseline: set, config: Config) -> bool:
-    """Do the group's fixes, applied at once, parse, remove every one of their findings and add none?"""
-    edits = [e for f in group for e in f.fix.edits]
+    """Do the group's fixes, applied at once, parse, remove every one of their findings, add none
+    and hide none?"""
+    after = _after(loaded, group, config)
+    if after is None or not after <= baseline or any(f.identity in after for f in group):
+        return False
+    if _hidden(loaded, group, baseline, after) is not None:
+        return False
+    # A disappearance one fix's edit of the block excuses must not let another fix of the group
+    # hide it: the others, applied without that fix, must leave the finding in place. One more
+    # check here costs less than splitting the group down to single fixes.
+    for identity, block in _vanished(loaded, group, baseline, after):
+        others = [f for f in group if not _touches(f.fix, block)]
+        if others and identity not in (_after(loaded, others, config) or set()):
+            return False
+    return True
+
+
+def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | None:
+    """The identities a scan reports with the fixes applied, or None when the edits do not apply,
+    do not parse, or make a rule fail."""
+    edits = [e for f in fixes for e in f.fix.edits]
     relocated = _relocated(loaded, edits)
     if relocated is not None:
-        # A "no" needs no second opinion: the halves are checked next, and single fixes on real files.
+        # A wrong "no" costs only a split: the halves are checked next, and single fixes on real files.
         after = {f.identity for f in run_rules(relocated, config)}
-        clean = not _rule_failures(relocated) - _rule_failures(loaded.module)
-        return (
-            clean
-            and after <= baseline
-            and not any(f.identity in after for f in group)
-            and _hidden(loaded, group, baseline, after, alone=False) is None
-        )
+        return None if _rule_failures(relocated) - _rule_failures(loaded.module) else after
     try:
         texts = apply_fix_texts(loaded, edits)
     except OverlappingEdits:
-        return False
+        return None
     rebuilt = _rebuild(loaded, texts)
     if any(e.path in texts for e in rebuilt.module.errors):
-        return False
+        return None
     after = {f.identity for f in run_rules(rebuilt.module, config)}
-    if _rule_failures(rebuilt.module) - _rule_failures(loaded.module):
-        return False
-    return (
-        after <= baseline
-        and not any(f.identity in after for f in group)
-        and _hidden(loaded, group, baseline, after, alone=False) is None
-    )
+    return None if _rule_failures(rebuilt.module) - _rule_failures(loaded.module) else after
 
 
 def _rule_failures(module: Module) -> set[str]:
