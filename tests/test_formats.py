@@ -210,7 +210,7 @@ def test_markdown_summary_has_a_table_per_severity_with_rule_links(stack, capsys
     assert "#### High (2)\n" in out
     assert (
         "| `infra/main.tf:1` | [TAP201](https://github.com/tapfix/tapfix/blob/main/docs/rules/TAP201.md) "
-        "| `aws_s3_bucket.logs` | aws\\_s3\\_bucket\\.logs has no versioning\\: overwritten or deleted objects "
+        "| `aws_s3_bucket.logs` | aws_s3_bucket.logs has no versioning: overwritten or deleted objects "
         "cannot be recovered | yes |"
     ) in out
     assert "1 finding suppressed with `tapfix:ignore` comments." in out

@@ -1,13 +1,14 @@
 """`--format markdown`: the summary a pull request shows (a comment, a check run, $GITHUB_STEP_SUMMARY).
 
 Everything that comes from the scanned files (paths, resources, messages quoting values) goes through
-`bot.markdown_text` (`escape` for prose, `cell_code` for paths and addresses), so a file cannot ping, link, inject HTML or break the tables.
+`bot.markdown_text` (`escape` for prose, `code`/`cell_code` for paths and addresses), so a file cannot ping, link,
+inject HTML or break the tables.
 """
 
 from __future__ import annotations
 
 from bot.formats import Context, by_severity, fix_counts, loose_errors, plural, severity_counts, visible
-from bot.markdown_text import cell_code, escape
+from bot.markdown_text import cell_code, code, escape
 from fixers.engine import ScanReport
 from fixers.findings import Applicability, Finding
 
@@ -61,7 +62,7 @@ def render(report: ScanReport, context: Context, max_rows: int = MAX_ROWS) -> st
     errors = loose_errors(report)
     if errors:
         lines += ["", f"#### Not scanned ({len(errors)})", ""]
-        lines += [f"- {escape(f'{context.shown(e.path)}:{e.line}')}: {escape(e.message)}" for e in errors]
+        lines += [f"- {code(f'{context.shown(e.path)}:{e.line}')}: {escape(e.message)}" for e in errors]
     if suppressed:
         lines += ["", f"{plural(suppressed, 'finding')} suppressed with `tapfix:ignore` comments."]
     return "\n".join(lines) + "\n"

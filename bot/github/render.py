@@ -12,7 +12,7 @@ from urllib.parse import quote
 from bot import rule_catalog
 from bot.github.fingerprints import SUMMARY, finding_marker
 from bot.github.plan import NoteCode, PlannedFinding, ReviewPlan
-from bot.markdown_text import code, escape, fence
+from bot.markdown_text import cell_code, code, escape, fence, html_text
 from fixers.findings import Applicability, Severity
 
 MAX_BODY = 65_536  # GitHub's limit for comment and review bodies
@@ -140,16 +140,16 @@ def _plural(n: int, word: str) -> str:
 
 
 def _location(f: PlannedFinding, links: Links) -> str:
-    return f"[{escape(f'{f.path}:{f.line}')}]({links.blob(f.path, f.line)})"
+    return f"[{cell_code(f'{f.path}:{f.line}')}]({links.blob(f.path, f.line)})"
 
 
 def _finding_cell(f: PlannedFinding, links: Links) -> str:
     text = escape(f.message)
     if f.cause is not None:
         if f.cause.removed or f.cause.line is None:
-            text += f"<br>caused by deleting {escape(f.cause.path)}"
+            text += f"<br>caused by deleting {cell_code(f.cause.path)}"
         else:
-            where = escape(f"{f.cause.path}:{f.cause.line}")
+            where = cell_code(f"{f.cause.path}:{f.cause.line}")
             text += f"<br>caused by [{where}]({links.blob(f.cause.path, f.cause.line)})"
     return text
 
@@ -185,7 +185,7 @@ def summary_markdown(
         lines += ["| Severity | Rule | Location | Resource | Finding | Review |", "|---|---|---|---|---|---|"]
     rows = [
         f"| {f.severity.value} | [{f.rule_id}]({rule_catalog.docs_url(f.rule_id)}) | {_location(f, links)} "
-        f"| {code(f.resource) if f.resource else ''} | {_finding_cell(f, links)} | {_where_cell(f, state)} |"
+        f"| {cell_code(f.resource) if f.resource else ''} | {_finding_cell(f, links)} | {_where_cell(f, state)} |"
         for f in reported
     ]
     tail = _tail(plan, state, links)
@@ -211,8 +211,9 @@ def _fix_details(findings: list[PlannedFinding], state: SummaryState, budget: in
         if not f.fix.patch:
             continue
         block = (
-            f"\n<details><summary>Fix for {f.rule_id} at {escape(f'{f.path}:{f.line}')} "
-            f"({f.fix.applicability.value}): {escape(f.fix.description)}</summary>\n\n"
+            # The <summary> line is raw HTML to Markdown: entities work there, backslashes would show.
+            f"\n<details><summary>Fix for {f.rule_id} at <code>{html_text(f'{f.path}:{f.line}')}</code> "
+            f"({f.fix.applicability.value}): {html_text(f.fix.description)}</summary>\n\n"
             f"{fence(f.fix.patch, 'diff')}\n\n</details>\n"
         )
         if len(block) > budget:
@@ -241,7 +242,7 @@ def _tail(plan: ReviewPlan, state: SummaryState, links: Links) -> str:
         )
     if plan.errors:
         lines += ["", "**Files tapfix could not read:**", ""]
-        lines += [f"- {escape(f'{e.path}:{e.line}')}: {escape(e.message)}" for e in plan.errors[:50]]
+        lines += [f"- {code(f'{e.path}:{e.line}')}: {escape(e.message)}" for e in plan.errors[:50]]
     for note in plan.notes:
         lines.append(_note(note.code, note.count))
     lines += [f"> {n}" for n in state.notes]

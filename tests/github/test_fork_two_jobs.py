@@ -149,7 +149,7 @@ def test_job2_escapes_artifact_text_and_drops_comments_off_the_diff(github, tmp_
     assert run.exit_code == 0
     assert fake.review_comments == []
     body = fake.issue_comments[0]["body"]
-    assert "&#64;\u200boctocat see \\[here\\]\\(https\\:\u200b" in body
+    assert "@\u200boctocat see \\[here\\](https:\u200b//evil.example)" in body
     assert "<!-- tapfix:v1 summary -->" not in body.split("\n", 1)[1]
 
 

@@ -172,8 +172,8 @@ def test_variable_default_changed_elsewhere_is_new_and_names_the_line_that_cause
     assert fake.reviews == []  # s3.tf is not in the diff
     [summary] = fake.issue_comments
     row = next(line for line in summary["body"].splitlines() if "TAP201" in line)
-    assert "infra/s3\\.tf\\:9" in row
-    assert "caused by [infra/variables\\.tf\\:3](https://github.com/Codertocat/Hello-World/blob/" in row
+    assert "[`infra/s3.tf:9`](" in row
+    assert "caused by [`infra/variables.tf:3`](https://github.com/Codertocat/Hello-World/blob/" in row
     assert "| not on the diff |" in row
 
 
@@ -187,7 +187,7 @@ def test_deleted_file_makes_a_new_finding_caused_by_the_deletion(github, tmp_pat
     assert [f["status"] for f in fake.files] == ["removed"]
     assert run.exit_code == 1
     row = next(line for line in fake.issue_comments[0]["body"].splitlines() if "TAP201" in line)
-    assert "caused by deleting infra/versioning\\.tf" in row
+    assert "caused by deleting `infra/versioning.tf`" in row
 
 
 def test_renamed_file_keeps_its_findings_identity(github, tmp_path, capsys):
@@ -322,7 +322,7 @@ def test_inline_comment_github_rejects_with_422_moves_to_the_summary(github, tmp
     [summary] = fake.issue_comments
     row = next(line for line in summary["body"].splitlines() if "aws_s3_bucket.data" in line)
     assert "| GitHub rejected the inline comment |" in row
-    assert "<details><summary>Fix for TAP201 at infra/s3\\.tf\\:5" in summary["body"]
+    assert "<details><summary>Fix for TAP201 at <code>infra/s3.tf:5</code>" in summary["body"]
 
 
 def test_max_comments_caps_inline_comments_and_counts_the_rest(github, tmp_path, capsys):

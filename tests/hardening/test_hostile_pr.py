@@ -17,8 +17,11 @@ from html.parser import HTMLParser
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.github.render import MAX_BODY
+from bot.github.plan import PlannedCause, PlannedError, PlannedFinding, PlannedFix, ReviewPlan
+from bot.github.render import MAX_BODY, Links, SummaryState, comment_body, summary_markdown
 from bot.markdown_text import unlinked
 from fixers.config import Config
 from fixers.engine import scan
@@ -26,6 +29,7 @@ from fixers.workspace import ModuleInput
 from tests.github.conftest import run_action
 from tests.github.fake_github import BOT, _user
 from tests.github.pr import changed_entries, pull_request_event, write_tree
+from tests.github.sample_review import run_sample
 from tests.github.tapfix_command_pr import comment_event, default_branch, open_pr
 
 EVIL = (
@@ -72,6 +76,7 @@ class _Rendered(HTMLParser):
         self.comments: list[str] = []
         self.exposed: list[str] = []  # text outside code, pre and links
         self.blocks: list[tuple[str, str]] = []  # (language, content) of each fenced block
+        self.codes: list[str] = []  # the text of each inline code span
         self._stack: list[str] = []
         self._block: list[str] | None = None
         self._language = ""
@@ -85,6 +90,8 @@ class _Rendered(HTMLParser):
             self._block, self._language = [], attributes.get("lang", "")
         if tag == "code" and self._block is not None and not self._language:
             self._language = (attributes.get("class") or "").removeprefix("language-")
+        if tag == "code" and self._block is None:
+            self.codes.append("")
         if tag not in ("br", "hr"):
             self._stack.append(tag)
 
@@ -99,6 +106,8 @@ class _Rendered(HTMLParser):
     def handle_data(self, data):
         if self._block is not None:
             self._block.append(data)
+        elif "code" in self._stack:
+            self.codes[-1] += data
         elif not {"code", "pre", "a"} & set(self._stack):
             self.exposed.append(data)
 
@@ -122,8 +131,44 @@ def assert_inert(body: str, allowed_links: tuple[str, ...], fences: dict[str, st
     text = "".join(page.exposed)
     assert not _AUTOLINKED.search(text), _AUTOLINKED.findall(text)
     assert page.comments[1:] == [], page.comments  # only the bot's own marker, first
+    # Nor in the raw text of the body: a search for tapfix's markers there (after a 5xx, the bot
+    # looks for the one it sent) must find only the bot's own.
+    # (Code spans and blocks hold what they hold: the bot matches markers only at a body's start.)
+    outside_code = "\n".join(
+        line if line.startswith("<") else _without_code_spans(line)  # HTML blocks have no code spans
+        for line in _without_fences(body).split("\n")
+    )
+    assert outside_code.count("<!--") <= 1 and "<!--" not in outside_code.partition("\n")[2], body
     for language, content in (fences or {}).items():
         assert (language, content) in page.blocks, page.blocks
+
+
+def _without_fences(body: str) -> str:
+    return re.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\s*$", "", body)
+
+
+def _without_code_spans(text: str) -> str:
+    """`text` without its inline code spans, found as CommonMark finds them (a backslash escapes the
+    first backtick of a run; a span ends at the next run of the same length)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        run = re.match(r"`+", text[i:])
+        if run is None:
+            out.append(text[i])
+            i += 1
+            continue
+        ticks = run.group(0)
+        end = re.compile(rf"(?<!`){ticks}(?!`)").search(text, i + len(ticks))
+        if end is None:
+            out.append(ticks)
+            i += len(ticks)
+        else:
+            i = end.end()
+    return "".join(out)
 
 
 def _links(fake) -> tuple[str, ...]:
@@ -311,3 +356,73 @@ def test_rendering_sees_what_github_would_link():
     with pytest.raises(AssertionError):
         assert_inert("x\n```suggestion\na\n```\n```\nb\n```", (), {"suggestion": "a\n```\nb\n"})
     assert_inert("<!-- tapfix:v1 summary -->\n`@octocat #12 https://x`", ())
+
+
+# --- any value, every body ------------------------------------------------------------------------
+
+_PIECES = [
+    *"\\`*_{}[]()<>#+-.!|~@:&\"';=$%^?, \tabwx019é",
+    "www.", "https://", "@octocat", "#12", "GH-7", "o/r#3", "a@b.co", "<!-- tapfix:v1 summary -->",
+    "<img src=x>", "&#64;", "```", "[a](https://evil.example)", "![i](x)", "1. ", "- ", "> ", "# ",
+    "[ ] ", "[a]: https://evil.example", "aws_s3_bucket.logs", "_a_", "~~",
+]  # fmt: skip
+_VALUE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=16).map("".join).filter(str.strip)
+_PATH = _VALUE.map(lambda v: "infra/" + v.replace("\\", "").strip()).filter(
+    lambda p: ".." not in p.split("/") and not p.endswith("/")
+)
+
+
+def _shown(text: str) -> str:
+    return text.strip().replace("\u200b", "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=_PATH, cause=_PATH, message=_VALUE, resource=_VALUE, description=_VALUE)
+def test_any_path_message_resource_or_fix_text_stays_inert_and_reads_as_written(
+    path, cause, message, resource, description
+):
+    finding = PlannedFinding(
+        path=path,
+        fingerprint="0123456789abcdef",
+        rule_id="TAP201",
+        severity="high",
+        line=3,
+        end_line=3,
+        resource=resource,
+        message=message,
+        status="new",
+        cause=PlannedCause(path=cause, line=2),
+        fix=PlannedFix(applicability="safe", description=description, patch="--- a/x\n+++ b/x\n"),
+    )
+    plan = ReviewPlan(
+        repository="o/r",
+        pull_number=1,
+        head_sha="a" * 40,
+        base_sha="b" * 40,
+        findings=[finding],
+        errors=[PlannedError(path=path, line=1, message=message)],
+    )
+    links = ("https://github.com/tapfix/tapfix/blob/main/docs/rules/", "https://github.com/o/r/blob/")
+
+    comment = comment_body(finding, with_suggestion=False)
+    assert_inert(comment, links, {"diff": "--- a/x\n+++ b/x\n"})
+    assert _shown(message) in "".join(rendered(comment).exposed).replace("\u200b", "")
+
+    summary = summary_markdown(plan, SummaryState(), Links("https://github.com", "o/r", "a" * 40), MAX_BODY)
+    assert_inert(summary, links)
+    page = rendered(summary)
+    codes = [c.replace("\u200b", "") for c in page.codes]
+    assert f"{path}:3" in codes and f"{cause}:2" in codes and f"{path}:1" in codes and resource in codes
+    exposed = "".join(page.exposed).replace("\u200b", "")
+    assert _shown(message) in exposed and _shown(description) in exposed
+
+
+def test_an_ordinary_pr_reads_cleanly_in_the_raw_comment_too(tmp_path):
+    # What a quote-reply, the edit box, the API and plain-text e-mail show: no backslashes or
+    # entities in addresses, paths and messages (outside the suggestion and patch blocks).
+    sample = run_sample(tmp_path)
+    bodies = [c["body"] for c in sample.fake.review_comments + sample.fake.issue_comments]
+    raw = "\n".join(_without_fences(body) for body in bodies)
+    assert "aws_s3_bucket.logs has no versioning: overwritten or deleted objects cannot be recovered" in raw
+    assert "[`examples/aws-stack/s3.tf:6`](" in raw
+    assert "\\" not in raw and "&#" not in raw and "&quot;" not in raw, raw
