@@ -53,6 +53,9 @@ def escape(text: str) -> str:
     """
     text = unlinked(_one_line(text).strip())
     kept = _kept_brackets(text)
+    # GitHub renders `$...$` as math (a `\$` is not a delimiter). One `$`, as in `"${var.x}"`, has
+    # nothing in this text to pair with.
+    math = text.count("$") >= 2
     out: list[str] = []
     last = len(text) - 1
     for i, char in enumerate(text):
@@ -74,6 +77,8 @@ def escape(text: str) -> str:
             needed = after not in (" ", "\t")
         elif char == "&":
             needed = after == "#" or _ascii_letter(after)  # an entity reference
+        elif char == "$":
+            needed = math
         elif char == "!":
             needed = after == ""  # `!` + a link the caller writes next would be an image
         else:
@@ -111,7 +116,7 @@ def _kept_brackets(text: str) -> set[int]:
 
 def html_text(text: str) -> str:
     """Text inside raw HTML (a `<summary>` line, which Markdown leaves alone, so a backslash would
-    show): one line, `&` and `<` as entities, nothing GitHub would link or mention."""
+    show): one line, `&`, `<` and `>` as entities, nothing GitHub would link or mention."""
     return unlinked(_one_line(text).strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 

@@ -191,6 +191,7 @@ def test_terraform_addresses_paths_cidrs_and_arns_are_not_escaped_and_render_as_
         ("x[0]", "x\\[0\\]"),  # a `]` that ends the text could meet a "(" the caller writes next
         ("[x](y)", "\\[x\\](y)"),
         ("C:\\dir\\*", "C:\\dir\\\\\\*"),  # a backslash stays unless it would escape what follows
+        ('"${var.env}-${var.name}"', '"\\${var.env}-\\${var.name}"'),  # GitHub math: `$...$`
     ],
 )
 def test_markdown_punctuation_is_escaped_only_where_it_means_something(text, escaped):
