@@ -106,9 +106,10 @@ def mentions(module: Module, attr: Attribute) -> set[str]:
     same attribute for every candidate block, so it is computed once per attribute and module."""
     cache = _mentions_cache.setdefault(module, {})
     entry = cache.get(id(attr))
-    if entry is None or entry[0] is not attr:
-        # the attribute is kept with its answer, so its id cannot be reused by another one
-        entry = cache[id(attr)] = (attr, _mentioned(module, attr, 0))
+    if entry is None or entry[0]() is not attr:
+        # A weak reference tells whether the id still names this attribute. A strong one would
+        # keep the module (the attribute's block points at it) alive in this cache for good.
+        entry = cache[id(attr)] = (weakref.ref(attr), _mentioned(module, attr, 0))
     return entry[1]
 
 

@@ -1,0 +1,29 @@
+"""A scan keeps no module alive once the module is done: a corpus scan holds one module's parse trees
+at a time (per worker), not every module's."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+from fixers.config import Config
+from fixers.engine import load, run_rules, verify_fixes
+from fixers.workspace import discover
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "aws-stack"
+
+
+def _scanned_module(module_input) -> weakref.ref:
+    loaded = load(module_input)
+    findings = run_rules(loaded.module, Config())
+    verify_fixes(loaded, findings, Config())
+    assert findings, "the example stack has planted flaws: every rule family runs on it"
+    return weakref.ref(loaded.module)
+
+
+def test_no_cache_keeps_a_scanned_module_alive():
+    (module_input,) = discover([EXAMPLE], EXAMPLE)
+    gone = _scanned_module(module_input)
+    gc.collect()
+    assert gone() is None
