@@ -439,4 +439,4 @@ def test_a_changed_file_github_will_not_give_is_reported_not_skipped(world, tmp_
     once = prepare(REVIEW_FIRST, fake, tmp_path, capsys)
     fake.fail("repos/get-content", 404, times=99, body={"message": "Not Found"})
     run = once()
-    assert "infra/s3\\.tf\\:1: GitHub has no such file at the head commit aaaaaaa" in run.reported
+    assert "`infra/s3.tf:1`: GitHub has no such file at the head commit aaaaaaa" in run.reported
