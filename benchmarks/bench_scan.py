@@ -6,7 +6,14 @@ Cases: the example stack, one generated ~1,300-line module, and a generated corp
 100k lines in 200 modules (benchmarks/corpus.py, written to a temporary folder). For each case it prints
 the median and best wall time, files per second, the CPU time (user + system, all processes), the peak
 RSS of the largest process and the peak total RSS of the process tree (sampled every 10 ms), against
-the targets: 1,300-line module <= 0.5 s, 100k-line corpus <= 10 s and < 500 MiB.
+the targets: 1,300-line module <= 0.5 s, 100k-line corpus <= 10 s and < 500 MiB. "cpu/wall" is how
+many cores the run kept busy on average, and "load" the 1-minute load average before and after the
+case: on a machine that other work keeps busy, wall times say little.
+
+tapfix runs with its bytecode compiled, as `pip install` leaves it: a checkout run with
+PYTHONDONTWRITEBYTECODE set (as CI and these machines have it) would otherwise compile every module of
+tapfix on every run, which no installed copy does. The bytecode goes to a temporary folder
+(PYTHONPYCACHEPREFIX), not into the checkout; `--no-bytecode` measures the uncompiled case.
 
 The console script next to this interpreter is run directly (not through a pyenv or venv shim, whose
 own start-up is not tapfix's). Wall time depends on what else the machine runs: compare CPU time too.
@@ -79,10 +86,10 @@ class Run:
     exit_code: int
 
 
-def run_once(argv: list[str]) -> Run:
+def run_once(argv: list[str], env: dict[str, str] | None = None) -> Run:
     peak = [0]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     done = threading.Event()
 
     def sample() -> None:
@@ -119,13 +126,20 @@ def _count(path: Path) -> tuple[int, int]:
     return len(files), sum(p.read_text().count("\n") for p in files)
 
 
-def measure(case: Case, runs: int, extra: list[str]) -> list[Run]:
+def measure(case: Case, runs: int, extra: list[str], env: dict[str, str] | None) -> list[Run]:
     argv = [*tapfix_command(), "scan", str(case.path), "--format", "json", *extra]
-    run_once(argv)  # warm the file cache; python-hcl2's grammar cache is written on first use
-    return [run_once(argv) for _ in range(runs)]
+    # warm the file cache; python-hcl2's grammar cache and tapfix's bytecode are written on first use
+    run_once(argv, env)
+    return [run_once(argv, env) for _ in range(runs)]
 
 
-def report(case: Case, results: list[Run]) -> str:
+def bytecode_env(folder: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = folder
+    return env
+
+
+def report(case: Case, results: list[Run], load: tuple[float, float]) -> str:
     walls = [r.wall for r in results]
     median = statistics.median(walls)
     cpu = statistics.median(r.cpu for r in results)
@@ -139,8 +153,9 @@ def report(case: Case, results: list[Run]) -> str:
     return (
         f"{case.name:<22} {case.files:>5} files {case.lines:>7} lines | wall median {median:6.2f} s "
         f"best {min(walls):6.2f} s | {case.files / median:7.0f} files/s | cpu {cpu:6.2f} s | "
-        f"peak RSS {max_rss:5.0f} MiB (largest process), {tree:5.0f} MiB (all processes)"
-        + (f" | {', '.join(verdicts)}" if verdicts else "")
+        f"cpu/wall {cpu / median:4.2f} | "
+        f"peak RSS {max_rss:5.0f} MiB (largest process), {tree:5.0f} MiB (all processes) | "
+        f"load {load[0]:.1f} -> {load[1]:.1f}" + (f" | {', '.join(verdicts)}" if verdicts else "")
     )
 
 
@@ -152,13 +167,20 @@ def main() -> None:
     parser.add_argument("--corpus-runs", type=int, default=3, help="runs of the corpus (default 3)")
     parser.add_argument("--jobs", type=int, help="passed to tapfix scan --jobs")
     parser.add_argument("--only", choices=("example", "module", "corpus"), action="append")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="run tapfix from source, compiling it on every run"
+    )
     args = parser.parse_args()
     extra = ["--jobs", str(args.jobs)] if args.jobs else []
     only = set(args.only or ("example", "module", "corpus"))
     print(f"command: {' '.join(tapfix_command())} scan PATH --format json {' '.join(extra)}".rstrip())
     print(f"code: {_code_location()}")
+    print(
+        f"bytecode: {'none (compiled on every run)' if args.no_bytecode else 'compiled once, as installed'}"
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="tapfix-bench-") as tmp:
+        env = None if args.no_bytecode else bytecode_env(str(Path(tmp) / "bytecode"))
         cases = []
         if "example" in only:
             stack = REPO / "examples" / "aws-stack"
@@ -177,7 +199,9 @@ def main() -> None:
             )
             cases.append((case, args.corpus_runs))
         for case, runs in cases:
-            print(report(case, measure(case, runs, extra)), flush=True)
+            before = os.getloadavg()[0]
+            results = measure(case, runs, extra, env)
+            print(report(case, results, (before, os.getloadavg()[0])), flush=True)
 
 
 if __name__ == "__main__":
