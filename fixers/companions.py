@@ -166,27 +166,29 @@ def companions(module: Module, served: Block, resource_type: str, attribute: str
     # Rules ask once per served block: checking every candidate each time was quadratic on large
     # modules. Candidates that mention `served` come from the module's reference index, and
     # candidates named by a literal from a per-module table; the exact tests below still decide.
-    mentioning = _mentioning(module, served.address)
-    named = None
+    candidates = _mentioning(module, served.address)
+    served_name = served.value("bucket", UNKNOWN) if served.has("bucket") else UNKNOWN
+    named = (
+        _by_literal(module, resource_type, attribute).get(served_name, {})
+        if isinstance(served_name, str)
+        else {}
+    )
     found = []
-    for candidate in module.resources(resource_type):
+    for candidate in module.in_order([*candidates.values(), *named.values()], resource_type):
         attr = candidate.get(attribute)
         if attr is None:
             continue
-        matches = id(candidate) in mentioning and (
-            refers_to(module, attr, served.address)
-            or (
-                candidate.for_each is not None
-                and refers_to(module, candidate.for_each, served.address)
-                and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+        matches = id(candidate) in named or (
+            id(candidate) in candidates
+            and (
+                refers_to(module, attr, served.address)
+                or (
+                    candidate.for_each is not None
+                    and refers_to(module, candidate.for_each, served.address)
+                    and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+                )
             )
         )
-        if not matches:
-            if named is None:
-                served_name = served.value("bucket", UNKNOWN) if served.has("bucket") else UNKNOWN
-                table = _by_literal(module, resource_type, attribute)
-                named = table.get(served_name, set()) if isinstance(served_name, str) else set()
-            matches = id(candidate) in named
         if matches and instance_count(candidate) != 0:
             found.append(candidate)
     return found
@@ -195,30 +197,30 @@ def companions(module: Module, served: Block, resource_type: str, attribute: str
 _literal_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _by_literal(module: Module, resource_type: str, attribute: str) -> dict[str, set[int]]:
+def _by_literal(module: Module, resource_type: str, attribute: str) -> dict[str, dict[int, Block]]:
     """For the module's resources of `resource_type`: the string value of `attribute` -> ids of the
     blocks with it. Built once per module (and per type and attribute)."""
     tables = _literal_tables.setdefault(module, {})
     key = (resource_type, attribute, len(module.blocks))
     if key not in tables:
-        table: dict[str, set[int]] = {}
+        table: dict[str, dict[int, Block]] = {}
         for block in module.resources(resource_type):
             attr = block.get(attribute)
             value = attr.value() if attr is not None else None
             if isinstance(value, str):
-                table.setdefault(value, set()).add(id(block))
+                table.setdefault(value, {})[id(block)] = block
         tables[key] = table
     return tables[key]
 
 
-def _mentioning(module: Module, address: str) -> set[int]:
-    """ids of the top-level blocks that mention `address`, directly or through any chain of locals:
-    every block `refers_to` can find, and maybe more."""
-    blocks: set[int] = set()
+def _mentioning(module: Module, address: str) -> dict[int, Block]:
+    """The top-level blocks (by id) that mention `address`, directly or through any chain of
+    locals: every block `refers_to` can find, and maybe more."""
+    blocks: dict[int, Block] = {}
     seen, pending = {address}, [address]
     while pending:
         for ref in module.references_to(pending.pop()):
-            blocks.add(id(ref.source))
+            blocks[id(ref.source)] = ref.source
             if ref.source.type == "locals":
                 local = f"local.{ref.attribute.name}"
                 if local not in seen:

@@ -143,6 +143,13 @@ class Module:
             self._by_type = (len(self.blocks), (by_kind, by_type, position))
         return self._by_type[1]
 
+    def in_order(self, blocks: Iterable[Block], resource_type: str) -> list[Block]:
+        """The resources of `resource_type` among `blocks` (top-level blocks of this module), once
+        each, in module order."""
+        position = self._index()[2]
+        chosen = {id(b): b for b in blocks if b.type == "resource" and b.labels[:1] == [resource_type]}
+        return sorted(chosen.values(), key=lambda b: position.get(id(b), -1))
+
     def _resources_of(self, resource_type: str) -> list[Block]:
         return self._index()[1].get(resource_type, [])
 
