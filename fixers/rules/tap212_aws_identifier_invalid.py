@@ -167,7 +167,7 @@ def _instance_values(block: Block, attr: Attribute) -> list[tuple[str, str]] | N
     return out
 
 
-def _check_argument(block: Block, name: str, spec: NameSpec, taken: dict[str, str]) -> Finding | None:
+def _check_argument(block: Block, name: str, spec: NameSpec, taken: _Taken) -> Finding | None:
     """The finding for one argument; `taken` maps names other resources of the type use (or
     will use once fixed) to their address, so a shortened name never collides with them."""
     attr = block.get(name)
@@ -209,13 +209,42 @@ def _check_argument(block: Block, name: str, spec: NameSpec, taken: dict[str, st
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     for (resource_type, name), spec in SPECS.items():
         blocks = [b for b in module.resources(resource_type) if b.get(name) is not None]
-        current = {id(b): _instance_values(b, b.get(name)) or [] for b in blocks}
+        # AWS compares these names without regard to case (IDs are stored in lower case).
+        used: dict[str, list[Block]] = {}  # name -> the blocks using it now, in module order
+        for b in blocks:
+            for _, v in _instance_values(b, b.get(name)) or []:
+                used.setdefault(v.lower(), []).append(b)
         planned: dict[str, str] = {}  # names earlier fixes will give
         for block in blocks:
-            # AWS compares these names without regard to case (IDs are stored in lower case).
-            taken = {v.lower(): b.address for b in blocks if b is not block for _, v in current[id(b)]}
-            taken.update(planned)
+            taken = _Taken(used, block, planned)
             finding = _check_argument(block, name, spec, taken)
-            planned.update({k: v for k, v in taken.items() if v == block.address})
+            planned.update({k: v for k, v in taken.added.items() if v == block.address})
             if finding is not None:
                 yield finding
+
+
+class _Taken:
+    """The names other resources of the type use, or will use once fixed (`planned`), with the
+    address of the last one using each: what a dict built afresh for every block held, which made
+    large modules quadratic."""
+
+    def __init__(self, used: dict[str, list[Block]], block: Block, planned: dict[str, str]) -> None:
+        self._used, self._block = used, block
+        self.added = dict(planned)
+
+    def _other(self, key: str) -> Block | None:
+        return next((b for b in reversed(self._used.get(key, ())) if b is not self._block), None)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.added or self._other(key) is not None
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.added:
+            return self.added[key]
+        other = self._other(key)
+        if other is None:
+            raise KeyError(key)
+        return other.address
+
+    def update(self, names: dict[str, str]) -> None:
+        self.added.update(names)
