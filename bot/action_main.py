@@ -129,7 +129,7 @@ def _review(
     if inputs.fail_on is not None:
         config = config.with_overrides(fail_on=inputs.fail_on)
     pr = event.pull_request
-    api = PullRequestApi(client, event.repository.full_name, pr.number)
+    api = PullRequestApi(client, event.repository.full_name, pr.number, settings.bot_login)
     review = review_pull_request(api, pr, root, config, paths=inputs.paths, report=inputs.report)
     plan = review.plan
     links = Links(server, plan.repository, plan.head_sha)
@@ -165,7 +165,7 @@ def _post_artifact(
     check_run(event)
     plan = read_plan(inside(root, inputs.review_artifact, "review-artifact"))
     check_plan_against_run(plan, event)
-    api = PullRequestApi(client, event.repository.full_name, plan.pull_number)
+    api = PullRequestApi(client, event.repository.full_name, plan.pull_number, settings.bot_login)
     check_pull_request(plan, event, api.get())
     diffs = {f.filename: parse_file_diff(f) for f in api.files()}
     links = Links(server, plan.repository, plan.head_sha)

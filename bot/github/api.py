@@ -1,5 +1,10 @@
 """The pull-request operations tapfix uses, typed. One `PullRequestApi` per PR; the `/tapfix`
-command can reuse it (and add its own operations next to these)."""
+command can reuse it (and add its own operations next to these).
+
+After a 5xx or a lost answer to a POST that creates a comment or a review, the PR is searched for
+it before the POST is repeated. What is found counts only if the bot's own account wrote it and it
+starts with the marker the POST carried: the test the re-run path applies (`fingerprints`), so a
+PR author who pastes a marker cannot make tapfix believe its summary or reply was posted."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.github.client import GitHubClient, GitHubError
+from bot.github.fingerprints import is_own
 from bot.github.models import ChangedFile, IssueComment, PullRequest, Review, ReviewComment
 
 MAX_LISTED_FILES = 3000  # GitHub's cap on pulls/list-files
@@ -44,6 +50,7 @@ class PullRequestApi:
     client: GitHubClient
     repository: str  # "owner/name"
     number: int
+    bot_login: str  # the account the token writes as: only its comments are tapfix's own
 
     @property
     def _repo(self) -> str:
@@ -92,8 +99,10 @@ class PullRequestApi:
             return None
         return b"" if data is None else bytes(data)
 
-    def directory(self, path: str, ref: str) -> list[str] | None:
-        """File names in the directory at `ref`, or None when there is no such directory."""
+    def directory(self, path: str, ref: str) -> dict[str, int | None] | None:
+        """The regular files in the directory at `ref`, name -> size in bytes as GitHub lists it
+        (None if it did not say), or None when there is no such directory. The size lets a
+        caller skip a file over its limit without downloading it."""
         location = (
             f"{self._repo}/contents/{quote(path, safe='/')}"
             if path not in ("", ".")
@@ -107,7 +116,11 @@ class PullRequestApi:
             raise
         if not isinstance(data, list):
             return None
-        return [str(e.get("name")) for e in data if isinstance(e, dict) and e.get("type") == "file"]
+        return {
+            str(e.get("name")): _size(e.get("size"))
+            for e in data
+            if isinstance(e, dict) and e.get("type") == "file"
+        }
 
     # -- writing ---------------------------------------------------------------------------
     def create_review(self, commit_id: str, body: str, comments: list[dict[str, Any]], marker: str) -> Review:
@@ -167,7 +180,7 @@ class PullRequestApi:
     def _find_review(self, marker: str) -> Callable[[], Any]:
         def find() -> Any:
             for review in self.client.paginate(f"{self._pull}/reviews"):
-                if marker in (review.get("body") or ""):
+                if self._ours(review, marker):
                     return review
             return None
 
@@ -176,8 +189,23 @@ class PullRequestApi:
     def _find_issue_comment(self, marker: str) -> Callable[[], Any]:
         def find() -> Any:
             for comment in self.client.paginate(f"{self._repo}/issues/{self.number}/comments"):
-                if marker in (comment.get("body") or ""):
+                if self._ours(comment, marker):
                     return comment
             return None
 
         return find
+
+    def _ours(self, item: Any, marker: str) -> bool:
+        """Written by the bot's account, with `marker` where the bot puts it: at the very start."""
+        if not isinstance(item, dict):
+            return False
+        user = item.get("user")
+        login = user.get("login") if isinstance(user, dict) else None
+        body = item.get("body")
+        return is_own(login if isinstance(login, str) else None, self.bot_login) and (
+            isinstance(body, str) and body.startswith(marker)
+        )
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -87,7 +87,7 @@ def handle(event: IssueCommentEvent, ctx: Context) -> Result:
         return Result(Outcome.IGNORED, why)
     command = parse(event.comment.body)
     assert command is not None
-    api = PullRequestApi(ctx.client, event.repository.full_name, event.issue.number)
+    api = PullRequestApi(ctx.client, event.repository.full_name, event.issue.number, ctx.inputs.bot_login)
     mark = reply.marker(event.comment.id)
     if command.kind == Kind.HELP:
         _react(ctx, event)

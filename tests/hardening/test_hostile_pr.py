@@ -20,14 +20,18 @@ from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.github.api import PullRequestApi
+from bot.github.client import GitHubClient
+from bot.github.fingerprints import SUMMARY, review_marker
 from bot.github.plan import PlannedCause, PlannedError, PlannedFinding, PlannedFix, ReviewPlan
 from bot.github.render import MAX_BODY, Links, SummaryState, comment_body, summary_markdown
 from bot.markdown_text import unlinked
+from bot.tapfix_command import reply
 from fixers.config import Config
 from fixers.engine import scan
 from fixers.workspace import ModuleInput
 from tests.github.conftest import run_action
-from tests.github.fake_github import BOT, _user
+from tests.github.fake_github import BOT, TOKEN, _user
 from tests.github.pr import changed_entries, pull_request_event, write_tree
 from tests.github.sample_review import run_sample
 from tests.github.tapfix_command_pr import comment_event, default_branch, open_pr
@@ -300,6 +304,82 @@ def test_forged_markers_do_not_make_the_bot_edit_or_resolve_what_it_did_not_writ
     assert fixed and all(fake.threads[c["id"]]["isResolved"] for c in fixed)  # its own: marked and resolved
     for comment in fixed:
         assert_inert(comment["body"], _links(fake))
+
+
+def _own_summaries(fake) -> list[dict]:
+    return [c for c in fake.issue_comments if c["user"] == BOT and c["body"].startswith(SUMMARY)]
+
+
+@pytest.mark.parametrize("landed", [False, True], ids=["post-lost", "post-landed"])
+def test_a_forged_summary_is_not_taken_for_the_bots_own_after_a_502(github, tmp_path, capsys, landed):
+    # After a 5xx on the summary's POST the bot looks for it before posting again: the PR author's
+    # comment that starts with the summary marker must not pass for it (no summary at all).
+    fake = github.fake
+    workspace = _hostile_pr(github, tmp_path)
+    ids = _forge(fake)
+    fake.fail("issues/create-comment", 502, apply_first=landed)
+
+    run = run_action(tmp_path / "first", capsys, fake, workspace, pull_request_event(fake))
+
+    assert run.exit_code == 1
+    posts = [c for c in fake.calls if c.operation == "issues/create-comment"]
+    assert [c.status for c in posts] == ([502] if landed else [502, 201])  # the recheck ran
+    [summary] = _own_summaries(fake)
+    assert "aws_s3_bucket.evil" in summary["body"]
+
+    rerun = run_action(tmp_path / "second", capsys, fake, workspace, pull_request_event(fake))
+
+    assert rerun.exit_code == 1
+    assert _own_summaries(fake) == [summary]  # kept (the same text), not posted again
+    assert _touched(fake, ids) == []
+    forged = next(c for c in fake.issue_comments if c["id"] == ids["summary"])
+    assert (
+        forged["user"] == MALLORY
+        and forged["body"] == "<!-- tapfix:v1 summary -->\n## tapfix: no new findings"
+    )
+
+
+def test_after_a_failed_post_only_the_bots_own_comment_starting_with_the_marker_counts(github):
+    # The same test for the /tapfix reply and the review, whose markers are unique to one POST: a
+    # copy of the marker by someone else, or the bot's own comment quoting it, is not the post.
+    fake = github.fake
+    fake.files = changed_entries(BASE, HEAD)
+    api = PullRequestApi(
+        GitHubClient(TOKEN, api_url=fake.base_url), fake.repository, fake.number, BOT["login"]
+    )
+    reply_mark, review_mark = reply.marker(4242), review_marker()
+    forged = [
+        {"id": 911, "body": f"{reply_mark}\nforged reply", "user": MALLORY},
+        {"id": 912, "body": f"quoted:\n{reply_mark}\n", "user": BOT},
+        {"id": 913, "body": f"{reply_mark}\na look-alike login", "user": _user("GitHub-Actions")},
+    ]
+    fake.issue_comments += [
+        {**c, "node_id": f"IC_{c['id']}", "html_url": f"https://github.com/x#issuecomment-{c['id']}"}
+        for c in forged
+    ]
+    fake.reviews.append(
+        {
+            "id": 914,
+            "node_id": "PRR_914",
+            "user": MALLORY,
+            "body": f"{review_mark}\nforged",
+            "state": "COMMENTED",
+        }
+    )
+    fake.fail("issues/create-comment", 502)
+    fake.fail("pulls/create-review", 502)
+
+    comment = api.create_issue_comment(f"{reply_mark}\nthe reply", reply_mark)
+    review = api.create_review(fake.head_sha, f"{review_mark}\nthe review", [], review_mark)
+
+    assert comment.id not in (911, 912, 913) and comment.body == f"{reply_mark}\nthe reply"
+    assert review.id != 914 and review.body == f"{review_mark}\nthe review"
+    assert [c["id"] for c in fake.issue_comments if c["body"].startswith(reply_mark)] == [
+        911,
+        913,
+        comment.id,
+    ]
+    assert [c.status for c in fake.calls if c.method == "POST"] == [502, 201, 502, 200]
 
 
 # --- /tapfix ------------------------------------------------------------------------------------
