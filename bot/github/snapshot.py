@@ -13,7 +13,8 @@ file is read, so a rule about a bucket sees the versioning resource in the next 
 
 - Files the modules read themselves (`file()`, `templatefile()`, `filebase64()` of a path in the
   module's folder): read at the head and at the base commit through the API, only when GitHub lists
-  them as regular files of that folder (it would follow a symbolic link wherever it points).
+  them as regular files of that folder (it would follow a symbolic link wherever it points) and the
+  listing's size is within `MAX_READ_BYTES` (a larger file is never downloaded).
 
 Nothing from the PR is executed: files are only read.
 """
@@ -128,7 +129,7 @@ def _attach_module_files(snapshots: Snapshots, api: PullRequestApi, head_sha: st
         if any(_FILE_CALL.search(data) for data in module.files.values()):
             wanted.setdefault(module.path, set()).update(referenced_files(load(module).module))
     fetched: dict[str, dict[str, bytes]] = {head_sha: {}, base_sha: {}}
-    listings: dict[tuple[str, str], set[str]] = {}
+    listings: dict[tuple[str, str], dict[str, int | None]] = {}
     for directory, relatives in sorted(wanted.items()):
         for relative in sorted(relatives):
             path = scan_path(directory, relative)
@@ -146,13 +147,16 @@ def _attach_module_files(snapshots: Snapshots, api: PullRequestApi, head_sha: st
 
 
 def _module_file(
-    api: PullRequestApi, path: str, ref: str, listings: dict[tuple[str, str], set[str]]
+    api: PullRequestApi, path: str, ref: str, listings: dict[tuple[str, str], dict[str, int | None]]
 ) -> bytes | None:
     folder, name = posixpath.split(path)
     if (ref, folder) not in listings:
-        listings[ref, folder] = set(api.directory(folder or ".", ref) or [])
+        listings[ref, folder] = api.directory(folder or ".", ref) or {}
     if name not in listings[ref, folder]:
         return None  # missing, or a symbolic link or submodule (listed with another type)
+    size = listings[ref, folder][name]
+    if size is not None and size > MAX_READ_BYTES:
+        return None  # unknown to the evaluator, as on disk: the listing says so, no download
     data = api.file_content(path, ref)
     return data if data is not None and len(data) <= MAX_READ_BYTES else None
 
@@ -179,7 +183,6 @@ def _read_head_dir(
 ) -> _Dir:
     content = _Dir()
     local = workspace / directory if workspace is not None else None
-    names: list[str] | None = None
     if local is not None and local.is_dir():
         names = sorted(p.name for p in local.iterdir() if p.is_file())
         for name in names:
@@ -196,15 +199,16 @@ def _read_head_dir(
         listed = api.directory(directory, head_sha)
         if listed is None:
             return content
-        for name in sorted(listed):
+        for name, size in sorted(listed.items()):
             if not is_terraform(name):
                 content.neighbours.add(name)
                 continue
+            if size is not None and size > _MAX_FILE_BYTES:
+                continue  # as on disk; a changed file is still read below
             data = api.file_content(_join(directory, name), head_sha)
             if data is not None:
                 content.files[_join(directory, name)] = data
                 snapshots.api_reads.append(_join(directory, name))
-        names = listed
     # A changed file must be the exact version the patch describes, or line numbers are wrong.
     for diff in changed.values():
         if diff.status == "removed" or _dir(diff.path) != directory:

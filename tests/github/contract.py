@@ -138,6 +138,10 @@ def response_problems(operation_id: str, status: int, payload: Any) -> list[str]
     schema = response_schema(operation_id, status)
     if schema is None:
         return []
+    if "discriminator" in schema and not isinstance(payload, dict):
+        # A discriminator picks a oneOf branch by an object's property; the validator would apply
+        # it to a directory listing (an array) too, where GitHub's own "array" mapping cannot work.
+        schema = {k: v for k, v in schema.items() if k != "discriminator"}
     return [
         f"{operation_id} response {status}: {'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
         for e in OAS30Validator(schema).iter_errors(payload)

@@ -15,13 +15,14 @@ import binascii
 import contextlib
 import hashlib
 import json
+import posixpath
 import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from tests.github import contract
 
@@ -343,7 +344,9 @@ class FakeGitHub:
             self.violations.append(f"{op.operation_id}: the fake has no handler for it yet")
             return self._json(501, {"message": "Not Implemented"})
         status, payload, extra = handler(self, params, query, data)
-        if op.operation_id in RESPONSES_CHECKED:
+        if op.operation_id in RESPONSES_CHECKED or (
+            op.operation_id in LISTINGS_CHECKED and isinstance(payload, list)
+        ):
             self.violations.extend(contract.response_problems(op.operation_id, status, payload))
         if fault is not None:
             call.status = fault.status
@@ -561,10 +564,32 @@ def _get_content(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tupl
         return 200, data, {}
     prefix = path.rstrip("/") + "/"
     names = sorted({p[len(prefix) :] for p in files if p.startswith(prefix)})
-    entries = [{"name": n, "path": prefix + n, "type": "file"} for n in names if "/" not in n]
+    entries = [_content_entry(fake, ref, prefix + n, files[prefix + n]) for n in names if "/" not in n]
     if entries:
         return 200, entries, {}
     return 404, {"message": "Not Found"}, {}
+
+
+def _content_entry(fake: FakeGitHub, ref: str, path: str, data: bytes) -> dict:
+    """One file of a directory listing, with every field GitHub's description requires (`size`
+    is the file's length in bytes: the bot skips a file over its limit without downloading it)."""
+    sha = git_blob_sha(data)
+    api = f"https://api.github.com/repos/{fake.repository}"
+    url = f"{api}/contents/{quote(path)}?ref={ref}"
+    html = f"https://github.com/{fake.repository}/blob/{ref}/{quote(path)}"
+    git_url = f"{api}/git/blobs/{sha}"
+    return {
+        "type": "file",
+        "size": len(data),
+        "name": posixpath.basename(path),
+        "path": path,
+        "sha": sha,
+        "url": url,
+        "git_url": git_url,
+        "html_url": html,
+        "download_url": f"https://raw.githubusercontent.com/{fake.repository}/{ref}/{quote(path)}",
+        "_links": {"self": url, "git": git_url, "html": html},
+    }
 
 
 # --- the /tapfix command: permission, reactions, the Git Data API ---------------------------------
@@ -774,6 +799,9 @@ def _update_ref(fake: FakeGitHub, params: dict, query: dict, body: Any) -> tuple
         fake.head_sha = body["sha"]
     return 200, _ref_payload(fake, ref), {}
 
+
+# A file's raw bytes have no JSON schema to check; a directory listing has one.
+LISTINGS_CHECKED = {"repos/get-content"}
 
 RESPONSES_CHECKED = {
     "repos/get-collaborator-permission-level",
