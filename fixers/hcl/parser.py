@@ -16,6 +16,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternRE
 
+from fixers.hcl.positions import use_fast_positions
 from fixers.limits import PARSE_SECONDS, Budget
 
 # Parse memory grows with the token count, not the byte count: ~750 bytes per token whatever the text
@@ -81,6 +82,7 @@ def _parser() -> Lark:
             postlex=PostLexer(),
         )
     _linear_heredocs(parser)
+    use_fast_positions(parser)
     return parser
 
 
