@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -355,14 +356,25 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
         touched: dict[int, list[TextEdit]] = {}  # blocks edited inside
         removed: set[int] = set()  # blocks an edit replaces whole
         between: list[TextEdit] = []  # text that lands between blocks
+        # Top-level blocks do not overlap and come in file order: each edit is placed by bisection
+        # (comparing it with every block made many fixes to a large file quadratic).
+        starts = [s for s, _ in spans]
+        edges = {p for span in spans for p in span}
         for e in file_edits:
-            at_edge = e.start == e.end and any(e.start in (s, end) for s, end in spans)
-            inside = [i for i, (s, end) in enumerate(spans) if s <= e.start and e.end <= end]
-            if inside and not at_edge:
-                touched.setdefault(inside[0], []).append(e)
+            at_edge = e.start == e.end and e.start in edges
+            last = bisect.bisect_right(starts, e.start) - 1  # the only block that can hold the edit
+            if last >= 0 and e.end <= spans[last][1] and not at_edge:
+                touched.setdefault(last, []).append(e)
                 continue
-            covered = {i for i, (s, end) in enumerate(spans) if e.start <= s and end <= e.end}
-            if any(s < e.end and e.start < end for i, (s, end) in enumerate(spans) if i not in covered):
+            first = bisect.bisect_left(starts, e.start)
+            after = first
+            while after < len(spans) and spans[after][1] <= e.end:
+                after += 1
+            covered = set(range(first, after))
+            # only the blocks on either side of the covered run can be cut
+            if (first > 0 and spans[first - 1][1] > e.start and spans[first - 1][0] < e.end) or (
+                after < len(spans) and spans[after][0] < e.end
+            ):
                 return None  # cuts a block in two
             removed |= covered
             if e.new_text.strip():
@@ -450,28 +462,56 @@ def _verify_group(loaded: LoadedModule, group: list[Finding], baseline: set, con
     _verify_group(loaded, group[middle:], baseline, config)
 
 
-def _conflict(a: Fix, b: Fix, existing: dict[str, ParsedFile]) -> bool:
-    """Can the two fixes not be applied to one text together? Unlike `edits_overlap` (which decides
-    what one fix pass applies), two inserts at the same place are fine for checking: both land."""
-    for x in a.edits:
-        for y in b.edits:
-            if x.path != y.path:
-                continue
-            if x.path not in existing or (x.start < y.end and y.start < x.end):
-                return True
-    return False
-
-
 def _disjoint_groups(loaded: LoadedModule, findings: list[Finding]) -> list[list[Finding]]:
-    groups: list[list[Finding]] = []
+    """First-fit: each fix joins the first group it does not conflict with. Fixes conflict when they
+    cannot be applied to one text together: edits that overlap, or two edits of a file that does not
+    exist yet. Unlike `edits_overlap` (which decides what one fix pass applies), two inserts at the
+    same place are fine for checking: both land."""
+    groups: list[_Group] = []
     for finding in findings:
-        for group in groups:
-            if not any(_conflict(finding.fix, other.fix, loaded.parsed) for other in group):
-                group.append(finding)
-                break
-        else:
-            groups.append([finding])
-    return groups
+        group = next((g for g in groups if g.fits(finding.fix, loaded.parsed)), None)
+        if group is None:
+            group = _Group()
+            groups.append(group)
+        group.add(finding, loaded.parsed)
+    return [g.findings for g in groups]
+
+
+class _Group:
+    """Fixes that can be checked together, with their edits indexed so that a new fix is compared
+    by bisection, not with every fix of the group (quadratic in the number of fixes). The edits of
+    one group never overlap, so sorted by (start, end) their ends never decrease either."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.spans: dict[str, list[tuple[int, int]]] = {}  # existing file -> its edits' spans
+        self.created: set[str] = set()  # files that do not exist yet: any two edits conflict
+        self.closed = False
+
+    def fits(self, fix: Fix, existing: dict[str, ParsedFile]) -> bool:
+        if self.closed:
+            return False
+        for e in fix.edits:
+            if e.path not in existing:
+                if e.path in self.created:
+                    return False
+                continue
+            spans = self.spans.get(e.path, [])
+            before = bisect.bisect_left(spans, (e.end,))  # the spans that start before e ends
+            if before and spans[before - 1][1] > e.start:
+                return False
+        return True
+
+    def add(self, finding: Finding, existing: dict[str, ParsedFile]) -> None:
+        self.findings.append(finding)
+        own = sorted((e.path, e.start, e.end) for e in finding.fix.edits if e.path in existing)
+        if any(a[0] == b[0] and b[1] < a[2] for a, b in itertools.pairwise(own)):
+            self.closed = True  # its own edits overlap: the index's order would not hold
+        for e in finding.fix.edits:
+            if e.path in existing:
+                bisect.insort(self.spans.setdefault(e.path, []), (e.start, e.end))
+            else:
+                self.created.add(e.path)
 
 
 def verify_fixes(
