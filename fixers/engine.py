@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
 from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
+from fixers.gc_tuning import THRESHOLDS
 from fixers.hcl.parser import prepare_parser
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
 from fixers.limits import RULE_SECONDS, VERIFY_SECONDS, Budget
@@ -34,7 +35,6 @@ DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
 MAX_FIX_PASSES = 10
 _PARALLEL_MIN_MODULES = 16
 _MAX_JOBS = 8
-_YOUNG_COLLECTION_EVERY = 20_000
 
 
 class ScanReport(BaseModel):
@@ -566,17 +566,17 @@ def _scan_one(args: tuple[ModuleInput, Config, bool]) -> tuple[list[Finding], li
 
 @contextlib.contextmanager
 def _collector_for_parse_trees() -> Iterator[None]:
-    """Parse trees are millions of long-lived objects without cycles. With CPython's default
-    thresholds (a young collection every 700 allocations, older ones every 10 and 100 of those) the
-    cyclic collector walked each module's trees again and again: a fifth of a corpus scan's CPU time.
-    While modules are scanned, what was alive before (imported code, the grammar) is frozen out of
-    the collector's sight, and the young generation is collected every 20,000 allocations. Garbage
-    cycles (a model's blocks point back at their module) are still collected, a little later."""
+    """Parse trees are millions of long-lived objects without cycles, which the cyclic collector
+    walked again and again. While modules are scanned, what was alive before (imported code, the
+    grammar) is frozen out of its sight, and its thresholds are at least those of
+    `fixers.gc_tuning` (which the entry points set; this covers callers of the library too). With
+    CPython's defaults, collections took a fifth of a corpus scan's CPU time; with both, a seventh.
+    Garbage cycles (a model's blocks point back at their module) are still freed."""
     threshold = gc.get_threshold()
     freeze = gc.get_freeze_count() == 0  # objects someone else froze stay frozen
     if freeze:
         gc.freeze()
-    gc.set_threshold(max(threshold[0], _YOUNG_COLLECTION_EVERY), *threshold[1:])
+    gc.set_threshold(*(max(now, tuned) for now, tuned in zip(threshold, THRESHOLDS, strict=True)))
     try:
         yield
     finally:
