@@ -323,19 +323,10 @@ def _fix_one(work: tuple[ModuleInput, Config, bool]) -> FixOutcome:
 
 def _fix_all(modules: list[ModuleInput], config: Config, unsafe: bool, jobs: int | None) -> list[FixOutcome]:
     """Modules are independent: many of them are fixed in worker processes, as `scan` does."""
-    from fixers.engine import _PARALLEL_MIN_MODULES
+    from fixers.engine import map_modules, module_size
 
     work = [(m, config, unsafe) for m in modules]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(modules) < _PARALLEL_MIN_MODULES:
-        return [_fix_one(w) for w in work]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, 8), mp_context=multiprocessing.get_context("fork")
-    ) as pool:
-        return list(pool.map(_fix_one, work, chunksize=max(1, len(work) // (jobs * 8))))
+    return map_modules(_fix_one, work, [module_size(m) for m in modules], jobs)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:

@@ -93,3 +93,17 @@ def test_objects_frozen_by_the_caller_stay_frozen():
 def test_module_size_counts_the_files_and_tfvars_bytes():
     module = ModuleInput(path=".", files={"main.tf": b"12345"}, tfvars={"terraform.tfvars": b"123"})
     assert module_size(module) == 8
+
+
+def test_fix_in_workers_writes_what_one_process_writes():
+    from bot.command_line import _fix_all
+
+    modules = _modules(_PARALLEL_MIN_MODULES + 2)
+    config = Config(select=["TAP201"])
+    alone = _fix_all(modules, config, unsafe=False, jobs=1)
+    shared = _fix_all(modules, config, unsafe=False, jobs=2)
+    assert any(outcome.texts for outcome in alone), "the modules were meant to get fixes"
+    assert [o.texts for o in shared] == [o.texts for o in alone]
+    assert [[f.identity for f in o.applied] for o in shared] == [
+        [f.identity for f in o.applied] for o in alone
+    ]
