@@ -5,7 +5,6 @@ companions that already exist, and pick a free name."""
 from __future__ import annotations
 
 import json
-import weakref
 from typing import Any
 
 from fixers.edits import INDENT, hcl_string, set_attribute
@@ -98,19 +97,10 @@ def refers_to(module: Module, attr: Attribute, address: str) -> bool:
     return address in mentions(module, attr)
 
 
-_mentions_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def mentions(module: Module, attr: Attribute) -> set[str]:
     """Every address `attr` mentions, directly or through locals (8 deep). Rules ask this of the
     same attribute for every candidate block, so it is computed once per attribute and module."""
-    cache = _mentions_cache.setdefault(module, {})
-    entry = cache.get(id(attr))
-    if entry is None or entry[0]() is not attr:
-        # A weak reference tells whether the id still names this attribute. A strong one would
-        # keep the module (the attribute's block points at it) alive in this cache for good.
-        entry = cache[id(attr)] = (weakref.ref(attr), _mentioned(module, attr, 0))
-    return entry[1]
+    return module.memo(("mentions", attr), lambda: _mentioned(module, attr, 0))
 
 
 def _mentioned(module: Module, attr: Attribute, depth: int) -> set[str]:
@@ -194,23 +184,20 @@ def companions(module: Module, served: Block, resource_type: str, attribute: str
     return found
 
 
-_literal_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _by_literal(module: Module, resource_type: str, attribute: str) -> dict[str, dict[int, Block]]:
-    """For the module's resources of `resource_type`: the string value of `attribute` -> ids of the
-    blocks with it. Built once per module (and per type and attribute)."""
-    tables = _literal_tables.setdefault(module, {})
-    key = (resource_type, attribute, len(module.blocks))
-    if key not in tables:
-        table: dict[str, dict[int, Block]] = {}
+    """For the module's resources of `resource_type`: the string value of `attribute` -> the blocks
+    with it (by id). Built once per module, type and attribute."""
+
+    def table() -> dict[str, dict[int, Block]]:
+        found: dict[str, dict[int, Block]] = {}
         for block in module.resources(resource_type):
             attr = block.get(attribute)
             value = attr.value() if attr is not None else None
             if isinstance(value, str):
-                table.setdefault(value, {})[id(block)] = block
-        tables[key] = table
-    return tables[key]
+                found.setdefault(value, {})[id(block)] = block
+        return found
+
+    return module.memo(("literal names", resource_type, attribute), table)
 
 
 def _mentioning(module: Module, address: str) -> dict[int, Block]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +79,8 @@ class Module:
     _locals: dict[str, Attribute] = field(default_factory=dict)
     _tfvar_values: dict[str, Attribute] = field(default_factory=dict)
     _references: dict[str, list[Reference]] | None = None
-    _eval_cache: dict[int, Any] = field(default_factory=dict)
+    _eval_cache: dict[Any, Any] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
     _by_type: tuple[int, Any] | None = None
 
@@ -118,6 +119,15 @@ class Module:
             for attr in attrs:
                 module._tfvar_values[attr.name] = attr
         return module
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per module and key (and per block count, as blocks can be added).
+        For what rules derive from the whole module and ask again per block they check; the
+        answers live and die with the module."""
+        full = (key, len(self.blocks))
+        if full not in self._memo:
+            self._memo[full] = compute()
+        return self._memo[full]
 
     # -- lookups ----------------------------------------------------------------------------
     def resources(self, *types: str) -> list[Block]:

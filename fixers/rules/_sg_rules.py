@@ -208,7 +208,12 @@ def _port(value: Any) -> Any:
 
 
 def security_group_rules(module: Module) -> list[SgRule]:
-    """Every rule instance of the module, in all three forms."""
+    """Every rule instance of the module, in all three forms (collected once per module: TAP101
+    asks again for every group it reports)."""
+    return list(module.memo("security group rules", lambda: _collect(module)))
+
+
+def _collect(module: Module) -> tuple[SgRule, ...]:
     rules: list[SgRule] = []
     for group in module.resources(GROUP):
         if _known_empty(group):
@@ -216,7 +221,7 @@ def security_group_rules(module: Module) -> list[SgRule]:
         rules.extend(_inline_rules(group))
     for resource in module.resources(SG_RULE, VPC_INGRESS, VPC_EGRESS):
         rules.extend(_resource_rules(module, resource))
-    return rules
+    return tuple(rules)
 
 
 def _inline_rules(group: Block) -> list[SgRule]:
