@@ -64,6 +64,7 @@ class SgRule:
     dynamic: Block | None = None  # the `dynamic` block that generates it
     data: Any = None  # the arguments of an `ingress = [{...}]` element (dict) or UNKNOWN
     attribute: Attribute | None = None  # the `ingress = [...]` attribute itself
+    _values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- arguments ------------------------------------------------------------------------
     @property
@@ -87,7 +88,10 @@ class SgRule:
         attr = self.body.get(name)
         if attr is None:
             return default
-        return evaluate(self.module, attr.expr, self.scope)
+        # Rules ask one rule about many ports (TAP102: every listener's): evaluate once.
+        if name not in self._values:
+            self._values[name] = evaluate(self.module, attr.expr, self.scope)
+        return self._values[name]
 
     @property
     def at(self) -> Attribute | Block:
