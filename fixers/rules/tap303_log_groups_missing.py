@@ -16,6 +16,7 @@ from fixers.companions import (
     meta_arguments,
     passed_to_module,
     refers_to,
+    uncopyable_meta,
 )
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
@@ -205,7 +206,10 @@ def _lambda(module: Module, function: Block, groups: list[_Group]) -> Iterator[F
         f"{function.address} logs to {shown}, which no aws_cloudwatch_log_group defines: Lambda "
         "creates it on first run with no retention, so its logs are kept (and billed) forever",
         key=missing[0],
-        fix=Fix.unsafe(
+        # A count/for_each a copy would not reproduce: no log group we can trust.
+        fix=None
+        if counted and uncopyable_meta(module, function)
+        else Fix.unsafe(
             f"Add aws_cloudwatch_log_group.{label} with retention; {_import_hint(label, missing[0], counted)}",
             insert_after(function, _group_block(module, function, label, name_src, counted)),
         ),

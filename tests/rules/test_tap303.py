@@ -67,6 +67,15 @@ resource "aws_cloudwatch_log_group" "report" {
     }
 
 
+def test_for_each_with_heredoc_text_is_reported_without_a_fix():
+    # The heredoc's lines sit at column 0: copied into the log group they would be re-indented,
+    # which changes the keys, and aws_lambda_function.report[each.key] would then name nothing.
+    findings = scan_fixture("TAP303/lambda_for_each_heredoc", "TAP303")
+    assert where(findings) == [("TAP303", "main.tf", 5, "aws_lambda_function.report")]
+    assert "logs to /aws/lambda/report-daily (and 1 more)" in findings[0].message
+    assert findings[0].fix is None
+
+
 def test_custom_logging_config_group_is_the_one_created():
     findings = scan_fixture("TAP303/lambda_custom_log_group", "TAP303")
     assert where(findings) == [("TAP303", "main.tf", 5, "aws_lambda_function.payments")]
