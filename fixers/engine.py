@@ -25,7 +25,7 @@ from fixers.hcl.parser import prepare_parser
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
 from fixers.limits import RULE_SECONDS, VERIFY_SECONDS, Budget
 from fixers.model import Block
-from fixers.module import Module, ParsedFile, parse_file
+from fixers.module import Module, ParsedFile, parse_file, released_afterwards
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
 from fixers.suppress import problem as suppression_problem
@@ -545,6 +545,7 @@ def verify_fixes(
 # --- scanning ---------------------------------------------------------------------------------
 
 
+@released_afterwards()
 def scan_module(
     module_input: ModuleInput, config: Config, verify: bool = True
 ) -> tuple[list[Finding], list[ScanError]]:
@@ -590,9 +591,12 @@ def map_modules(
 ) -> list:
     """`function` applied to every item of `work` (one item a module, `sizes` its bytes), results
     in the order of `work`. Many modules are shared among worker processes, largest first: with
-    them last, one worker could be left with a big module while the others have finished. The
-    workers are forked after the grammar is built, so they share it instead of each loading it."""
+    them last, one worker could be left with a big module while the others have finished.
+
+    The grammar is loaded first, so that the collector's freeze covers it and forked workers share
+    it instead of each loading it."""
     jobs = min(jobs or os.cpu_count() or 1, _MAX_JOBS, len(work))
+    prepare_parser()
     with _collector_for_parse_trees():
         if jobs <= 1 or len(work) < _PARALLEL_MIN_MODULES:
             return [function(item) for item in work]
@@ -600,7 +604,6 @@ def map_modules(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        prepare_parser()
         order = sorted(range(len(work)), key=lambda i: -sizes[i])
         results: list = [None] * len(work)
         ctx = multiprocessing.get_context("fork")
@@ -661,6 +664,7 @@ def _allowed(fix: Fix, unsafe: bool) -> bool:
     return fix.applicability == Applicability.SAFE or (unsafe and fix.applicability == Applicability.UNSAFE)
 
 
+@released_afterwards()
 def fix_module(
     module_input: ModuleInput,
     config: Config,

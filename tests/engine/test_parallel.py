@@ -85,7 +85,8 @@ def test_objects_frozen_by_the_caller_stay_frozen():
     try:
         frozen = gc.get_freeze_count()
         scan(_modules(2), Config(select=["TAP201"]), jobs=1)
-        assert gc.get_freeze_count() >= frozen
+        # (objects that died meanwhile leave the frozen set; an unfreeze would have emptied it)
+        assert gc.get_freeze_count() > frozen // 2
     finally:
         gc.unfreeze()
 
