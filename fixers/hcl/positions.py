@@ -13,6 +13,8 @@ every node of every fixture against Lark's own wrapper) into a `Meta` subclass w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lark import Lark, Token, Tree
 from lark.parse_tree_builder import PropagatePositions
 from lark.tree import Meta
@@ -43,8 +45,8 @@ class SlottedMeta(Meta):
 
 
 def _meta_of(child: object) -> Meta | Token | None:
-    """What `PropagatePositions._pp_get_meta` takes from one child, or None to look further (the
-    slow path; `PositionsFast` handles plain trees and tokens inline)."""
+    """What `PropagatePositions._pp_get_meta` takes from one child, or None to look further: the
+    slow path, for what `_edge` does not handle itself (subclasses, trees without a meta yet)."""
     if isinstance(child, Token):
         return child
     if isinstance(child, Tree):
@@ -52,6 +54,23 @@ def _meta_of(child: object) -> Meta | Token | None:
         return None if meta.empty else meta
     if hasattr(child, "__lark_meta__"):
         return child.__lark_meta__()
+    return None
+
+
+def _edge(children: Iterable) -> Meta | Token | None:
+    """The first child that has a position, as `PropagatePositions._pp_get_meta` finds it: a token,
+    or the meta of a tree that is not empty."""
+    for child in children:
+        kind = type(child)
+        if kind is Token:
+            return child
+        if kind is Tree and child._meta is not None:
+            if not child._meta.empty:
+                return child._meta
+            continue
+        found = _meta_of(child)
+        if found is not None:
+            return found
     return None
 
 
@@ -68,37 +87,11 @@ class PositionsFast:
         result = self.node_builder(children)
         if not isinstance(result, Tree):
             return result
-        first = None
-        for child in children:
-            kind = type(child)
-            if kind is Token:
-                first = child
-                break
-            if kind is Tree and child._meta is not None:
-                if not child._meta.empty:
-                    first = child._meta
-                    break
-                continue
-            first = _meta_of(child)
-            if first is not None:
-                break
+        first = _edge(children)
         if first is None:
             result.meta  # noqa: B018 -- Lark gives such a tree an empty Meta
             return result
-        last = None
-        for child in reversed(children):  # a first child means a last one
-            kind = type(child)
-            if kind is Token:
-                last = child
-                break
-            if kind is Tree and child._meta is not None:
-                if not child._meta.empty:
-                    last = child._meta
-                    break
-                continue
-            last = _meta_of(child)
-            if last is not None:
-                break
+        last = _edge(reversed(children))  # a first child means a last one
         if isinstance(first, Token):
             line, column, start = first.line, first.column, first.start_pos
         else:
