@@ -567,12 +567,13 @@ def _scan_one(args: tuple[ModuleInput, Config, bool]) -> tuple[list[Finding], li
 
 @contextlib.contextmanager
 def _collector_for_parse_trees() -> Iterator[None]:
-    """Parse trees are millions of long-lived objects without cycles, which the cyclic collector
-    walked again and again. While modules are scanned, what was alive before (imported code, the
-    grammar) is frozen out of its sight, and its thresholds are at least those of
-    `fixers.gc_tuning` (which the entry points set; this covers callers of the library too). With
-    CPython's defaults, collections took a fifth of a corpus scan's CPU time; with both, a seventh.
-    Garbage cycles (a model's blocks point back at their module) are still freed."""
+    """The cyclic collector walks every live object it has not been told to skip, again and again
+    while parse trees pile up. While modules are scanned, what was alive before (imported code,
+    the grammar) is frozen out of its sight (forked workers then also keep sharing those pages:
+    a collection writes to every object it walks), and its thresholds are at least those of
+    `fixers.gc_tuning` (which the entry points set; this covers callers of the library too).
+    Models need no collection: `released_afterwards` frees them when their module is done, so a
+    corpus scan runs no collection at all; a large module still may."""
     threshold = gc.get_threshold()
     freeze = gc.get_freeze_count() == 0  # objects someone else froze stay frozen
     if freeze:
