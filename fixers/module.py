@@ -153,7 +153,7 @@ class Module:
         """Break the model's reference cycles (blocks point back at their module and parent block,
         attributes at their block), so that reference counting frees the module, its blocks and its
         parse trees as soon as the last reference to the module goes. Left to the cyclic collector,
-        finding them took a seventh of a corpus scan's CPU time, and the trees of finished modules
+        finding them took a sixth of a corpus scan's CPU time, and the trees of finished modules
         waited in memory until it ran. The module is empty afterwards."""
         for block in self.blocks:
             for inner in block.walk():
