@@ -1150,12 +1150,21 @@ def _substr(s: str, offset: Any, length: Any) -> str:
     return s[offset:] if length < 0 else s[offset : offset + length]
 
 
+# (pattern, digest of the text) of the regular expressions that ran out of time: a module's values
+# are evaluated again by every rule and every fix verification, and each would spend the budget again.
+_SLOW_REGEXES: dict[tuple[str, bytes], None] = {}
+_SLOW_REGEXES_KEPT = 1024
+
+
 def _replace(s: str, old: str, new: str) -> str:
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         if len(s) + (len(s) + 1) * len(new) > MAX_VALUE_SIZE:
             raise EvalError("replace: result too long")
         # The pattern is the author's, and Python's backtracking engine (unlike Terraform's RE2)
         # can take exponential time on it: a bad or slow pattern makes the value unknown.
+        slow = (old, hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        if slow in _SLOW_REGEXES:
+            raise EvalError("replace: the regular expression ran out of time")
         try:
             pattern = re.compile(old[1:-1])
             with Budget(REGEX_SECONDS) as budget:
@@ -1163,6 +1172,9 @@ def _replace(s: str, old: str, new: str) -> str:
         except re.error as exc:
             raise EvalError(f"replace: {exc}") from None
         if budget.expired:
+            if len(_SLOW_REGEXES) >= _SLOW_REGEXES_KEPT:
+                del _SLOW_REGEXES[next(iter(_SLOW_REGEXES))]
+            _SLOW_REGEXES[slow] = None
             raise EvalError("replace: the regular expression ran out of time")
         return result
     if len(s) + (s.count(old) if old else len(s) + 1) * len(new) > MAX_VALUE_SIZE:

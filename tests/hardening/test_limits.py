@@ -22,7 +22,7 @@ from fixers.evaluate import MAX_VALUE_SIZE, UNKNOWN, is_known
 from fixers.findings import Finding, Rule, Severity
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import decode
-from fixers.limits import Budget
+from fixers.limits import REGEX_SECONDS, Budget
 from fixers.module import MAX_BLOCK_DEPTH, Module, parse_file
 from fixers.rules import RuleUnit, all_rules
 from fixers.rules._observability import action_matches
@@ -275,6 +275,20 @@ def test_a_catastrophic_regex_is_unknown_after_its_budget():
     )
     assert value is UNKNOWN
     assert seconds < 2
+
+
+def test_a_regex_that_ran_out_of_time_is_not_run_again_on_the_same_text():
+    # Every rule and every fix verification evaluates the module's values again: a pattern that
+    # used up its budget once would cost it every time (a 614-byte mutant took 2.3 s to fix).
+    expr = 'replace("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "/(a+)+$/", "y")'
+    first, value = cpu_seconds(local_value, expr)
+    again, same = cpu_seconds(local_value, expr)
+    assert value is UNKNOWN and same is UNKNOWN
+    assert first >= REGEX_SECONDS * 0.9
+    assert again < REGEX_SECONDS / 5
+    # the same pattern on other text still runs
+    assert local_value('replace("aab", "/(a+)+$/", "y")') == "aab"
+    assert local_value('replace("aaa", "/(a+)+$/", "y")') == "y"
 
 
 def test_a_doubling_chain_of_locals_is_unknown_not_gigabytes():
