@@ -134,7 +134,12 @@ class PositionsFast:
 
 
 def _callbacks(parser: Lark) -> dict:
-    return parser.parser.parser.parser.callbacks
+    """The LALR parser's rule callbacks: Lark internals (1.1 to 1.3), so a Lark laid out otherwise
+    gives an empty dict and keeps its own, slower wrapper rather than failing every parse."""
+    callbacks = getattr(
+        getattr(getattr(getattr(parser, "parser", None), "parser", None), "parser", None), "callbacks", None
+    )
+    return callbacks if isinstance(callbacks, dict) else {}
 
 
 def use_fast_positions(parser: Lark) -> None:
