@@ -55,8 +55,13 @@ def _events_rule_for_autoscaling(module: Module) -> bool:
 
 
 def _alerting_topics(module: Module) -> list[Block]:
-    """SNS topics the module already sends alarms or Auto Scaling notifications to."""
-    found: list[Block] = []
+    """SNS topics the module already sends alarms or Auto Scaling notifications to (once per
+    module: the fix of every group asks)."""
+    return list(module.memo("alerting topics", lambda: _collect_alerting_topics(module)))
+
+
+def _collect_alerting_topics(module: Module) -> tuple[Block, ...]:
+    found: dict[int, Block] = {}
     sources = [
         a
         for alarm in module.resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm")
@@ -70,9 +75,9 @@ def _alerting_topics(module: Module) -> list[Block]:
         for parts in traversals(attr.expr):
             if parts[:1] == ("aws_sns_topic",) and len(parts) > 1 and isinstance(parts[1], str):
                 topic = module.find(f"aws_sns_topic.{parts[1]}")
-                if topic is not None and topic not in found:
-                    found.append(topic)
-    return found
+                if topic is not None:
+                    found.setdefault(id(topic), topic)
+    return tuple(found.values())
 
 
 def _topic(module: Module, first: Block) -> tuple[str, str | None]:
