@@ -34,6 +34,7 @@ from fixers.workspace import ModuleInput
 DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
 MAX_FIX_PASSES = 10
 _PARALLEL_MIN_MODULES = 16
+_CHECK_FILE_CHARS = 1024 * 1024
 _MAX_JOBS = 8
 
 
@@ -387,18 +388,29 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
             for i, es in touched.items()
         ]
         pieces += [(e.start, e.new_text.replace("\n", source.newline)) for e in between]
-        extra = SourceText(
-            path=path[:-3] + ".tapfix-check.tf",
-            text=(source.newline * 2).join(text for _, text in sorted(pieces, key=lambda p: p[0])),
-            newline=source.newline,
-        )
-        checked = parse_file(extra)
-        if checked.error is not None:
-            return None
-        gone = [nodes[i] for i in removed | touched.keys()]
-        kept = Tree(body.data, [c for c in body.children if not any(c is n for n in gone)], body.meta)
+        # In files of at most _CHECK_FILE_CHARS, so that the touched blocks of a file near the
+        # parser's token limit do not go over it together.
+        chunks: list[list[str]] = [[]]
+        size = 0
+        for _, text in sorted(pieces, key=lambda p: p[0]):
+            if chunks[-1] and size + len(text) > _CHECK_FILE_CHARS:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(text)
+            size += len(text)
+        for n, chunk in enumerate(chunks):
+            extra = SourceText(
+                path=path[:-3] + (".tapfix-check.tf" if n == 0 else f".tapfix-check-{n}.tf"),
+                text=(source.newline * 2).join(chunk),
+                newline=source.newline,
+            )
+            checked = parse_file(extra)
+            if checked.error is not None:
+                return None
+            parsed[extra.path] = checked
+        gone = {id(nodes[i]) for i in removed | touched.keys()}
+        kept = Tree(body.data, [c for c in body.children if id(c) not in gone], body.meta)
         parsed[path] = ParsedFile(source, Tree(old.tree.data, [kept, *old.tree.children[1:]], old.tree.meta))
-        parsed[extra.path] = checked
     module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
     module.neighbours = neighbours
     module.file_source, module.created = loaded.module.file_source, created

@@ -75,3 +75,34 @@ def test_no_group_holds_two_conflicting_fixes_even_when_a_fix_overlaps_itself(ed
     for group in got:
         for i, a in enumerate(group):
             assert not any(conflict(a, b) for b in group[i + 1 :])
+
+
+def test_touched_blocks_checked_in_several_files_verify_as_in_one(monkeypatch):
+    # Verification parses the blocks a group of fixes touches in extra files of bounded size, so that
+    # a file near the parser's token limit is not pushed over it: how they are split changes nothing.
+    from pathlib import Path
+
+    import fixers.engine
+    from fixers.config import Config
+    from fixers.engine import scan
+    from fixers.workspace import discover
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "aws-stack"
+
+    def verdicts():
+        report = scan(discover([example], example), Config(), jobs=1)
+        return [(f.identity, f.fix is not None, f.fix_rejected) for f in report.findings]
+
+    whole = verdicts()
+    calls = []
+    real_relocated = fixers.engine._relocated
+
+    def counting(*args):
+        module = real_relocated(*args)
+        calls.append(sum(".tapfix-check-" in path for path in module.files) if module is not None else None)
+        return module
+
+    monkeypatch.setattr(fixers.engine, "_CHECK_FILE_CHARS", 200)
+    monkeypatch.setattr(fixers.engine, "_relocated", counting)
+    assert verdicts() == whole
+    assert any(calls) and sum(1 for f in whole if f[1]) >= 10
