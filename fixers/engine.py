@@ -270,6 +270,9 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     if broken:
         e = broken[0]
         return f"the edited {e.path} would not parse ({e.line}:{e.column}: {e.message})"
+    cycle = _new_cycle(loaded.module, rebuilt.module)
+    if cycle is not None:
+        return f"the edit would make a dependency cycle, which Terraform rejects: {' -> '.join(cycle)}"
     after = run_rules(rebuilt.module, config)
     failed = _rule_failures(rebuilt.module) - _rule_failures(loaded.module)
     if failed:
@@ -442,6 +445,8 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
     relocated = _relocated(loaded, edits)
     if relocated is not None:
         # A wrong "no" costs only a split: the halves are checked next, and single fixes on real files.
+        if _new_cycle(loaded.module, relocated) is not None:
+            return None
         after = {f.identity for f in run_rules(relocated, config)}
         return None if _rule_failures(relocated) - _rule_failures(loaded.module) else after
     try:
@@ -449,10 +454,18 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
     except OverlappingEdits:
         return None
     rebuilt = _rebuild(loaded, texts)
-    if any(e.path in texts for e in rebuilt.module.errors):
+    if any(e.path in texts for e in rebuilt.module.errors) or _new_cycle(loaded.module, rebuilt.module):
         return None
     after = {f.identity for f in run_rules(rebuilt.module, config)}
     return None if _rule_failures(rebuilt.module) - _rule_failures(loaded.module) else after
+
+
+def _new_cycle(before: Module, after: Module) -> list[str] | None:
+    """A dependency cycle the edits make (rules check findings, not the graph: a fix that adds a
+    `depends_on` or a reference can close a loop through the user's own references)."""
+    if before.memo("dependency cycle", before.dependency_cycle) is not None:
+        return None  # already broken: not the fix's doing
+    return after.dependency_cycle()
 
 
 def _rule_failures(module: Module) -> set[str]:

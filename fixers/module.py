@@ -282,6 +282,40 @@ class Module:
                             index[target].append(Reference(block, attr, target, index_key, rest))
         return index
 
+    def dependency_cycle(self) -> list[str] | None:
+        """A cycle of references among the module's resources, data sources, module calls and locals
+        (`terraform validate`'s "Cycle: ..."), as the addresses around it, or None."""
+        nodes = {b.address for b in self.blocks if b.type in ("resource", "data", "module")}
+        nodes |= {f"local.{name}" for name in self._locals}
+        edges: dict[str, set[str]] = defaultdict(set)
+        if self._references is None:
+            self._references = self._index_references()
+        for target, refs in self._references.items():
+            if target not in nodes:
+                continue
+            for ref in refs:
+                source = f"local.{ref.attribute.name}" if ref.source.type == "locals" else ref.source.address
+                if source in nodes:
+                    edges[source].add(target)
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for start in sorted(edges):
+            if start in state:
+                continue
+            path, stack = [start], [iter(sorted(edges[start]))]
+            state[start] = 1
+            while stack:
+                step = next(stack[-1], None)
+                if step is None:
+                    state[path.pop()] = 2
+                    stack.pop()
+                elif state.get(step) == 1:
+                    return [*path[path.index(step) :], step]
+                elif step not in state:
+                    state[step] = 1
+                    path.append(step)
+                    stack.append(iter(sorted(edges.get(step, ()))))
+        return None
+
     def iter_attributes(self) -> Iterator[Attribute]:
         for block in self.blocks:
             for inner in block.walk():
