@@ -282,9 +282,12 @@ class Module:
                             index[target].append(Reference(block, attr, target, index_key, rest))
         return index
 
-    def dependency_cycle(self) -> list[str] | None:
-        """A cycle of references among the module's resources, data sources, module calls and locals
-        (`terraform validate`'s "Cycle: ..."), as the addresses around it, or None."""
+    def dependency_edges(self) -> dict[str, set[str]]:
+        """Which resources, data sources, module calls and locals each of them references (each local
+        is a node of its own, as Terraform sees them), by address."""
+        return self.memo("dependency edges", self._dependency_edges)
+
+    def _dependency_edges(self) -> dict[str, set[str]]:
         nodes = {b.address for b in self.blocks if b.type in ("resource", "data", "module")}
         nodes |= {f"local.{name}" for name in self._locals}
         edges: dict[str, set[str]] = defaultdict(set)
@@ -297,6 +300,25 @@ class Module:
                 source = f"local.{ref.attribute.name}" if ref.source.type == "locals" else ref.source.address
                 if source in nodes:
                     edges[source].add(target)
+        return edges
+
+    def reaches(self, start: str, goal: str) -> bool:
+        """Does `start` depend on `goal`, directly or through other blocks and locals?"""
+        edges = self.dependency_edges()
+        seen, pending = {start}, [start]
+        while pending:
+            for step in edges.get(pending.pop(), ()):
+                if step == goal:
+                    return True
+                if step not in seen:
+                    seen.add(step)
+                    pending.append(step)
+        return False
+
+    def dependency_cycle(self) -> list[str] | None:
+        """A cycle of references among the module's resources, data sources, module calls and locals
+        (`terraform validate`'s "Cycle: ..."), as the addresses around it, or None."""
+        edges = self.dependency_edges()
         state: dict[str, int] = {}  # 1: on the current path, 2: done
         for start in sorted(edges):
             if start in state:

@@ -370,5 +370,8 @@ def _new_policy(module: Module, bucket: Block, lbs: list[Block], region: Any) ->
     text = "\n\n".join([block.render(), *data_blocks])
     edits = [insert_after(bucket, text)]
     for each in lbs:
-        edits.extend(add_depends_on(each, f"aws_s3_bucket_policy.{name}"))
+        # Creating the load balancer after the policy avoids a failed first write, but where the
+        # bucket already waits for the load balancer that order would be a dependency cycle.
+        if not module.reaches(bucket.address, each.address):
+            edits.extend(add_depends_on(each, f"aws_s3_bucket_policy.{name}"))
     return edits, name

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 import fixers.engine
 import fixers.hcl.parser
 from fixers.config import Config
+from fixers.edits import add_depends_on
 from fixers.engine import fix_module, run_rules, scan
 from fixers.evaluate import MAX_VALUE_SIZE, UNKNOWN, is_known
-from fixers.findings import Finding, Rule, Severity
+from fixers.findings import Finding, Fix, Rule, Severity
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import decode
 from fixers.limits import REGEX_SECONDS, Budget
@@ -181,6 +182,35 @@ def test_a_fix_whose_edited_module_crashes_a_rule_is_rejected(monkeypatch):
     assert finding.fix_rejected == (
         "a rule could not check the edited module "
         "(internal error in rule TAP998: ValueError: cannot read versioning)"
+    )
+
+
+def test_a_fix_that_makes_a_dependency_cycle_is_rejected_naming_the_loop(monkeypatch):
+    # Rules check findings, not Terraform's graph: a fix adding a reference that closes a loop
+    # through the user's own references would fail `terraform validate` with "Cycle: ...".
+    text = (
+        'resource "aws_lb" "web" {\n  name = "web"\n}\n\n'
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n\n  tags = {\n    Lb = aws_lb.web.name\n  }\n}\n'
+    )
+    rule = Rule(id="TAP997", name="loop-maker", severity=Severity.LOW, why="test")
+
+    def loop_maker(module, options):
+        lb = module.find("aws_lb.web")
+        if lb is not None and lb.get("depends_on") is None:
+            yield rule.finding(
+                lb, "needs the bucket first", fix=Fix.safe("wait", *add_depends_on(lb, "aws_s3_bucket.logs"))
+            )
+
+    units = (*all_rules(), RuleUnit(rule, loop_maker, None))
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: units)
+    report = scan(
+        [ModuleInput(path=".", files={"main.tf": text.encode()})], Config(select=["TAP997"]), jobs=1
+    )
+    (finding,) = report.findings
+    assert finding.fix is None
+    assert finding.fix_rejected == (
+        "the edit would make a dependency cycle, which Terraform rejects: "
+        "aws_lb.web -> aws_s3_bucket.logs -> aws_lb.web"
     )
 
 

@@ -151,15 +151,13 @@ def test_no_finding_when_the_log_writer_is_admitted_or_unknowable(case):
     assert scan_fixture(f"TAP204/{case}", "TAP204") == []
 
 
-def test_a_policy_whose_depends_on_would_close_a_loop_is_not_offered():
-    # The bucket's tags read the load balancer, and the fix makes the load balancer wait for the
-    # new policy, which reads the bucket: `terraform validate` says "Cycle". Verification sees the
-    # loop and withholds the fix, saying why.
+def test_a_bucket_that_reads_its_load_balancer_gets_the_policy_without_depends_on():
+    # The bucket's tags read the load balancer: making the load balancer wait for the new policy,
+    # which reads the bucket, would be a loop (`terraform validate`: "Cycle"). The policy is added,
+    # the order left as the user's references make it.
     findings = scan_fixture("TAP204/bucket_refers_to_its_load_balancer", "TAP204")
     assert where(findings) == [("TAP204", "main.tf", 19, "aws_lb.web")]
-    assert findings[0].fix is None
-    assert findings[0].fix_rejected == (
-        "the edit would make a dependency cycle, which Terraform rejects: "
-        "aws_lb.web -> aws_s3_bucket_policy.logs -> aws_s3_bucket.logs -> aws_lb.web"
-    )
-    assert fixed_files("TAP204/bucket_refers_to_its_load_balancer", "TAP204") == {}
+    assert findings[0].fix is not None and findings[0].fix_rejected is None
+    fixed = fixed_files("TAP204/bucket_refers_to_its_load_balancer", "TAP204")["main.tf"]
+    assert 'resource "aws_s3_bucket_policy" "logs" {' in fixed
+    assert "depends_on" not in fixed
