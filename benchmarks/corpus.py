@@ -562,6 +562,17 @@ def _lines(files: dict[str, str]) -> int:
     return sum(t.count("\n") for t in files.values())
 
 
+def one_file_module(lines: int) -> str:
+    """One module of at least `lines` lines of realistic resources, as a single file's text (the
+    soak's and benchmarks/large_module.py's large module)."""
+    count = 4
+    while True:
+        module = _module(random.Random(7), 0, count)
+        if _lines(module) >= lines:
+            return "\n".join(module.values())
+        count = max(count + 1, int(count * lines / max(_lines(module), 1)))
+
+
 def write_corpus(out: Path, files: int = 1000, lines: int = 100_000, seed: int = 7) -> dict[str, int]:
     """Write about `files` files and `lines` lines of modules under `out`; returns the real counts."""
     r = random.Random(seed)

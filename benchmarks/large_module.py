@@ -35,13 +35,7 @@ def _measure(lines: int, profile: str | None, conn) -> None:
     from fixers.workspace import ModuleInput
 
     collect_less()  # as the command line does
-    count = 4
-    while True:
-        module = corpus._module(__import__("random").Random(7), 0, count)
-        if corpus._lines(module) >= lines:
-            break
-        count = max(count + 1, int(count * lines / max(corpus._lines(module), 1)))
-    text = "\n".join(module.values()).encode()
+    text = corpus.one_file_module(lines).encode()
     config = Config()
     times, profiler = {}, None
 

@@ -44,6 +44,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("TAPFIX_DEBUG", "1")  # a rule that crashes raises instead of becoming a scan error
 
+from corpus import one_file_module  # noqa: E402
+
 from fixers.workspace import ModuleInput  # noqa: E402
 from tests.hardening.hostile import (  # noqa: E402
     MUTATIONS,
@@ -234,23 +236,12 @@ def run_mutants(args, out: Path) -> Tally:
 # --- large inputs ------------------------------------------------------------------------------
 
 
-def _realistic_module(lines: int) -> str:
-    import corpus
-
-    count = 4
-    while True:
-        module = corpus._module(random.Random(7), 0, count)
-        if corpus._lines(module) >= lines:
-            return "\n".join(module.values())
-        count = max(count + 1, int(count * lines / max(corpus._lines(module), 1)))
-
-
 def _large_input(name: str) -> dict[str, bytes]:
     bucket = b'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
     if name == "realistic module, 100k lines":
-        return {"main.tf": _realistic_module(100_000).encode()}
+        return {"main.tf": one_file_module(100_000).encode()}
     if name == "realistic file, 4 MiB":
-        text = _realistic_module(140_000).encode()
+        text = one_file_module(140_000).encode()
         return {"main.tf": text[: text.rfind(b"\n}\n", 0, 4 * 1024 * 1024 - 1) + 3]}
     if name == "dense file, 4 MiB of `1,`":
         return {"main.tf": b"locals {\n  x = [" + b"1," * (2 * 1024 * 1024 - 20) + b"]\n}\n", "b.tf": bucket}
