@@ -108,7 +108,6 @@ class Module:
     _eval_cache: dict[Any, Any] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
-    _by_type: tuple[int, Any] | None = None
 
     @classmethod
     def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:
@@ -163,7 +162,7 @@ class Module:
         for attr in self._tfvar_values.values():
             attr.block = None
         self.blocks, self._by_address, self._locals, self._tfvar_values = [], {}, {}, {}
-        self._references, self._by_type = None, None
+        self._references = None
         self._eval_cache, self._memo = {}, {}
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
@@ -186,18 +185,19 @@ class Module:
 
     def _index(self) -> tuple[dict[str, list[Block]], dict[str, list[Block]], dict[int, int]]:
         # Rules ask for one kind or type per block they check: scanning every block each time made
-        # large modules quadratic. The index is rebuilt if blocks were added since.
-        if self._by_type is None or self._by_type[0] != len(self.blocks):
-            by_kind: dict[str, list[Block]] = defaultdict(list)
-            by_type: dict[str, list[Block]] = defaultdict(list)
-            position: dict[int, int] = {}
-            for i, block in enumerate(self.blocks):
-                by_kind[block.type].append(block)
-                position[id(block)] = i
-                if block.type == "resource" and block.labels:
-                    by_type[block.labels[0]].append(block)
-            self._by_type = (len(self.blocks), (by_kind, by_type, position))
-        return self._by_type[1]
+        # large modules quadratic.
+        return self.memo("block index", self._build_index)
+
+    def _build_index(self) -> tuple[dict[str, list[Block]], dict[str, list[Block]], dict[int, int]]:
+        by_kind: dict[str, list[Block]] = defaultdict(list)
+        by_type: dict[str, list[Block]] = defaultdict(list)
+        position: dict[int, int] = {}
+        for i, block in enumerate(self.blocks):
+            by_kind[block.type].append(block)
+            position[id(block)] = i
+            if block.type == "resource" and block.labels:
+                by_type[block.labels[0]].append(block)
+        return by_kind, by_type, position
 
     def in_order(self, blocks: Iterable[Block], resource_type: str) -> list[Block]:
         """The resources of `resource_type` among `blocks` (top-level blocks of this module), once
