@@ -43,6 +43,11 @@ def cpu_seconds(fn, *args):
     return time.process_time() - start, result
 
 
+def locals_module(lines: list[str]) -> Module:
+    text = "locals {\n" + "\n".join(lines) + "\n}\n"
+    return Module.build(".", [parse_file(decode("main.tf", text.encode()))])
+
+
 def local_value(expr: str):
     module = Module.build(".", [parse_file(decode("main.tf", f"locals {{\n  x = {expr}\n}}\n".encode()))])
     return module.locals["x"].value()
@@ -324,9 +329,7 @@ def test_a_regex_that_ran_out_of_time_is_not_run_again_on_the_same_text():
 def test_a_doubling_chain_of_locals_is_unknown_not_gigabytes():
     # Each local doubles the last: 2^40 characters at the end.
     lines = ['  l0 = "ab"'] + [f'  l{i} = "${{local.l{i - 1}}}${{local.l{i - 1}}}"' for i in range(1, 41)]
-    module = Module.build(
-        ".", [parse_file(decode("main.tf", ("locals {\n" + "\n".join(lines) + "\n}\n").encode()))]
-    )
+    module = locals_module(lines)
     seconds, value = cpu_seconds(lambda: module.locals["l40"].value())
     assert value is UNKNOWN and seconds < 2
     assert module.locals["l10"].value() == "ab" * 2**10
@@ -334,8 +337,7 @@ def test_a_doubling_chain_of_locals_is_unknown_not_gigabytes():
 
 def test_a_doubling_chain_of_lists_is_unknown_not_exponential():
     lines = ["  l0 = [1]"] + [f"  l{i} = [local.l{i - 1}, local.l{i - 1}]" for i in range(1, 60)]
-    text = "locals {\n" + "\n".join(lines) + "\n}\n"
-    module = Module.build(".", [parse_file(decode("main.tf", text.encode()))])
+    module = locals_module(lines)
     seconds, value = cpu_seconds(lambda: module.locals["l59"].value())
     assert not is_known(value) and seconds < 2
 
@@ -343,9 +345,7 @@ def test_a_doubling_chain_of_lists_is_unknown_not_exponential():
 def test_a_squaring_chain_of_locals_is_unknown_not_a_million_digits():
     # Each local squares the last: 2^30 times the digits at the end, multiplied in C, uninterruptible.
     lines = ["  l0 = 99999999999"] + [f"  l{i} = local.l{i - 1} * local.l{i - 1}" for i in range(1, 31)]
-    module = Module.build(
-        ".", [parse_file(decode("main.tf", ("locals {\n" + "\n".join(lines) + "\n}\n").encode()))]
-    )
+    module = locals_module(lines)
     seconds, value = cpu_seconds(lambda: module.locals["l30"].value())
     assert value is UNKNOWN and seconds < 2
     assert module.locals["l2"].value() == 99999999999**4
