@@ -100,8 +100,7 @@ def load_event(name: str | None, path: str | None, handled: tuple[str, ...] = tu
         raise EventError("GITHUB_EVENT_NAME is not set: tapfix runs as a step of a GitHub Actions workflow")
     if name not in handled:
         raise EventError(
-            f"event '{name}' is not handled: run tapfix on {', '.join(handled)} "
-            "(see the README's GitHub Action section)"
+            f"event '{name}' is not handled: run tapfix on {', '.join(handled)} (see tapfix's docs/action.md)"
         )
     if not path:
         raise EventError("GITHUB_EVENT_PATH is not set")

@@ -38,7 +38,7 @@ REVIEW_CHUNK = 20  # reported: 502s and "submitted too quickly" past ~30 comment
 REVIEW_CHUNK_CHARS = 250_000
 READ_ONLY_NOTE = (
     "The workflow token cannot comment on this PR (a fork PR gets a read-only token), so this review "
-    "is only in the job summary and the SARIF file. The README's two-job set-up posts it for forks."
+    "is only in the job summary and the SARIF file. The two-job set-up of tapfix's docs/action.md posts it for forks."
 )
 
 

@@ -97,7 +97,7 @@ def committed(
             "> [!NOTE]",
             "> Commits made with the workflow's `GITHUB_TOKEN` do not start new workflow runs, so checks"
             " do not run on this commit. Push another commit (or close and reopen the PR) to run them,"
-            " or give tapfix an app or personal token (see the README).",
+            " or give tapfix an app or personal token (see tapfix's docs/tapfix-command.md).",
         ]
     return _body(parts)
 

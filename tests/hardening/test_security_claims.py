@@ -25,7 +25,8 @@ from tests.github.pr import changed_entries, pull_request_event, write_tree
 from tests.hardening.test_github_faults import REVIEW_FIRST, REVIEW_RERUN, TAPFIX, TWO_JOB_POST
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text()
+# Where the documented workflows are: the README's, and the pages of docs/.
+DOCUMENTATION = "\n".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 SECURITY = ROOT / "SECURITY.md"
 
 # --- token permissions ----------------------------------------------------------------------------
@@ -58,15 +59,21 @@ NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
     # steps of the workflow itself, not calls of the bot
     "step: actions/checkout": (("contents", "read"),),
     "step: actions/download-artifact of another run": (("actions", "read"),),
+    "step: github/codeql-action/upload-sarif": (("security-events", "write"),),
+    # upload-sarif reads the workflow run it belongs to; in a private repository that needs actions: read
+    "step: github/codeql-action/upload-sarif reads its run": (("actions", "read"),),
 }
 _LEVEL = {"none": 0, "read": 1, "write": 2}
 # Calls a mode makes only sometimes: after an ambiguous failure, or with a duplicated summary.
 _RECHECKS = ("pulls/list-reviews", "issues/delete-comment")
 
 
-def _readme_workflow(name: str) -> dict:
-    text = re.search(rf"```yaml\n# \.github/workflows/{re.escape(name)}\n(.*?)```", README, re.S).group(1)
-    return yaml.safe_load(text)
+def _documented_workflow(name: str) -> dict:
+    copies = set(
+        re.findall(rf"```yaml\n# \.github/workflows/{re.escape(name)}\n(.*?)```", DOCUMENTATION, re.S)
+    )
+    assert len(copies) == 1, f"{name}: {len(copies)} different workflows of that name in the docs"
+    return yaml.safe_load(copies.pop())
 
 
 def _repository_workflow(name: str) -> dict:
@@ -83,14 +90,32 @@ POSTING_CALLS = {
     "step: actions/download-artifact of another run",
 }
 COMMAND_CALLS = {*TAPFIX.operations, "step: actions/checkout"}
+UPLOAD_SARIF = {
+    "step: github/codeql-action/upload-sarif",
+    "step: github/codeql-action/upload-sarif reads its run",
+}
 WORKFLOWS = {
-    "README: the review (pull_request)": (lambda: _readme_workflow("tapfix.yml"), REVIEW_CALLS),
+    "README: the review (pull_request)": (
+        lambda: _documented_workflow("tapfix.yml"),
+        REVIEW_CALLS | UPLOAD_SARIF,
+    ),
     ".github/workflows/tapfix-review.yml": (lambda: _repository_workflow("tapfix-review.yml"), REVIEW_CALLS),
     ".github/workflows/tapfix-post.yml (workflow_run)": (
         lambda: _repository_workflow("tapfix-post.yml"),
         POSTING_CALLS,
     ),
-    "README: /tapfix (issue_comment)": (lambda: _readme_workflow("tapfix-command.yml"), COMMAND_CALLS),
+    "docs/action.md: the review of fork PRs, job 1 (pull_request)": (
+        lambda: _documented_workflow("tapfix-review.yml"),
+        REVIEW_CALLS,
+    ),
+    "docs/action.md: the review of fork PRs, job 2 (workflow_run)": (
+        lambda: _documented_workflow("tapfix-post.yml"),
+        POSTING_CALLS,
+    ),
+    "docs/tapfix-command.md: /tapfix (issue_comment)": (
+        lambda: _documented_workflow("tapfix-command.yml"),
+        COMMAND_CALLS,
+    ),
 }
 
 

