@@ -8,6 +8,9 @@
   belongs to the run's PR, post it.
 - on `issue_comment`: the `/tapfix` command (bot/tapfix_command/): commit the verified fixes to the
   PR branch, or reply with them as a patch. Other comments are ignored without a single request.
+- on `push`, `schedule` and `workflow_dispatch`: scan the checked-out commit's `working-directory`
+  whole (code scanning of a branch): the SARIF file, the job summary and the outputs; no comments
+  and no API request.
 
 Exit codes: 0 done, 1 findings at or above `fail-on`, 2 a usage problem (bad event, no token,
 bad input or config, an artifact that does not belong to the run) or an error talking to GitHub,
@@ -27,9 +30,11 @@ from bot.github.api import PullRequestApi
 from bot.github.client import DEFAULT_API_URL, GitHubClient, GitHubError
 from bot.github.diff import parse_file_diff
 from bot.github.events import (
+    REPOSITORY_SCAN_EVENTS,
     EventError,
     IssueCommentEvent,
     PullRequestEvent,
+    RepositoryScanEvent,
     WorkflowRunEvent,
     load_event,
 )
@@ -38,6 +43,7 @@ from bot.github.inputs import (
     ActionInputs,
     InputError,
     inside,
+    run_config,
     workspace,
     write_job_summary,
     write_outputs,
@@ -49,12 +55,18 @@ from bot.github.review import review_pull_request
 from bot.tapfix_command.run import Context as CommandContext
 from bot.tapfix_command.run import handle as handle_command
 from bot.tapfix_command.run import ignored_because
-from fixers.config import ConfigError, load_config
-from fixers.engine import ScanReport
+from fixers.config import ConfigError
+from fixers.engine import ScanReport, scan
 from fixers.findings import Severity
 from fixers.gc_tuning import collect_less
 
-HANDLED_EVENTS = ("pull_request", "pull_request_target", "workflow_run", "issue_comment")
+HANDLED_EVENTS = (
+    "pull_request",
+    "pull_request_target",
+    "workflow_run",
+    "issue_comment",
+    *REPOSITORY_SCAN_EVENTS,
+)
 ARTIFACT_NOTE = "The review was saved to the review artifact; the posting job comments on the PR."
 
 
@@ -95,6 +107,8 @@ def _run(env: Mapping[str, str]) -> int:
         write_outputs(env, {"command-result": "ignored", "commit": ""})
         print(f"tapfix: nothing to do: {why}")
         return 0
+    if isinstance(event, RepositoryScanEvent):
+        return _scan_repository(env, inputs, event, workspace(env))
     token = inputs.github_token or env.get("GITHUB_TOKEN", "")
     if not token:
         raise UsageError(
@@ -124,13 +138,12 @@ def _review(
     root: Path,
     server: str,
 ) -> int:
-    config_path = inside(root, inputs.config, "config") if inputs.config else None
-    config, _ = load_config(config_path, search_root=root)
-    if inputs.fail_on is not None:
-        config = config.with_overrides(fail_on=inputs.fail_on)
+    config = run_config(inputs, root)
     pr = event.pull_request
     api = PullRequestApi(client, event.repository.full_name, pr.number, settings.bot_login)
-    review = review_pull_request(api, pr, root, config, paths=inputs.paths, report=inputs.report)
+    review = review_pull_request(
+        api, pr, root, config, paths=inputs.paths, under=inputs.folder, report=inputs.report
+    )
     plan = review.plan
     links = Links(server, plan.repository, plan.head_sha)
 
@@ -149,6 +162,59 @@ def _review(
             raise
     _report(env, inputs, plan, outcome, links, review.head_report, root)
     return 1 if review.failing else 0
+
+
+def _scan_repository(
+    env: Mapping[str, str], inputs: ActionInputs, event: RepositoryScanEvent, root: Path
+) -> int:
+    """Code scanning of a branch: every module under `working-directory` in the checked-out commit.
+    Paths in the SARIF file and the job summary are relative to the workspace, the repository root."""
+    from bot.formats import Context, render, tool_failures, visible
+    from fixers.workspace import discover
+
+    if event.deleted:
+        write_outputs(env, _counts([]) | {"new-findings": "", "sarif-file": ""})
+        print(f"tapfix: nothing to scan: the push deleted {event.ref}")
+        return 0
+    config = run_config(inputs, root)
+    directory = root / inputs.folder if inputs.folder else root
+    if not directory.resolve().is_relative_to(root.resolve()):
+        raise InputError(
+            f"input 'working-directory' = {inputs.working_directory!r} points outside the workspace"
+        )
+    if not directory.is_dir():
+        raise InputError(
+            f"input 'working-directory' = {inputs.working_directory!r}: no such folder in the checked-out "
+            "repository (is there an actions/checkout step before tapfix?)"
+        )
+    modules = discover([directory], root, config.exclude)
+    report = scan(modules, config) if modules else ScanReport(findings=[], errors=[], files=0, modules=0)
+
+    commit = env.get("GITHUB_SHA", "")
+    where = f"`{inputs.folder}/`" if inputs.folder else "the repository"
+    scanned = (
+        f"Commit `{commit[:7]}`: {where}, {len(modules)} modules."
+        if commit
+        else f"{where}: {len(modules)} modules."
+    )
+    summary = render("markdown", report, Context(version=_version(), fail_on=config.fail_on))
+    write_job_summary(env, summary.rstrip("\n") + "\n\n" + scanned + "\n")
+    shown = visible(report)
+    outputs = _counts(shown) | {"new-findings": "", "sarif-file": ""}
+    if inputs.sarif_file:
+        _write_sarif(report, inside(root, inputs.sarif_file, "sarif-file"), root)
+        outputs["sarif-file"] = inputs.sarif_file
+    write_outputs(env, outputs)
+    print(f"tapfix: {len(shown)} findings in {len(modules)} modules of {where}")
+    if failures := tool_failures(report.errors):
+        _fail(env, f"incomplete scan: {failures[0].path}: {failures[0].message}")
+        return 2
+    return 1 if any(f.severity.rank >= config.fail_on.rank for f in shown) else 0
+
+
+def _counts(findings: list) -> dict[str, str]:
+    counts = {s.value: str(sum(1 for f in findings if f.severity == s)) for s in Severity}
+    return counts | {"findings": str(len(findings))}
 
 
 def _post_artifact(
@@ -227,8 +293,7 @@ def _report(
     root: Path,
 ) -> None:
     write_job_summary(env, summary_markdown(plan, outcome.state, links, limit=1_000_000).split("\n", 1)[1])
-    outputs = {s.value: str(sum(1 for f in plan.findings if f.severity == s)) for s in Severity}
-    outputs["findings"] = str(len(plan.findings))
+    outputs = _counts(plan.findings)
     outputs["new-findings"] = str(sum(1 for f in plan.findings if f.status == "new"))
     outputs["sarif-file"] = ""
     if inputs.sarif_file and head_report is not None:

@@ -60,6 +60,9 @@ WEBHOOK_EXAMPLES = [
     ("workflow_run", 1, "workflow_run.completed.json"),
     ("issue_comment", 0, "issue_comment.created.json"),
     ("push", 0, "push.json"),
+    ("push", 4, "push.branch.json"),
+    ("push", 1, "push.deleted.json"),
+    ("workflow_dispatch", 0, "workflow_dispatch.json"),
 ]
 
 # GraphQL: root fields and the object fields tapfix's queries select (see bot/github/threads.py).

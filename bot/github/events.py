@@ -85,12 +85,25 @@ class IssueCommentEvent(_Event):
         return self.issue.pull_request is not None
 
 
-Event = PullRequestEvent | WorkflowRunEvent | IssueCommentEvent
+class RepositoryScanEvent(_Event):
+    """`push`, `schedule` and `workflow_dispatch`: the checked-out commit is scanned whole (code
+    scanning of a branch). The commit is GITHUB_SHA; nothing else of the payload is needed, and a
+    `schedule` payload may hold nothing but the cron line."""
+
+    ref: str = ""
+    deleted: bool = False  # a push that deleted its branch or tag: there is no commit to scan
+    schedule: str | None = None
+    repository: Repo | None = None
+
+
+Event = PullRequestEvent | WorkflowRunEvent | IssueCommentEvent | RepositoryScanEvent
+REPOSITORY_SCAN_EVENTS = ("push", "schedule", "workflow_dispatch")
 _MODELS: dict[str, type[_Event]] = {
     "pull_request": PullRequestEvent,
     "pull_request_target": PullRequestEvent,
     "workflow_run": WorkflowRunEvent,
     "issue_comment": IssueCommentEvent,
+    **dict.fromkeys(REPOSITORY_SCAN_EVENTS, RepositoryScanEvent),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fixers.config import CONFIG_NAMES, Config, load_config
 from fixers.findings import Severity
 
 MAX_JOB_SUMMARY_BYTES = 1024 * 1024 - 4096  # the runner drops a summary over 1 MiB whole
@@ -25,6 +26,9 @@ class ActionInputs(BaseModel):
 
     github_token: str = ""
     fail_on: Severity | None = None
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    working_directory: str = ""
     config: str = ""
     comment_mode: Literal["review", "summary", "off"] = "review"
     paths: list[str] = Field(default_factory=list)
@@ -34,6 +38,17 @@ class ActionInputs(BaseModel):
     review_artifact: str = ""
     bot_login: str = Field(default="github-actions[bot]", min_length=1)
 
+    @property
+    def folder(self) -> str:
+        """`working-directory` as a folder of the repository: `infra/live`, or "" for its root."""
+        parts = [p for p in self.working_directory.replace("\\", "/").split("/") if p not in ("", ".")]
+        if self.working_directory.startswith(("/", "\\")) or ".." in parts:
+            raise InputError(
+                f"input 'working-directory' = {self.working_directory!r}: "
+                "a folder of the repository, relative to its root, without '..'"
+            )
+        return "/".join(parts)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
         raw: dict[str, object] = {}
@@ -41,8 +56,8 @@ class ActionInputs(BaseModel):
             value = _input(env, field)
             if value is None or value == "":
                 continue
-            if field == "paths":
-                raw[field] = [p.strip() for p in value.replace(",", "\n").splitlines() if p.strip()]
+            if field in ("paths", "select", "ignore"):
+                raw[field] = _items(value)
             elif field == "fail_on":
                 raw[field] = value.strip().lower()
             else:
@@ -54,6 +69,11 @@ class ActionInputs(BaseModel):
             name = str(first["loc"][0]).replace("_", "-") if first["loc"] else "?"
             shown = "***" if name == "github-token" else repr(first.get("input"))
             raise InputError(f"input '{name}' = {shown}: {first['msg']}") from None
+
+
+def _items(value: str) -> list[str]:
+    """A list input: one item per line, or comma-separated (`TAP201, TAP202`)."""
+    return [item.strip() for item in value.replace(",", "\n").splitlines() if item.strip()]
 
 
 def _input(env: Mapping[str, str], field: str) -> str | None:
@@ -99,3 +119,46 @@ def inside(root: Path, relative: str, what: str) -> Path:
     if not path.is_relative_to(root.resolve()) and not Path(relative).is_absolute():
         raise InputError(f"input '{what}' = {relative!r} points outside the workspace")
     return path
+
+
+def run_config(inputs: ActionInputs, root: Path) -> Config:
+    """The config a run uses: the `config` input's file, else the nearest `.tapfix.yml` from the
+    `working-directory` up to the workspace root; then the `select`, `ignore` and `fail-on` inputs.
+
+    Exclude patterns are written relative to the config file's folder: they come back relative to
+    the workspace, which is what the review, /tapfix and the repository scan match them against."""
+    if inputs.config:
+        path: Path | None = inside(root, inputs.config, "config")
+    else:
+        path = _nearest_config(root, inputs.folder)
+    config, used = load_config(path) if path is not None else (Config(), None)
+    changes: dict[str, object] = {"fail_on": inputs.fail_on}
+    if inputs.select:
+        changes["select"] = _rule_ids(inputs.select, "select")
+    if inputs.ignore:
+        changes["ignore"] = [*config.ignore, *_rule_ids(inputs.ignore, "ignore")]
+    base = used.parent.resolve() if used is not None else root.resolve()
+    if config.exclude and base != root.resolve() and base.is_relative_to(root.resolve()):
+        prefix = base.relative_to(root.resolve()).as_posix()
+        changes["exclude"] = [f"{prefix}/{pattern.lstrip('/')}" for pattern in config.exclude]
+    return config.with_overrides(**changes)
+
+
+def _nearest_config(root: Path, folder: str) -> Path | None:
+    parts = folder.split("/") if folder else []
+    for depth in range(len(parts), -1, -1):
+        for name in CONFIG_NAMES:
+            if root.joinpath(*parts[:depth], name).is_file():
+                return inside(root, "/".join([*parts[:depth], name]), "config")
+    return None
+
+
+def _rule_ids(references: list[str], what: str) -> list[str]:
+    from bot.rule_catalog import rule_ids
+
+    known = rule_ids()
+    ids = [r.upper() for r in references]
+    unknown = [r for r, i in zip(references, ids, strict=True) if i not in known]
+    if unknown:
+        raise InputError(f"input '{what}': {unknown[0]!r} is not a rule (`tapfix rules` lists them)")
+    return ids

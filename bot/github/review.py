@@ -34,14 +34,16 @@ def review_pull_request(
     config: Config,
     *,
     paths: list[str] | None = None,
+    under: str = "",
     report: Literal["new", "all"] = "new",
 ) -> Review:
+    """`under`: only changed files in this folder (relative to the repository root) are reviewed."""
     files = api.files()
     diffs = {f.filename: parse_file_diff(f) for f in files}
     notes: list[Note] = []
     if pr.changed_files is not None and pr.changed_files > len(files):
         notes.append(Note(code=NoteCode.FILES_TRUNCATED, count=pr.changed_files - len(files)))
-    changed = reviewed_files(diffs.values(), paths or [], config.exclude)
+    changed = reviewed_files(diffs.values(), paths or [], config.exclude, under)
     plan_args = {
         "repository": api.repository,
         "pull_number": pr.number,

@@ -56,8 +56,11 @@ def _join(directory: str, name: str) -> str:
     return name if directory == "." else f"{directory}/{name}"
 
 
-def selected(path: str, patterns: list[str], exclude: list[str]) -> bool:
-    """`paths` globs (`*` also matches `/`) and the config's exclude patterns."""
+def selected(path: str, patterns: list[str], exclude: list[str], under: str = "") -> bool:
+    """The `working-directory` folder (`under`), `paths` globs (`*` also matches `/`) and the config's
+    exclude patterns."""
+    if under and not path.startswith(under + "/"):
+        return False
     if patterns and not any(fnmatch.fnmatch(path, p) for p in patterns):
         return False
     parts = path.split("/")
@@ -84,11 +87,13 @@ class _Dir:
     unreadable: dict[str, str] = field(default_factory=dict)  # changed .tf files GitHub would not give
 
 
-def reviewed_files(diffs: Iterable[FileDiff], patterns: list[str], exclude: list[str]) -> dict[str, FileDiff]:
+def reviewed_files(
+    diffs: Iterable[FileDiff], patterns: list[str], exclude: list[str], under: str = ""
+) -> dict[str, FileDiff]:
     chosen = {}
     for diff in diffs:
         names = [diff.path] + ([diff.previous_path] if diff.previous_path else [])
-        if any(is_terraform(n) and selected(n, patterns, exclude) for n in names):
+        if any(is_terraform(n) and selected(n, patterns, exclude, under) for n in names):
             chosen[diff.path] = diff
     return chosen
 

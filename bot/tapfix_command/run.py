@@ -22,7 +22,7 @@ from bot.github.client import GitHubClient, GitHubError
 from bot.github.commit import BranchMoved, CannotPush, GitData, NotRegularFile, commit_files
 from bot.github.diff import parse_file_diff
 from bot.github.events import IssueCommentEvent
-from bot.github.inputs import ActionInputs, inside
+from bot.github.inputs import ActionInputs, run_config
 from bot.github.models import CollaboratorPermission, PullRequest
 from bot.github.snapshot import build, reviewed_files
 from bot.markdown_text import escape
@@ -30,7 +30,7 @@ from bot.tapfix_command import reply
 from bot.tapfix_command.fixes import FixSet, compute
 from bot.tapfix_command.parse import Command, Kind, parse
 from bot.tapfix_command.patch import git_patch, has_crlf
-from fixers.config import Config, ConfigError, load_config
+from fixers.config import Config, ConfigError
 
 WRITE_ROLES = ("admin", "maintain", "write")
 ACK_REACTION = "eyes"
@@ -139,7 +139,7 @@ def _run(event: IssueCommentEvent, ctx: Context, api: PullRequestApi, command: C
         )
     config = _config(ctx)
     diffs = {f.filename: parse_file_diff(f) for f in api.files()}
-    changed = reviewed_files(diffs.values(), ctx.inputs.paths, config.exclude)
+    changed = reviewed_files(diffs.values(), ctx.inputs.paths, config.exclude, ctx.inputs.folder)
     targets = {d.path for d in changed.values() if d.status != "removed" and d.path.endswith(".tf")}
     if not targets:
         body = reply.nothing_to_fix(
@@ -257,6 +257,4 @@ def _config(ctx: Context) -> Config:
     /tapfix does by editing its own config."""
     if ctx.workspace is None:
         return Config()
-    path = inside(ctx.workspace, ctx.inputs.config, "config") if ctx.inputs.config else None
-    config, _ = load_config(path, search_root=ctx.workspace)
-    return config
+    return run_config(ctx.inputs, ctx.workspace)

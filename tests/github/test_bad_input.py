@@ -26,7 +26,7 @@ def _run(tmp_path, capsys, event, event_name="pull_request", **overrides):
 @pytest.mark.parametrize(
     ("event_name", "event", "overrides", "message"),
     [
-        ("push", json.loads((WEBHOOKS / "push.json").read_text()), {}, "event 'push' is not handled"),
+        ("release", {"action": "published"}, {}, "event 'release' is not handled"),
         (
             "pull_request",
             {"action": "opened"},

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from tests.github.fake_github import FakeGitHub
-from tests.github.pr import SELECT_TAP201, changed_entries, pull_request_event, write_tree
+from tests.github.pr import SELECT_TAP201, WEBHOOKS, changed_entries, pull_request_event, write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_PYTHON = "/usr/local/bin/python"  # where python:3.11-slim keeps the interpreter
@@ -142,3 +142,25 @@ def test_container_command_with_a_malformed_event_exits_2_with_one_line(tmp_path
     result, _, _ = _run_container(tmp_path, fake, workspace, {"action": "opened"}, "http://127.0.0.1:9")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a valid 'pull_request' event payload" in result.stderr
+
+
+def test_container_command_scans_the_checkout_on_push_without_the_api(tmp_path):
+    fake = FakeGitHub()
+    workspace = write_tree(tmp_path / "workspace", {"infra/s3.tf": 'resource "aws_s3_bucket" "logs" {}\n'})
+    event = json.loads((WEBHOOKS / "push.branch.json").read_text())
+    result, outputs, summary = _run_container(
+        tmp_path,
+        fake,
+        workspace,
+        event,
+        "http://127.0.0.1:9",  # nothing listens: a scan makes no request
+        GITHUB_EVENT_NAME="push",
+        GITHUB_SHA=event["after"],
+        GITHUB_REF=event["ref"],
+        **{"INPUT_SARIF-FILE": "tapfix.sarif", "INPUT_SELECT": "TAP201,TAP202"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "findings=2\n" in outputs and "sarif-file=tapfix.sarif\n" in outputs
+    assert "`infra/s3.tf:1`" in summary and f"Commit `{event['after'][:7]}`" in summary
+    sarif = json.loads((workspace / "tapfix.sarif").read_text())
+    assert sorted(r["ruleId"] for r in sarif["runs"][0]["results"]) == ["TAP201", "TAP202"]

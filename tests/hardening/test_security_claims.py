@@ -112,6 +112,10 @@ WORKFLOWS = {
         lambda: _documented_workflow("tapfix-post.yml"),
         POSTING_CALLS,
     ),
+    "docs/action.md: code scanning of the default branch (push, schedule)": (
+        lambda: _documented_workflow("tapfix-scan.yml"),
+        {"step: actions/checkout"} | UPLOAD_SARIF,
+    ),
     "docs/tapfix-command.md: /tapfix (issue_comment)": (
         lambda: _documented_workflow("tapfix-command.yml"),
         COMMAND_CALLS,
