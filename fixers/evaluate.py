@@ -63,7 +63,11 @@ def is_known(value: Any) -> bool:
     return True
 
 
+# How deep one value's expressions (and the locals and arguments it references) nest, and how many
+# expression nodes evaluating it visits; past either, the value is unknown. The steps bound the work
+# of loops over loops (`[for a in range(1024) : [for b in range(1024) : ...]]`).
 _MAX_DEPTH = 200
+_MAX_STEPS = 300_000
 
 # The largest value the evaluator builds, in characters plus elements. Past it a value is unknown:
 # real configurations stay far below it, while `a = "${b}${b}"` chains, `format("%999999999d")` or
@@ -76,30 +80,21 @@ _NO_ARGUMENT = object()
 
 def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
     """The value of `expr`, or UNKNOWN. Never raises."""
-    try:
-        return _Evaluator(module, scope or {}).eval(expr)
-    except (
-        EvalError,
-        RecursionError,
-        TypeError,
-        ValueError,
-        KeyError,
-        IndexError,
-        ZeroDivisionError,
-        OverflowError,
-        MemoryError,
-        AttributeError,  # a function given the wrong type: `title(1)`
-    ):
-        return UNKNOWN
+    return _Evaluator(module, scope or {}).settle(expr, UNKNOWN)
+
+
+def evaluate_attribute(attribute: Any) -> Any:
+    """The value of an attribute of its module, computed once per module (every rule asks)."""
+    module = attribute.block.module if attribute.block is not None else None
+    if module is None:
+        return evaluate(None, attribute.expr)
+    return _Evaluator(module, {}).memo(attribute, top=True)
 
 
 def file_argument(module: Any, expr: Tree | Token) -> str | None:
     """The module-relative path a file function's path argument names (`"${path.module}/a.sh"`
     -> "a.sh"), or None when it is unknown or leaves the module's folder. Never raises."""
-    try:
-        value = _Evaluator(module, {}, module_paths=True).eval(expr)
-    except (EvalError, RecursionError, TypeError, ValueError, KeyError, IndexError, AttributeError):
-        return None
+    value = _Evaluator(module, {}, module_paths=True).settle(expr, None)
     return module_relative(value) if isinstance(value, str) else None
 
 
@@ -328,34 +323,145 @@ def _unescape(text: str) -> str:
     return _ESCAPE_RE.sub(repl, text) if "\\" in text else text
 
 
+class _Spent(EvalError):
+    """One evaluation used up a limit it shares with every part of it (depth, steps, template loop
+    iterations, the interpreter's stack or memory): the whole value is unknown, and no part of it
+    computed on the way is kept as the value of an attribute."""
+
+
+class _Limits:
+    """What one evaluation may spend. Evaluators derived for an inner scope, a referenced local or
+    a template share it, so that no reference or template starts from zero again."""
+
+    __slots__ = ("depth", "iterations", "steps")
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.steps = 0
+        self.iterations = 0
+
+
 class _Evaluator:
-    def __init__(self, module: Any, scope: dict[str, Any], module_paths: bool = False) -> None:
+    """One evaluator with two modes: plain (an unknown part makes its container unknown) and
+    partial (`evaluate_partial`: an unknown part of a container or a text becomes a placeholder).
+    Every evaluator of one value is derived from the first, and shares its limits."""
+
+    def __init__(
+        self,
+        module: Any,
+        scope: dict[str, Any],
+        module_paths: bool = False,
+        *,
+        partial: bool = False,
+        names: dict[str, str] | None = None,
+        limits: _Limits | None = None,
+    ) -> None:
         self.module = module
         self.scope = scope
-        self.depth = 0
         # True only for the path argument of a file function: there `path.module` has a value.
         self.module_paths = module_paths
-        self.iterations = [0]  # template loop iterations, shared by the evaluators of one value
+        self.partial = partial
+        # In a partial template: its variables whose values are unknown -> what they stand for.
+        self.names = names or {}
+        self.nested = limits is not None
+        self.limits = limits if limits is not None else _Limits()
+        self._plain: _Evaluator | None = None
 
-    def _derive(self, scope: dict[str, Any]) -> _Evaluator:
-        """An evaluator of the same kind for an inner scope (a loop's variables)."""
-        inner = _Evaluator(self.module, scope, self.module_paths)
-        inner.iterations = self.iterations
-        return inner
+    def _derive(
+        self,
+        scope: dict[str, Any] | None = None,
+        *,
+        module: Any = _NO_ARGUMENT,
+        partial: bool | None = None,
+        names: dict[str, str] | None = None,
+        module_paths: bool | None = None,
+    ) -> _Evaluator:
+        """An evaluator for a part of this value: another scope, module, mode or names; the same limits."""
+        return _Evaluator(
+            self.module if module is _NO_ARGUMENT else module,
+            self.scope if scope is None else scope,
+            self.module_paths if module_paths is None else module_paths,
+            partial=self.partial if partial is None else partial,
+            names=self.names if names is None else names,
+            limits=self.limits,
+        )
+
+    @property
+    def plain(self) -> _Evaluator:
+        """This evaluator in plain mode: conditions, operators and function arguments never see a
+        partial evaluation's placeholder text."""
+        if not self.partial:
+            return self
+        if self._plain is None:
+            self._plain = self._derive(partial=False, names={})
+        return self._plain
+
+    def settle(self, expr: Tree | Token, fallback: Any) -> Any:
+        """The value of `expr`, or `fallback` when evaluating it fails. The one place where an
+        exception becomes "unknown": a function given the wrong type (`title(1)`), a division by
+        zero, a bad regular expression, a value too large. A spent limit is not this part's own
+        failure: inside a larger evaluation it ends that evaluation, whose value is then unknown."""
+        try:
+            return self.eval(expr)
+        except Exception as exc:  # any input; OutOfTime is a BaseException and passes
+            if self.nested and isinstance(exc, (_Spent, RecursionError, MemoryError)):
+                raise
+            return fallback
+
+    def memo(self, attr: Any, top: bool = False) -> Any:
+        """The value of an attribute of the module (a local, a variable's value, a resource's
+        argument, in this evaluator's mode), computed once per module, and UNKNOWN inside a
+        reference cycle."""
+        partial = self.partial and attr.block is not None and attr.block.type == "locals"
+        key = (id(attr), partial, self.module_paths)
+        cache = self.module._eval_cache
+        if key in cache:
+            return cache[key]
+        evaluating = self.module._evaluating
+        if key in evaluating:
+            return UNKNOWN  # a reference cycle
+        evaluating.add(key)
+        try:
+            inner = self._derive({}, partial=partial, names={})
+            inner.nested = not top  # asked for by `evaluate_attribute`, the attribute's value is the top
+            value = inner.settle(attr.expr, UNKNOWN)
+        finally:
+            evaluating.discard(key)
+        cache[key] = value
+        return value
 
     def eval(self, node: Tree | Token) -> Any:
-        self.depth += 1
-        if self.depth > _MAX_DEPTH:
-            raise EvalError("too deep")
+        limits = self.limits
+        limits.depth += 1
+        limits.steps += 1
         try:
-            if isinstance(node, Token):
-                raise EvalError(f"unexpected token {node.type}")
-            handler = getattr(self, "_" + node.data, None)
-            if handler is None:
-                return UNKNOWN
-            return handler(node)
+            if limits.depth > _MAX_DEPTH:
+                raise _Spent("nested too deep")
+            if limits.steps > _MAX_STEPS:
+                raise _Spent("too many steps")
+            if not self.partial:
+                return self._dispatch(node)
+            if isinstance(node, Tree) and (
+                node.data in _PARTIAL_NODES or _is_jsonencode(node) or _is_call(node, "templatefile")
+            ):
+                value = self._dispatch(node)
+            else:
+                value = self.plain._dispatch(node)
+            return self._placeholder(node) if value is UNKNOWN else value
         finally:
-            self.depth -= 1
+            limits.depth -= 1
+
+    def _dispatch(self, node: Tree | Token) -> Any:
+        if isinstance(node, Token):
+            raise EvalError(f"unexpected token {node.type}")
+        handler = getattr(self, "_" + node.data, None)
+        return UNKNOWN if handler is None else handler(node)
+
+    def _placeholder(self, node: Tree | Token) -> str:
+        term = _unwrap_term(node)
+        if isinstance(term, Tree) and term.data == "identifier" and str(term.children[0]) in self.names:
+            return self.names[str(term.children[0])]
+        return placeholder(node)
 
     def _children(self, node: Tree) -> list[Tree]:
         return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
@@ -404,7 +510,7 @@ class _Evaluator:
                 parts.append(item)
             elif isinstance(item, _If):
                 # A condition is never decided on a partial evaluator's placeholder text.
-                test = _Evaluator(self.module, self.scope).eval(item.condition)
+                test = self.plain.eval(item.condition)
                 if test is UNKNOWN:
                     return UNKNOWN
                 parts.append(self._render(item.then if _bool(test) else item.otherwise))
@@ -419,7 +525,7 @@ class _Evaluator:
         return "".join(parts)
 
     def _render_for(self, loop: _For) -> Any:
-        collection = _Evaluator(self.module, self.scope).eval(loop.collection)
+        collection = self.plain.eval(loop.collection)
         if isinstance(collection, dict):
             pairs = list(collection.items())
         elif isinstance(collection, list):
@@ -428,9 +534,9 @@ class _Evaluator:
             return UNKNOWN
         parts = []
         for key, value in pairs:
-            self.iterations[0] += 1
-            if self.iterations[0] > _MAX_TEMPLATE_ITERATIONS:
-                raise EvalError("template loops run too long")
+            self.limits.iterations += 1
+            if self.limits.iterations > _MAX_TEMPLATE_ITERATIONS:
+                raise _Spent("template loops run too long")
             scope = dict(self.scope)
             scope[loop.value] = value
             if loop.key is not None:
@@ -543,45 +649,16 @@ class _Evaluator:
         if block is None or block.count is not None or block.for_each is not None:
             return UNKNOWN, []
         if len(steps) >= 2 and steps[1][0] == "attr" and steps[1][1] in block.attributes:
-            return self._memo(block.attributes[steps[1][1]]), steps[2:]
+            return self.plain.memo(block.attributes[steps[1][1]]), steps[2:]
         return UNKNOWN, []
-
-    def _memo(self, attr: Any) -> Any:
-        key: Any = (id(attr), "paths") if self.module_paths else id(attr)
-        cache = self.module._eval_cache
-        if key in cache:
-            return cache[key]
-        marker = f"{attr.path}:{attr.start}" + (":paths" if self.module_paths else "")
-        if marker in self.module._evaluating:
-            return UNKNOWN  # a reference cycle
-        self.module._evaluating.add(marker)
-        try:
-            value = _Evaluator(self.module, {}, self.module_paths).eval(attr.expr)
-        except (
-            EvalError,
-            RecursionError,
-            TypeError,
-            ValueError,
-            KeyError,
-            IndexError,
-            ZeroDivisionError,
-            OverflowError,
-            MemoryError,
-            AttributeError,
-        ):
-            value = UNKNOWN
-        finally:
-            self.module._evaluating.discard(marker)
-        cache[key] = value
-        return value
 
     def _variable(self, name: str) -> Any:
         attr = self.module.variable_value_attribute(name)
-        return UNKNOWN if attr is None else self._memo(attr)
+        return UNKNOWN if attr is None else self.plain.memo(attr)
 
     def _local(self, name: str) -> Any:
         attr = self.module.locals.get(name)
-        return UNKNOWN if attr is None else self._memo(attr)
+        return UNKNOWN if attr is None else self.memo(attr)
 
     def _attr_splat_expr_term(self, node: Tree) -> Any:
         return self._splat(node)
@@ -646,6 +723,8 @@ class _Evaluator:
 
     # calls
     def _function_call(self, node: Tree) -> Any:
+        if self.partial:
+            return self._partial_call(node)
         idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
         name = "::".join(str(i.children[0]) for i in idents)
         args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
@@ -655,7 +734,7 @@ class _Evaluator:
         )
         if name == "try":
             for arg in arg_nodes:
-                value = evaluate(self.module, arg, self.scope)
+                value = self._derive().settle(arg, UNKNOWN)
                 if value is not UNKNOWN:
                     return value
             return UNKNOWN
@@ -676,6 +755,53 @@ class _Evaluator:
         _bounded(args)
         return _bounded(func(*args))
 
+    def _partial_call(self, node: Tree) -> Any:
+        """`jsonencode` of a partially known value, or a rendered `templatefile` (the only calls
+        a partial evaluation looks into: every other call is evaluated plainly)."""
+        if _is_call(node, "templatefile"):
+            return self._partial_templatefile(node)
+        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+        inner = self._children(args[0]) if args else []
+        if len(inner) != 1:
+            return UNKNOWN
+        return _jsonencode(self.eval(inner[0]))
+
+    def _partial_templatefile(self, node: Tree) -> Any:
+        """The rendered template, each unknown interpolation a placeholder naming what the
+        template variable stands for (`${aws_db_instance.main.address}`, as in the inline script
+        the template came from); UNKNOWN when a directive's condition or collection is unknown."""
+        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+        arg_nodes = self._children(args[0]) if args else []
+        if len(arg_nodes) != 2 or any(
+            isinstance(c, Token) and c.type == "ELLIPSIS" for c in args[0].children
+        ):
+            return UNKNOWN
+        data = self._module_file(arg_nodes[0])
+        text = text_of(data)
+        tree = _template_file_tree(text) if text is not None else None
+        if tree is None:
+            return UNKNOWN
+        variables = _unwrap_term(arg_nodes[1])
+        scope: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        if isinstance(variables, Tree) and variables.data == "object":
+            for element in self._children(variables):
+                key = self._object_key(element.children[0])
+                if not isinstance(key, str):
+                    return UNKNOWN
+                value_node = element.children[-1]
+                scope[key] = self.plain.eval(value_node)
+                if not is_known(scope[key]):
+                    scope[key] = UNKNOWN
+                    partial = self._derive(names={}).eval(value_node)
+                    names[key] = partial if isinstance(partial, str) else placeholder(value_node)
+        else:
+            scope = self.plain.eval(arg_nodes[1])
+            if not isinstance(scope, dict):
+                return UNKNOWN
+        # The string itself, not `eval`: an unknown rendering is UNKNOWN, not a `${...}` placeholder.
+        return self._derive(scope, module=None, names=names, module_paths=False)._string(_unwrap_term(tree))
+
     def _file_function(self, name: str, arg_nodes: list[Tree], expand: bool) -> Any:
         """`file`, `filebase64` and `templatefile` on a file of the module's own folder."""
         if expand or len(arg_nodes) != (2 if name == "templatefile" else 1):
@@ -695,14 +821,16 @@ class _Evaluator:
             return UNKNOWN
         tree = _template_file_tree(text)
         # A template sees only its variables (and functions): no var., local. or resources.
-        return UNKNOWN if tree is None else _Evaluator(None, variables).eval(tree)
+        return (
+            UNKNOWN if tree is None else self._derive(variables, module=None, module_paths=False).eval(tree)
+        )
 
     def _module_file(self, path_node: Tree) -> bytes | None:
         """The bytes of the file a path argument names, when it lies in the module's folder."""
         read = getattr(self.module, "read_file", None)
         if read is None:
             return None
-        path = _Evaluator(self.module, self.scope, module_paths=True).eval(path_node)
+        path = self._derive(partial=False, names={}, module_paths=True).eval(path_node)
         relative = module_relative(path) if isinstance(path, str) else None
         return read(relative) if relative is not None else None
 
@@ -713,7 +841,7 @@ class _Evaluator:
         for scope in self._for_scopes(intro):
             if scope is UNKNOWN:
                 return UNKNOWN
-            inner = _Evaluator(self.module, scope, self.module_paths)
+            inner = self._derive(scope)
             if rest["cond"] is not None:
                 keep = inner.eval(rest["cond"])
                 if keep is UNKNOWN:
@@ -730,7 +858,7 @@ class _Evaluator:
         for scope in self._for_scopes(intro):
             if scope is UNKNOWN:
                 return UNKNOWN
-            inner = _Evaluator(self.module, scope, self.module_paths)
+            inner = self._derive(scope)
             if rest["cond"] is not None:
                 keep = inner.eval(rest["cond"])
                 if keep is UNKNOWN:
@@ -877,19 +1005,7 @@ def evaluate_partial(module: Any, expr: Tree | Token, scope: dict[str, Any] | No
     value unknown. For reading documents such as IAM policies whose ARNs are computed: the
     result says *what* a principal refers to. Operators, conditions and function arguments
     keep `evaluate`'s semantics, so a placeholder never decides a comparison. Never raises."""
-    try:
-        return _PartialEvaluator(module, scope or {}).eval(expr)
-    except (
-        EvalError,
-        RecursionError,
-        TypeError,
-        ValueError,
-        KeyError,
-        IndexError,
-        ZeroDivisionError,
-        OverflowError,
-    ):
-        return placeholder(expr)
+    return _Evaluator(module, scope or {}, partial=True).settle(expr, placeholder(expr))
 
 
 def placeholder(expr: Tree | Token) -> str:
@@ -916,95 +1032,6 @@ def _traversal_text(parts: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-class _PartialEvaluator(_Evaluator):
-    def __init__(self, module: Any, scope: dict[str, Any], names: dict[str, str] | None = None) -> None:
-        super().__init__(module, scope)
-        # A template's variables whose values are unknown -> the placeholder of what they stand for.
-        self.names = names or {}
-
-    def _derive(self, scope: dict[str, Any]) -> _Evaluator:
-        inner = _PartialEvaluator(self.module, scope, self.names)
-        inner.iterations = self.iterations
-        return inner
-
-    def eval(self, node: Tree | Token) -> Any:
-        if isinstance(node, Tree) and (
-            node.data in _PARTIAL_NODES or _is_jsonencode(node) or _is_call(node, "templatefile")
-        ):
-            value = super().eval(node)
-        else:
-            value = _Evaluator(self.module, self.scope).eval(node)
-        return self._placeholder(node) if value is UNKNOWN else value
-
-    def _placeholder(self, node: Tree | Token) -> str:
-        term = node
-        while isinstance(term, Tree) and term.data == "expr_term" and len(term.children) == 1:
-            term = term.children[0]
-        if isinstance(term, Tree) and term.data == "identifier" and str(term.children[0]) in self.names:
-            return self.names[str(term.children[0])]
-        return placeholder(node)
-
-    def _function_call(self, node: Tree) -> Any:
-        if _is_call(node, "templatefile"):
-            return self._templatefile(node)
-        if not _is_jsonencode(node):
-            return _Evaluator(self.module, self.scope).eval(node)
-        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
-        inner = self._children(args[0]) if args else []
-        if len(inner) != 1:
-            return UNKNOWN
-        return _jsonencode(self.eval(inner[0]))
-
-    def _local(self, name: str) -> Any:
-        attr = self.module.locals.get(name)
-        if attr is None:
-            return UNKNOWN
-        marker = f"partial:{attr.path}:{attr.start}"
-        if marker in self.module._evaluating:
-            return UNKNOWN  # a reference cycle
-        self.module._evaluating.add(marker)
-        try:
-            return _PartialEvaluator(self.module, {}).eval(attr.expr)
-        finally:
-            self.module._evaluating.discard(marker)
-
-    def _templatefile(self, node: Tree) -> Any:
-        """The rendered template, each unknown interpolation a placeholder naming what the
-        template variable stands for (`${aws_db_instance.main.address}`, as in the inline script
-        the template came from); UNKNOWN when a directive's condition or collection is unknown."""
-        args = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
-        arg_nodes = self._children(args[0]) if args else []
-        if len(arg_nodes) != 2 or any(
-            isinstance(c, Token) and c.type == "ELLIPSIS" for c in args[0].children
-        ):
-            return UNKNOWN
-        data = self._module_file(arg_nodes[0])
-        text = text_of(data)
-        tree = _template_file_tree(text) if text is not None else None
-        if tree is None:
-            return UNKNOWN
-        variables = _unwrap_term(arg_nodes[1])
-        scope: dict[str, Any] = {}
-        names: dict[str, str] = {}
-        if isinstance(variables, Tree) and variables.data == "object":
-            for element in self._children(variables):
-                key = self._object_key(element.children[0])
-                if not isinstance(key, str):
-                    return UNKNOWN
-                value_node = element.children[-1]
-                scope[key] = _Evaluator(self.module, self.scope).eval(value_node)
-                if not is_known(scope[key]):
-                    scope[key] = UNKNOWN
-                    partial = _PartialEvaluator(self.module, self.scope).eval(value_node)
-                    names[key] = partial if isinstance(partial, str) else placeholder(value_node)
-        else:
-            scope = _Evaluator(self.module, self.scope).eval(arg_nodes[1])
-            if not isinstance(scope, dict):
-                return UNKNOWN
-        # The string itself, not `eval`: an unknown rendering is UNKNOWN, not a `${...}` placeholder.
-        return _PartialEvaluator(None, scope, names)._string(_unwrap_term(tree))
 
 
 def _unwrap_term(node: Any) -> Any:
@@ -1096,29 +1123,36 @@ def _template_end(text: str, i: int) -> int | None:
 # --- functions -------------------------------------------------------------------------------
 
 
-def _format(fmt: str, *args: Any) -> str:
+_VERB = re.compile(r"%([-+# 0]*)(\d*)(?:\.(\d+))?([a-zA-Z%])")
+
+
+def _format(fmt: str, *args: Any, room: int = MAX_VALUE_SIZE) -> str:
+    """`format()`: the result's size is counted before each piece is padded to its width, so that
+    `%999999s` repeated asks for no more than `room` characters in all."""
     out: list[str] = []
     it = iter(args)
-    i = 0
+    i = size = 0
     while i < len(fmt):
         ch = fmt[i]
         if ch != "%":
             out.append(ch)
+            size += 1
             i += 1
             continue
-        m = re.compile(r"%([-+# 0]*)(\d*)(?:\.(\d+))?([a-zA-Z%])").match(fmt, i)
+        m = _VERB.match(fmt, i)
         if not m:
             raise EvalError("bad format")
         flags, width, precision, verb = m.groups()
         i = m.end()
         if verb == "%":
             out.append("%")
+            size += 1
             continue
         arg = next(it, _NO_ARGUMENT)
         if arg is _NO_ARGUMENT:
             raise EvalError("format: not enough arguments")
-        if int(width or 0) > MAX_VALUE_SIZE or int(precision or 0) > MAX_VALUE_SIZE:
-            raise EvalError("format: width or precision too large")
+        if size + int(width or 0) > room or int(precision or 0) > room - size:
+            raise EvalError("format: result too long")
         if verb in ("s", "v"):
             text = _to_template_string(arg) if not isinstance(arg, (list, dict)) else json.dumps(arg)
         elif verb == "d":
@@ -1133,6 +1167,9 @@ def _format(fmt: str, *args: Any) -> str:
             raise EvalError("unsupported verb")
         if precision and verb in ("s", "v", "q"):
             text = text[: int(precision)]
+        size += max(len(text), int(width or 0))
+        if size > room:
+            raise EvalError("format: result too long")
         if width:
             text = (
                 text.ljust(int(width))
@@ -1276,9 +1313,12 @@ def _join(sep: str, *lists: Any) -> str:
 
 def _formatlist(fmt: str, *lists: Any) -> list[str]:
     rows = list(zip(*lists, strict=True))
-    if len(fmt) * len(rows) > MAX_VALUE_SIZE:
-        raise EvalError("formatlist: result too long")
-    return [_format(fmt, *row) for row in rows]
+    out: list[str] = []
+    room = MAX_VALUE_SIZE
+    for row in rows:  # each row renders into what the rows before it left
+        out.append(_format(fmt, *row, room=room))
+        room -= len(out[-1]) + 1
+    return out
 
 
 def _multiply(a: int | float, b: int | float) -> int | float:
@@ -1318,15 +1358,22 @@ def _bounded(value: Any) -> Any:
 
 def _distinct(lst: list) -> list:
     out: list[Any] = []
-    seen: set[Any] = set()  # scalars: equal values hash alike, so this is `in out` without the scan
+    seen: set[Any] = set()  # equal values have equal keys: this is `in out` without the scan
     for item in lst:
-        if isinstance(item, (list, dict)):
-            if item not in out:
-                out.append(item)
-        elif item not in seen:
-            seen.add(item)
+        key = _hashable(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
+
+
+def _hashable(value: Any) -> Any:
+    """A key equal for equal values (as `==` compares them), for a set of collections."""
+    if isinstance(value, list):
+        return ("list", tuple(_hashable(v) for v in value))
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((k, _hashable(v)) for k, v in value.items())))
+    return value
 
 
 def _slice(lst: list, start: Any, end: Any) -> list:

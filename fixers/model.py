@@ -60,8 +60,10 @@ class Attribute:
         return self.is_heredoc or self.file.line_col(self.value_start)[0] == self.end_line
 
     def value(self, scope: dict[str, Any] | None = None) -> Any:
-        from fixers.evaluate import evaluate
+        from fixers.evaluate import evaluate, evaluate_attribute
 
+        if not scope:
+            return evaluate_attribute(self)
         module = self.block.module if self.block is not None else None
         return evaluate(module, self.expr, scope)
 
