@@ -85,11 +85,9 @@ def _from_column_0(attr: Attribute) -> str | None:
 
 
 def free_name(module: Module, resource_type: str, wanted: str) -> str:
-    name, n = wanted, 2
-    while module.find(f"{resource_type}.{name}") is not None:
-        name = f"{wanted}_{n}"
-        n += 1
-    return name
+    """A name for a new `resource_type` resource: `wanted`, or `wanted_2`, ... when the module or
+    another fix of the scan already has it (see `Module.claim_name`)."""
+    return module.claim_name(resource_type, wanted)
 
 
 def refers_to(module: Module, attr: Attribute, address: str) -> bool:

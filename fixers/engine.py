@@ -29,6 +29,7 @@ from fixers.module import Module, ParsedFile, parse_file, released_afterwards
 from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
 from fixers.suppress import problem as suppression_problem
+from fixers.terraform_check import new_problem
 from fixers.workspace import ModuleInput
 
 DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
@@ -273,6 +274,9 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     cycle = _new_cycle(loaded.module, rebuilt.module)
     if cycle is not None:
         return f"the edit would make a dependency cycle, which Terraform rejects: {' -> '.join(cycle)}"
+    invalid = new_problem(loaded.module, rebuilt.module)
+    if invalid is not None:
+        return f"terraform validate would reject the edited module: {invalid}"
     after = run_rules(rebuilt.module, config)
     failed = _rule_failures(rebuilt.module) - _rule_failures(loaded.module)
     if failed:
@@ -445,7 +449,7 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
     relocated = _relocated(loaded, edits)
     if relocated is not None:
         # A wrong "no" costs only a split: the halves are checked next, and single fixes on real files.
-        if _new_cycle(loaded.module, relocated) is not None:
+        if _new_cycle(loaded.module, relocated) is not None or new_problem(loaded.module, relocated):
             return None
         after = {f.identity for f in run_rules(relocated, config)}
         return None if _rule_failures(relocated) - _rule_failures(loaded.module) else after
@@ -454,7 +458,11 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
     except OverlappingEdits:
         return None
     rebuilt = _rebuild(loaded, texts)
-    if any(e.path in texts for e in rebuilt.module.errors) or _new_cycle(loaded.module, rebuilt.module):
+    if (
+        any(e.path in texts for e in rebuilt.module.errors)
+        or _new_cycle(loaded.module, rebuilt.module)
+        or new_problem(loaded.module, rebuilt.module)
+    ):
         return None
     after = {f.identity for f in run_rules(rebuilt.module, config)}
     return None if _rule_failures(rebuilt.module) - _rule_failures(loaded.module) else after
@@ -542,7 +550,8 @@ class _Group:
 def verify_fixes(
     loaded: LoadedModule, findings: list[Finding], config: Config, only: list[Finding] | None = None
 ) -> None:
-    """Reject every fix that does not parse, leaves its finding, or brings a new one.
+    """Reject every fix that does not parse, that Terraform would reject (fixers.terraform_check, a
+    dependency cycle), that leaves its finding, or brings a new one.
 
     Re-parsing and re-running every rule once per fix is what a scan spends most of its time on, so
     fixes whose edits do not overlap are first checked together: when the module with all of them
@@ -747,7 +756,12 @@ def fix_module(
         edits = [e for f in chosen for e in f.fix.edits]
         texts = apply_fix_texts(loaded, edits)
         candidate = _rebuild(loaded, texts)
-        if len(chosen) > 1 and any(e.path in texts for e in candidate.module.errors):
+        # Fixes verified in different groups were not checked together: a set that does not parse or
+        # that Terraform would reject is cut to its first fix, and the others wait for the next pass.
+        if len(chosen) > 1 and (
+            any(e.path in texts for e in candidate.module.errors)
+            or new_problem(loaded.module, candidate.module) is not None
+        ):
             chosen = chosen[:1]
             texts = apply_fix_texts(loaded, chosen[0].fix.edits)
             candidate = _rebuild(loaded, texts)

@@ -145,7 +145,7 @@ def traversals(expr: Tree | Token) -> list[tuple]:
         if node.data in ("heredoc_template", "heredoc_template_trim") and node.children:
             # A heredoc is one token: its interpolations are references too (user data that
             # names a database endpoint makes the instance depend on the database).
-            inner = _heredoc_template(str(node.children[0]), node.data == "heredoc_template_trim")
+            inner = heredoc_template(str(node.children[0]), node.data == "heredoc_template_trim")
             if inner is not None:
                 stack.append(inner)
             continue
@@ -154,7 +154,8 @@ def traversals(expr: Tree | Token) -> list[tuple]:
 
 
 @functools.lru_cache(maxsize=512)
-def _heredoc_template(raw: str, trim: bool) -> Tree | None:
+def heredoc_template(raw: str, trim: bool) -> Tree | None:
+    """The template a heredoc token holds (its interpolations and directives), or None without any."""
     body = heredoc_body(raw, trim)
     if "${" not in body.replace("$${", "") and "%{" not in body.replace("%%{", ""):
         return None

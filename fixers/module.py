@@ -108,6 +108,7 @@ class Module:
     _eval_cache: dict[Any, Any] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
+    _claimed: set[str] = field(default_factory=set)  # addresses fixes of this scan already chose
 
     @classmethod
     def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:
@@ -228,6 +229,28 @@ class Module:
 
     def find(self, address: str) -> Block | None:
         return self._by_address.get(address)
+
+    def claim_name(self, prefix: str, *wanted: str, taken: Iterable[str] = ()) -> str:
+        """A name for something a fix declares (`prefix` "var", "local", "output", "module", a
+        resource type or "data.<type>"): the first of `wanted` that the module does not declare and
+        no other fix of this scan has claimed (nor `taken`), else the last one with a number. The claim
+        makes the fixes of one scan, which `tapfix fix` applies together, declare distinct names."""
+        taken = set(taken)
+
+        def free(name: str) -> bool:
+            address = f"{prefix}.{name}"
+            if name in taken:
+                return False
+            declared = name in self._locals if prefix == "local" else self.find(address) is not None
+            return not declared and address not in self._claimed
+
+        name = next((n for n in wanted if free(n)), None)
+        n = 2
+        while name is None:
+            name = f"{wanted[-1]}_{n}" if free(f"{wanted[-1]}_{n}") else None
+            n += 1
+        self._claimed.add(f"{prefix}.{name}")
+        return name
 
     def file(self, path: str) -> SourceText | None:
         parsed = self.files.get(path)

@@ -121,13 +121,10 @@ def cidr_list_variable(name: str, description: str) -> HclBlock:
     return cidr_variable(name, description, is_list=True)
 
 
-def free_variable_name(module: Module, wanted: str, taken: Iterable[str] = ()) -> str:
-    used = set(module.variables) | set(taken)
-    name, n = wanted, 2
-    while name in used:
-        name = f"{wanted}_{n}"
-        n += 1
-    return name
+def free_variable_name(module: Module, *wanted: str, taken: Iterable[str] = ()) -> str:
+    """A name for a new variable: the first of `wanted` that neither the module, another fix of the
+    scan (see `Module.claim_name`) nor `taken` has, else the last one numbered."""
+    return module.claim_name("var", *wanted, taken=taken)
 
 
 # --- placing new variables -----------------------------------------------------------------------

@@ -5,7 +5,9 @@ For every fixture module (tests/rules/TAP*/<case>/) and the example stack, apply
 - every changed file parses with HashiCorp's parser (hclsyntax, via @cdktf/hcl2json);
 - the fixed module passes `terraform validate` against the real AWS provider schema;
 - the changed files are exactly as `terraform fmt` would format them;
-- a rescan no longer reports any finding whose fix was applied, and fixing again changes nothing.
+- a rescan no longer reports any finding whose fix was applied, and fixing again changes nothing;
+- tapfix's in-process check (fixers/terraform_check.py, what fix verification runs) and
+  `terraform validate` give every fixed module the same verdict, changed by a fix or not.
 A fixture directory holding a `.not-terraform` file is deliberately invalid input (parse-error
 fixtures) and is only checked for the last point.
 """
@@ -21,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from fixers.config import Config
-from fixers.engine import fix_module, scan
+from fixers.engine import fix_module, load, scan
+from fixers.terraform_check import problems
 from fixers.workspace import ModuleInput, read_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,10 +58,8 @@ def _checkable(directory: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def validation(hcl_reference):
-    # Modules no fix touched are left out; the rest are validated in batches (see the harness).
-    modules = {
-        d.relative_to(ROOT).as_posix(): _fixed(d)[0] for d in MODULES if _checkable(d) and _fixed(d)[1]
-    }
+    # Every module, fixed (unchanged when no fix applies), validated in batches (see the harness).
+    modules = {d.relative_to(ROOT).as_posix(): _fixed(d)[0] for d in MODULES if _checkable(d)}
     return hcl_reference.terraform_validate_many(modules)
 
 
@@ -133,15 +134,30 @@ def test_fixed_files_are_terraform_fmt_clean(directory, unformatted):
     assert sorted(p for p in unformatted if p.startswith(rel + "/")) == []
 
 
-@pytest.mark.parametrize("directory", MODULES, ids=IDS)
-def test_rescan_after_fix_is_clean_for_applied_fixes_and_fixing_again_changes_nothing(directory):
-    files, _changed, applied = _fixed(directory)
-    fixed_input = ModuleInput(
+def _fixed_input(directory: Path) -> ModuleInput:
+    files = _fixed(directory)[0]
+    return ModuleInput(
         path=".",
         files={p: t.encode() for p, t in files.items() if p.endswith(".tf") and "/" not in p},
         neighbours={p for p in files if "/" not in p and not p.endswith(".tf")}
         | {p.name for p in directory.iterdir() if not p.name.endswith(".tf")},
     )
+
+
+CHECKABLE = [d for d in MODULES if _checkable(d)]
+
+
+@pytest.mark.parametrize("directory", CHECKABLE, ids=[p.relative_to(ROOT).as_posix() for p in CHECKABLE])
+def test_in_process_check_and_terraform_validate_agree_on_the_fixed_module(directory, validation):
+    result = validation[directory.relative_to(ROOT).as_posix()]
+    found = sorted(problems(load(_fixed_input(directory)).module).values())
+    assert (found == []) == result.ok, f"in process: {found}\nterraform: {result.summary()}"
+
+
+@pytest.mark.parametrize("directory", MODULES, ids=IDS)
+def test_rescan_after_fix_is_clean_for_applied_fixes_and_fixing_again_changes_nothing(directory):
+    applied = _fixed(directory)[2]
+    fixed_input = _fixed_input(directory)
     report = scan([fixed_input], Config(), jobs=1)
     assert [f.rule_id for f in report.findings if f.identity in set(applied)] == []
     assert fix_module(fixed_input, Config(), unsafe=True).texts == {}

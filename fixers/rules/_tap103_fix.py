@@ -445,7 +445,7 @@ def _variable_name(module: Module, rule: SgRule, attr: str, service: str, taken:
     suffix = {"cidr_ipv4": "cidr_ipv4", "cidr_ipv6": "cidr_ipv6", "cidr_blocks": "cidr_blocks"}.get(
         attr, "ipv6_cidr_blocks"
     )
-    return free_variable_name(module, f"{base}_{suffix}", taken)
+    return free_variable_name(module, f"{base}_{suffix}", taken=taken)
 
 
 def _new_variable(name: str, rule: SgRule, attr: str, is_list: bool, service: str) -> HclBlock:

@@ -35,8 +35,11 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         literal = attr.source.strip()
         if literal not in ("true", "false"):
             continue
-        wanted = VARIABLE if len(protected) == 1 else f"{resource.name}_{VARIABLE}"
-        name = free_variable_name(module, wanted)
+        # Named after the resource when there are several; two resources of different types may
+        # share a name (aws_lb.main, aws_db_instance.main): the type then tells them apart.
+        qualified = f"{resource.resource_type.removeprefix('aws_')}_{resource.name}_{VARIABLE}"
+        wanted = [VARIABLE] if len(protected) == 1 else [f"{resource.name}_{VARIABLE}"]
+        name = free_variable_name(module, *wanted, qualified)
         default = literal == "true"
         variable = variable_block(
             name,

@@ -2,7 +2,11 @@
 
 import pytest
 
-from tests.rules.harness import fix_diff, scan_fixture, where
+from fixers.config import Config
+from fixers.engine import fix_module, load
+from fixers.terraform_check import problems
+from fixers.workspace import ModuleInput
+from tests.rules.harness import fix_diff, load_fixture, scan_fixture, where
 
 
 def test_literal_goes_to_a_bool_variable_in_the_variables_file_with_the_literal_as_default():
@@ -115,3 +119,38 @@ def test_dynamodb_form_with_count_gets_one_variable_above_the_commented_table():
 )
 def test_no_finding_without_a_bool_literal_on_a_resource(case):
     assert scan_fixture(f"TAP404/{case}", "TAP404") == []
+
+
+def test_two_resources_of_one_name_get_distinct_variables_and_both_fixes_apply_together_validly():
+    # aws_lb.main and aws_db_instance.main: each fix alone would declare var.main_deletion_protection,
+    # and `tapfix fix` applies both in one pass. The second is named after its type as well.
+    findings = scan_fixture("TAP404/lb_and_db_sharing_a_name", "TAP404")
+    assert [(f.resource, f.fix.description, f.fix_rejected) for f in findings] == [
+        (
+            "aws_db_instance.main",
+            "Drive deletion_protection from var.main_deletion_protection (default true)",
+            None,
+        ),
+        (
+            "aws_lb.main",
+            "Drive enable_deletion_protection from var.lb_main_deletion_protection (default true)",
+            None,
+        ),
+    ]
+    outcome = fix_module(load_fixture("TAP404/lb_and_db_sharing_a_name"), Config(), rule_ids={"TAP404"})
+    assert sorted(f.resource for f in outcome.applied) == ["aws_db_instance.main", "aws_lb.main"]
+    assert outcome.skipped == []
+    fixed = ModuleInput(path=".", files={p: t.encode() for p, t in outcome.texts.items()})
+    assert problems(load(fixed).module) == {}
+    # (terraform validate agrees: tests/test_fixes_reference.py validates every fixed fixture.)
+
+
+def test_the_same_variable_declared_by_two_fixes_is_what_terraform_rejects_and_the_check_reports():
+    both = {
+        "db.tf": 'variable "main_deletion_protection" {\n  type = bool\n}\n',
+        "lb.tf": 'variable "main_deletion_protection" {\n  type = bool\n}\n',
+    }
+    found = problems(load(ModuleInput(path=".", files={p: t.encode() for p, t in both.items()})).module)
+    assert list(found.values()) == [
+        "Duplicate variable: main_deletion_protection is declared at db.tf:1 and again at lb.tf:1"
+    ]
