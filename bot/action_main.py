@@ -52,6 +52,7 @@ from bot.github.plan import PlanError, ReviewPlan, read_plan, write_plan
 from bot.github.publish import READ_ONLY_NOTE, Outcome, Settings, publish
 from bot.github.render import Links, Placement, SummaryState, summary_markdown
 from bot.github.review import review_pull_request
+from bot.safe_write import Refused, WriteFailed, stage_output, write_all
 from bot.tapfix_command.run import Context as CommandContext
 from bot.tapfix_command.run import handle as handle_command
 from bot.tapfix_command.run import ignored_because
@@ -148,7 +149,7 @@ def _review(
     links = Links(server, plan.repository, plan.head_sha)
 
     if inputs.review_artifact:
-        write_plan(plan, inside(root, inputs.review_artifact, "review-artifact"))
+        write_plan(plan, inside(root, inputs.review_artifact, "review-artifact"), root)
         outcome = _not_posted(plan, ARTIFACT_NOTE)
     elif event_name == "pull_request" and pr.from_fork and settings.comment_mode != "off":
         outcome = _not_posted(plan, READ_ONLY_NOTE)
@@ -296,11 +297,17 @@ def _report(
     outputs = _counts(plan.findings)
     outputs["new-findings"] = str(sum(1 for f in plan.findings if f.status == "new"))
     outputs["sarif-file"] = ""
+    refused = None
     if inputs.sarif_file and head_report is not None:
         target = inside(root, inputs.sarif_file, "sarif-file")
-        _write_sarif(head_report, target, root)
-        outputs["sarif-file"] = inputs.sarif_file
+        try:
+            _write_sarif(head_report, target, root)
+            outputs["sarif-file"] = inputs.sarif_file
+        except (Refused, WriteFailed) as exc:
+            refused = f"sarif-file: {exc}"
     write_outputs(env, outputs)
+    if refused:
+        raise UsageError(refused)
     posted = f"{outcome.posted} inline comments posted, {outcome.kept} kept, {outcome.fixed} marked fixed"
     print(f"tapfix: {outputs['findings']} findings reported ({outputs['new-findings']} new); {posted}")
 
@@ -315,8 +322,8 @@ def _write_sarif(report: ScanReport, target: Path, root: Path) -> None:
         sarif = document(report, Context(version=_version()))
     finally:
         os.chdir(cwd)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = (json.dumps(sarif, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_all([stage_output(target, data, base=root)])
 
 
 def _version() -> str:

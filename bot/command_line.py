@@ -132,7 +132,7 @@ def _find_config(root: Path) -> Path | None:
     folder, cwd = root.resolve(), Path.cwd().resolve()
     while True:
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            if os.path.lexists(folder / name):  # a link or a FIFO by that name is refused, not skipped
                 return folder / name
         if folder == cwd or not folder.is_relative_to(cwd) or folder.parent == folder:
             return None
@@ -163,8 +163,11 @@ def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
     path = Path(args.config) if args.config else _find_config(root)
     if args.config and not path.is_file():
         raise UsageError(f"--config {args.config}: no such file")
+    from fixers.confined import boundary_for
+
     try:
-        config, used = load_config(path)
+        # A config the user named is read where it is; one found in the tree stays in it.
+        config, used = load_config(path, boundary=None if args.config else boundary_for(root))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if used is not None:
@@ -200,6 +203,7 @@ def _excludes_for(config: Config, config_path: Path | None, root: Path) -> list[
 
 
 def _plan(args: argparse.Namespace) -> Plan:
+    from fixers.confined import boundary_for
     from fixers.workspace import NothingToScan, discover
 
     paths = [Path(p) for p in args.paths] or [Path(".")]
@@ -217,7 +221,8 @@ def _plan(args: argparse.Namespace) -> Plan:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     try:
-        modules = discover(wanted, root, _excludes_for(config, config_path, root)) if wanted else []
+        excludes = _excludes_for(config, config_path, root)
+        modules = discover(wanted, root, excludes, boundary_for(root)) if wanted else []
     except NothingToScan as exc:
         raise UsageError(str(exc)) from None
     return Plan(root, _shown(root), config, config_path, modules)
@@ -237,9 +242,25 @@ def _use_color(args: argparse.Namespace) -> bool:
     return sys.stdout.isatty()
 
 
-def _exit_code(findings: list[Finding], errors: list, config: Config) -> int:
+def _not_read(plan: Plan) -> list[str]:
+    """The files and folders of the run whose read failed (permissions, I/O): a scan that could
+    not look at them cannot say there is nothing to find."""
+    return sorted(
+        path
+        for m in plan.modules
+        for path in m.failed
+        if m.targets is None or path in m.targets or path == m.path
+    )
+
+
+def _exit_code(findings: list[Finding], errors: list, config: Config, plan: Plan | None = None) -> int:
     from bot.formats import tool_failures
 
+    not_read = _not_read(plan) if plan is not None else []
+    if not_read:
+        shown = ", ".join(not_read[:3]) + (f" and {len(not_read) - 3} more" if len(not_read) > 3 else "")
+        _stderr(f"error: cannot read {shown}: the scan is incomplete")
+        return EXIT_ERROR
     if tool_failures(errors):
         return EXIT_ERROR
     threshold = config.fail_on.rank
@@ -267,13 +288,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
         report = ScanReport(findings=[], errors=[], files=0, modules=0)
     text = render(args.format, report, _context(plan, _use_color(args)))
     if args.output:
+        from bot.safe_write import Refused, WriteFailed, stage_output, write_all
+
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output {args.output}: {exc.strerror or exc}") from None
+            write_all([stage_output(Path(args.output), text.encode("utf-8"), base=Path.cwd())])
+        except (Refused, WriteFailed) as exc:
+            raise UsageError(f"--output {exc}") from None
     else:
         sys.stdout.write(text)
-    return _exit_code(report.findings, report.errors, plan.config)
+    return _exit_code(report.findings, report.errors, plan.config, plan)
 
 
 # --- fix ---------------------------------------------------------------------------------------
@@ -298,16 +321,35 @@ def _unified_diff(shown: str, before: str | None, after: str) -> str:
     )
 
 
-def _write(root: Path, path: str, data: bytes) -> None:
-    target = (root / path).resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise UsageError(f"refusing to write {path}: outside {root}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tapfix-tmp")
-    temporary.write_bytes(data)
-    if target.exists():
-        os.chmod(temporary, target.stat().st_mode & 0o7777)
-    os.replace(temporary, target)
+def _write_fixes(plan: Plan, outcomes: list[FixOutcome], context: Any, diff: bool) -> None:
+    """Every file the fixes change is checked before any is written (`--diff` shows only what
+    would be written): one refusal and nothing is written."""
+    from bot.safe_write import Refused, WriteFailed, stage_in, write_all
+
+    staged, refused = [], []
+    for module, outcome in zip(plan.modules, outcomes, strict=True):
+        for path in sorted(outcome.texts):
+            try:
+                staged.append(stage_in(plan.root, path, outcome.encoded(path), within=module.path))
+            except Refused as exc:
+                # As the fix names it (`shown` would fold a `..` away).
+                where = f"{plan.shown_root}/{exc.path}" if plan.shown_root else exc.path
+                refused.append(f"{where}: refusing to write: {exc.reason}")
+    if refused:
+        for line in refused[:-1]:
+            _stderr(f"error: {line}")
+        raise UsageError(f"{refused[-1]}; nothing was written")
+    if diff:
+        for outcome in outcomes:
+            for path in sorted(outcome.texts):
+                source = outcome.sources.get(path)
+                before = source.text if source else None
+                sys.stdout.write(_unified_diff(context.shown(path), before, outcome.texts[path]))
+        return
+    try:
+        write_all(staged)
+    except (Refused, WriteFailed) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _finding_line(finding: Finding, shown) -> str:
@@ -342,14 +384,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
     errors: list = []
     changed_files = 0
     outcomes = _fix_all(plan.modules, plan.config, args.unsafe_fixes, args.jobs)
+    _write_fixes(plan, outcomes, context, args.diff)
     for module, outcome in zip(plan.modules, outcomes, strict=True):
-        for path in sorted(outcome.texts):
-            source = outcome.sources.get(path)
-            if args.diff:
-                before = source.text if source else None
-                sys.stdout.write(_unified_diff(context.shown(path), before, outcome.texts[path]))
-            else:
-                _write(plan.root, path, outcome.encoded(path))
         changed_files += len(outcome.texts)
         applied += outcome.applied
         skipped += outcome.skipped
@@ -378,7 +414,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             f"{plural(len(left), 'finding')} {verb} ({severity_counts(left)}): `tapfix scan` lists them.",
             file=out,
         )
-    return _exit_code(remaining, errors, plan.config)
+    return _exit_code(remaining, errors, plan.config, plan)
 
 
 # --- rules -------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import posixpath
-import stat
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from fixers.confined import NotRead, read_inside
 
 # A user data script is at most 16 KB; 1 MiB also holds the policies and configurations people keep
 # in files, and is about the largest value the evaluator builds (MAX_VALUE_SIZE) anyway.
@@ -77,32 +78,9 @@ class DiskFiles:
 
 def _read_inside(root: str, module_dir: str, path: str) -> bytes | None:
     try:
-        folder = os.path.realpath(os.path.join(root, module_dir))
-        target = os.path.realpath(os.path.join(root, path))
-        if os.path.commonpath([folder, target]) != folder or target == folder:
-            return None  # a symbolic link out of the module folder
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except (OSError, ValueError):
+        return read_inside(os.path.join(root, path), os.path.join(root, module_dir), MAX_READ_BYTES)
+    except (NotRead, OSError, ValueError):
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
-            return None
-        chunks, size = [], 0
-        while True:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > MAX_READ_BYTES:
-                return None  # grew while being read
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 @dataclass

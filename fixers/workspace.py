@@ -3,12 +3,16 @@ all its files. `.terraform/` and hidden folders are skipped."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fixers.confined import NotRead, TooLarge, read_inside
+from fixers.hcl.source import MAX_FILE_BYTES, too_large
 from fixers.module_files import DiskFiles
 
 
@@ -22,7 +26,9 @@ class ModuleInput:
     neighbours: set[str] = field(default_factory=set)  # other file names in the directory
     # When set, only findings in these files are reported (the module is still read whole).
     targets: set[str] | None = None
-    unreadable: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
+    unreadable: dict[str, str] = field(default_factory=dict)  # path -> why it was not read
+    # The unreadable paths whose read failed (permissions, I/O), not refused: the scan is incomplete.
+    failed: set[str] = field(default_factory=set)
     # Where `file()` and `templatefile()` read the module's own files (fixers.module_files): the
     # disk for a scan, or nothing (their values are unknown) where files arrive another way.
     file_source: Any = None
@@ -43,9 +49,16 @@ def _excluded(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c + "/", p) for c in candidates for p in patterns)
 
 
-def _walk_module_dirs(top: Path) -> list[Path]:
+def _walk_module_dirs(top: Path, unlisted: list[tuple[Path, str]]) -> list[Path]:
+    """The folders under `top` that hold `.tf` files. A folder that cannot be listed is added to
+    `unlisted` (it may hold some): a scan that skipped it would wrongly say "no findings"."""
+
+    def failed(exc: OSError) -> None:
+        unlisted.append((Path(exc.filename), f"cannot read folder: {exc.strerror or exc}"))
+
     found = []
-    for dirpath, dirnames, filenames in os.walk(top):
+    # Links to folders are not followed (followlinks=False): a link is no module of this tree.
+    for dirpath, dirnames, filenames in os.walk(top, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
         if any(f.endswith(".tf") for f in filenames):
             found.append(Path(dirpath))
@@ -60,47 +73,88 @@ def _rel(path: Path, root: Path) -> str:
     return rel or "."
 
 
-def read_module(directory: Path, root: Path, exclude: list[str] | None = None) -> ModuleInput:
+def _is_file(entry: Path) -> bool | None:
+    """True for a regular file or a link to one (wherever it leads: `read_inside` decides whether
+    it is read); False for folders, FIFOs, devices and dangling links; None when the entry cannot
+    be looked at (a folder without search permission)."""
+    try:
+        return stat.S_ISREG(entry.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # a dangling link
+    except OSError as exc:
+        return False if exc.errno == errno.ELOOP else None
+
+
+def _read(entry: Path, boundary: Path, limit: int) -> tuple[bytes | None, str, bool]:
+    """(bytes, why not, whether the read failed: permissions, I/O)."""
+    try:
+        return read_inside(entry, boundary, limit), "", False
+    except TooLarge as exc:
+        return None, too_large(exc.size), False
+    except NotRead as exc:
+        return None, str(exc), False
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}", True
+
+
+def read_module(
+    directory: Path, root: Path, exclude: list[str] | None = None, boundary: Path | None = None
+) -> ModuleInput:
+    """The module in `directory`; paths are relative to `root`. Nothing outside `boundary`
+    (default: `root`) is read, symbolic links included."""
     exclude = exclude or []
+    boundary = boundary or root
     rel_dir = _rel(directory, root)
     files: dict[str, bytes] = {}
     tfvars: dict[str, bytes] = {}
     neighbours: set[str] = set()
     unreadable: dict[str, str] = {}
-    for entry in sorted(directory.iterdir()):
-        if not entry.is_file():
+    failed: set[str] = set()
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        entries = []
+        unreadable[rel_dir] = f"cannot read folder: {exc.strerror or exc}"
+        failed.add(rel_dir)
+    for entry in entries:
+        is_file = _is_file(entry)
+        if is_file is False:
             continue
         rel = entry.name if rel_dir == "." else f"{rel_dir}/{entry.name}"
-        if entry.name.endswith(".tf") and not _excluded(rel, exclude):
-            try:
-                files[rel] = entry.read_bytes()
-            except OSError as exc:
-                unreadable[rel] = f"cannot read file: {exc.strerror or exc}"
-        elif _is_tfvars(entry.name):
-            try:
-                tfvars[rel] = entry.read_bytes()
-            except OSError:
-                pass
-        else:
+        is_tf = entry.name.endswith(".tf") and not _excluded(rel, exclude)
+        if not is_tf and not _is_tfvars(entry.name):
             neighbours.add(entry.name)
+            continue
+        data, why, io_error = _read(entry, boundary, MAX_FILE_BYTES)
+        if data is not None:
+            (files if is_tf else tfvars)[rel] = data
+            continue
+        unreadable[rel] = why
+        if io_error:
+            failed.add(rel)
     return ModuleInput(
         path=rel_dir,
         files=files,
         tfvars=tfvars,
         neighbours=neighbours,
         unreadable=unreadable,
+        failed=failed,
         file_source=DiskFiles(str(root.resolve())),
     )
 
 
-def discover(paths: list[Path], root: Path, exclude: list[str] | None = None) -> list[ModuleInput]:
+def discover(
+    paths: list[Path], root: Path, exclude: list[str] | None = None, boundary: Path | None = None
+) -> list[ModuleInput]:
     """Modules for the given files and directories. A file brings in its whole module, but
-    only its own findings are reported."""
+    only its own findings are reported. A folder that cannot be listed is a module of its own
+    whose only file is unreadable."""
     exclude = exclude or []
     by_dir: dict[Path, set[str] | None] = {}
+    unlisted: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            for directory in _walk_module_dirs(path):
+            for directory in _walk_module_dirs(path, unlisted):
                 by_dir[directory.resolve()] = None
         elif path.is_file():
             directory = path.parent.resolve()
@@ -111,9 +165,13 @@ def discover(paths: list[Path], root: Path, exclude: list[str] | None = None) ->
             raise NothingToScan(f"{path}: no such file or directory")
     modules = []
     for directory, targets in sorted(by_dir.items()):
-        module = read_module(directory, root, exclude)
+        module = read_module(directory, root, exclude, boundary)
         if targets is not None:
             module.targets = targets
         if module.files or module.unreadable:
             modules.append(module)
+    for folder, why in unlisted:
+        rel = _rel(folder, root)
+        if not _excluded(rel, exclude):
+            modules.append(ModuleInput(path=rel, files={}, unreadable={rel: why}, failed={rel}))
     return modules

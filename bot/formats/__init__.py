@@ -80,7 +80,7 @@ def loose_errors(report: ScanReport) -> list[ScanError]:
 def tool_failures(errors: list[ScanError]) -> list[ScanError]:
     """Errors of tapfix itself (a rule that crashed or ran out of time), not of a file: they name the
     module's folder instead of a `.tf` file, and make the run incomplete (exit code 2)."""
-    return [e for e in errors if not e.path.endswith(".tf")]
+    return [e for e in errors if not e.path.endswith((".tf", ".tfvars"))]
 
 
 def plural(n: int, word: str) -> str:

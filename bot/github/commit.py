@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from bot.github.client import GitHubClient, GitHubError
 from bot.github.models import GitCommit, GitRef, GitTree
+from fixers.confined import why_not_writable
 
 REGULAR_MODES = ("100644", "100755")
 NEW_FILE_MODE = "100644"
@@ -43,6 +44,11 @@ class BranchMoved(CommitError):
 
 class CannotPush(CommitError):
     """The token may not write to the repository (a fork, a read-only token, a protected branch)."""
+
+
+class UnsafePath(CommitError):
+    """A path to write is not a plain relative path (`..`, absolute, `.git`): refused before any
+    request, since the Git Data API would take `a/../../b` as written."""
 
 
 class NotRegularFile(CommitError):
@@ -113,6 +119,10 @@ def commit_files(git: GitData, branch: str, head_sha: str, files: dict[str, byte
 
 
 def _commit(git: GitData, branch: str, head_sha: str, files: dict[str, bytes], message: str) -> Written:
+    for path in sorted(files):
+        why = why_not_writable(path)
+        if why is not None:
+            raise UnsafePath(f"{path}: {why}")
     tip = git.ref(branch)
     if tip != head_sha:
         raise BranchMoved(branch, head_sha, tip)

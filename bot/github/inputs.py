@@ -114,9 +114,11 @@ def workspace(env: Mapping[str, str]) -> Path:
 
 
 def inside(root: Path, relative: str, what: str) -> Path:
-    """A path from an input, relative to the workspace."""
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root.resolve()) and not Path(relative).is_absolute():
+    """A path from an input, relative to the workspace (an absolute path is the workflow's own
+    choice). The path is returned as named, its links unresolved: a file written there must not
+    go through a link the pull request put in the workspace (bot.safe_write refuses one)."""
+    path = Path(os.path.normpath(root.absolute() / relative))
+    if not path.resolve().is_relative_to(root.resolve()) and not Path(relative).is_absolute():
         raise InputError(f"input '{what}' = {relative!r} points outside the workspace")
     return path
 

@@ -149,9 +149,14 @@ def read_plan(path: Path) -> ReviewPlan:
         ) from None
 
 
-def write_plan(plan: ReviewPlan, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(plan.model_dump_json(indent=1) + "\n", encoding="utf-8")
+def write_plan(plan: ReviewPlan, path: Path, workspace: Path | None = None) -> None:
+    """Never through a link the pull request put in `workspace`."""
+    from bot.safe_write import Refused, WriteFailed, stage_output, write_all
+
+    try:
+        write_all([stage_output(path, (plan.model_dump_json(indent=1) + "\n").encode("utf-8"), workspace)])
+    except (Refused, WriteFailed) as exc:
+        raise PlanError(f"review-artifact: {exc}") from None
 
 
 # --- building a plan from a scan ---------------------------------------------------------------

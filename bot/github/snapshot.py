@@ -31,6 +31,7 @@ from pathlib import Path
 from bot.github.api import PullRequestApi
 from bot.github.client import GitHubError
 from bot.github.diff import FileDiff, matches_head, removed_file_text, reverse_apply
+from fixers.confined import LeavesBoundary, NotRead, read_inside
 from fixers.engine import load
 from fixers.evaluate import referenced_files
 from fixers.module_files import MAX_READ_BYTES, MemoryFiles, scan_path
@@ -84,7 +85,8 @@ class Snapshots:
 class _Dir:
     files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, .tf and tfvars
     neighbours: set[str] = field(default_factory=set)
-    unreadable: dict[str, str] = field(default_factory=dict)  # changed .tf files GitHub would not give
+    # changed .tf files GitHub would not give; links out of the workspace
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def reviewed_files(
@@ -196,10 +198,13 @@ def _read_head_dir(
                 content.neighbours.add(name)
                 continue
             try:
-                if (local / name).stat().st_size <= _MAX_FILE_BYTES:
-                    content.files[path] = (local / name).read_bytes()
-            except OSError:
-                continue
+                content.files[path] = read_inside(local / name, workspace, _MAX_FILE_BYTES, "the workspace")
+            except LeavesBoundary as exc:
+                # A link out of the checkout (to a runner's secret, a key): never read, and the
+                # API is not asked either; the file is a located TAP000.
+                content.unreadable[path] = str(exc)
+            except (NotRead, OSError):
+                continue  # over the size limit, or gone: a changed file is read through the API below
     else:
         listed = api.directory(directory, head_sha)
         if listed is None:
@@ -216,7 +221,7 @@ def _read_head_dir(
                 snapshots.api_reads.append(_join(directory, name))
     # A changed file must be the exact version the patch describes, or line numbers are wrong.
     for diff in changed.values():
-        if diff.status == "removed" or _dir(diff.path) != directory:
+        if diff.status == "removed" or _dir(diff.path) != directory or diff.path in content.unreadable:
             continue
         data = content.files.get(diff.path)
         if data is not None and (not diff.has_patch or matches_head(diff, _text(data))):
@@ -249,7 +254,8 @@ def _base_dir(
     base_sha: str,
     snapshots: Snapshots,
 ) -> _Dir:
-    base = _Dir(files=dict(head.files), neighbours=set(head.neighbours))
+    unchanged_unreadable = {p: why for p, why in head.unreadable.items() if p not in changed}
+    base = _Dir(files=dict(head.files), neighbours=set(head.neighbours), unreadable=unchanged_unreadable)
     for diff in changed.values():
         if _dir(diff.path) == directory and diff.status != "removed":
             base.files.pop(diff.path, None)  # re-added below from its old version, if it had one

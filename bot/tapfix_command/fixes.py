@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from fixers.config import Config
+from fixers.confined import under, why_not_writable
 from fixers.engine import FixOutcome, fix_module, scan_module
 from fixers.findings import Applicability, Finding
 from fixers.workspace import ModuleInput
@@ -56,6 +57,9 @@ class FixSet:
     originals: dict[str, bytes | None] = field(default_factory=dict)  # None: the fix creates the file
     fixed: list[Item] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Files a fix would write that are no plain path in its module's folder (a label such as
+    # `../../.github/workflows/x` becomes part of a file name): when there is one, nothing is written.
+    refused: dict[str, str] = field(default_factory=dict)  # path -> why
 
     def skipped_for(self, *reasons: SkipReason) -> list[Skipped]:
         return [s for s in self.skipped if s.reason in reasons]
@@ -78,6 +82,12 @@ def compute(
         outcome = fix_module(module, config, unsafe=unsafe, rule_ids=wanted, paths=in_module)
         result.fixed += [Item.of(f) for f in outcome.applied]
         for path in sorted(outcome.texts):
+            why = why_not_writable(path)
+            if why is None and not under(path, module.path):
+                why = f"it is outside the module folder {module.path}"
+            if why is not None:
+                result.refused[path] = why
+                continue
             before = module.files.get(path, module.tfvars.get(path))
             after = outcome.encoded(path)
             if after != before:

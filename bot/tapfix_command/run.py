@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from bot.github.api import PullRequestApi
 from bot.github.client import GitHubClient, GitHubError
-from bot.github.commit import BranchMoved, CannotPush, GitData, NotRegularFile, commit_files
+from bot.github.commit import BranchMoved, CannotPush, GitData, NotRegularFile, UnsafePath, commit_files
 from bot.github.diff import parse_file_diff
 from bot.github.events import IssueCommentEvent
 from bot.github.inputs import ActionInputs, run_config
@@ -149,6 +149,11 @@ def _run(event: IssueCommentEvent, ctx: Context, api: PullRequestApi, command: C
 
     snapshots = build(changed, None, api, pr.head.sha, pr.base.sha)
     fixes = compute(snapshots.head, targets, config, command.rules, command.unsafe)
+    if fixes.refused:
+        path, why = next(iter(sorted(fixes.refused.items())))
+        error = f"A fix would write {path}, which tapfix refuses: {why}. No fix was applied"
+        body = reply.failed(mark, error, ctx.run_url)
+        return _post(api, mark, Result(Outcome.FAILED, "a fix would write outside its module", reply=body))
     if not fixes.files:
         why = (
             "no finding in the changed files has a fix tapfix may apply"
@@ -179,6 +184,9 @@ def _run(event: IssueCommentEvent, ctx: Context, api: PullRequestApi, command: C
             "this repository, give the workflow `permissions: contents: write`."
         )
         return _patch_reply(api, mark, command, fixes, where, reason, f"replied with the patch: {exc}")
+    except UnsafePath as exc:
+        body = reply.failed(mark, f"tapfix refuses to write {exc}", ctx.run_url)
+        return _post(api, mark, Result(Outcome.FAILED, "a path tapfix does not write", reply=body))
     except NotRegularFile as exc:
         reason = f"tapfix does not write through links: {escape(str(exc))}."
         return _patch_reply(api, mark, command, fixes, where, reason, f"replied with the patch: {exc}")

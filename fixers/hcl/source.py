@@ -69,13 +69,17 @@ class UnreadableFile(Exception):
         self.message, self.line, self.column = message, line, column
 
 
+def too_large(size: int) -> str:
+    return (
+        f"file is {size / 1048576:.1f} MiB; tapfix reads .tf files up to "
+        f"{MAX_FILE_BYTES // 1048576} MiB (generated files should not be scanned)"
+    )
+
+
 def decode(path: str, data: bytes) -> SourceText:
     """Turn a file's bytes into `SourceText`, or raise `UnreadableFile` saying why and where."""
     if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"file is {len(data) / 1048576:.1f} MiB; tapfix reads .tf files up to "
-            f"{MAX_FILE_BYTES // 1048576} MiB (generated files should not be scanned)"
-        )
+        raise UnreadableFile(too_large(len(data)))
     nul = data.find(b"\x00")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1
