@@ -452,6 +452,7 @@ def test_the_docs_state_the_limits_the_code_applies():
     from pathlib import Path
 
     import fixers.companions
+    import fixers.config
     import fixers.evaluate
     import fixers.limits
     from fixers.hcl.source import MAX_FILE_BYTES
@@ -475,3 +476,7 @@ def test_the_docs_state_the_limits_the_code_applies():
     )
     assert rows["`range()`"].startswith(f"{fixers.evaluate._MAX_RANGE:,} values")
     assert rows["instances listed from a `count`"] == f"{fixers.companions.MAX_INSTANCES:,}"
+    assert rows["`.tapfix.yml`"] == (
+        f"{fixers.config.MAX_CONFIG_BYTES // 1048576} MiB, {fixers.config.MAX_YAML_DEPTH} levels, "
+        f"{fixers.config.MAX_YAML_VALUES:,} values with aliases expanded"
+    )
