@@ -56,6 +56,7 @@ from bot.safe_write import Refused, WriteFailed, stage_output, write_all
 from bot.tapfix_command.run import Context as CommandContext
 from bot.tapfix_command.run import handle as handle_command
 from bot.tapfix_command.run import ignored_because
+from bot.terminal_text import command_data, emit, visible
 from fixers.config import ConfigError
 from fixers.engine import ScanReport, scan
 from fixers.findings import Severity
@@ -95,9 +96,19 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
 
 
 def _fail(env: Mapping[str, str], message: str) -> None:
+    """One line on stderr; in a workflow, an error annotation whose data is escaped as GitHub
+    documents, so a path in the message cannot end the command or start another."""
     line = " ".join(message.split())
-    prefix = "::error title=tapfix::" if env.get("GITHUB_ACTIONS") == "true" else "tapfix: error: "
-    print(prefix + line, file=sys.stderr)
+    if env.get("GITHUB_ACTIONS") == "true":
+        print("::error title=tapfix::" + command_data(line), file=sys.stderr)
+    else:
+        print("tapfix: error: " + visible(line), file=sys.stderr)
+
+
+def _log(env: Mapping[str, str], line: str) -> None:
+    """A line for the job's log: what comes from the repository (paths, names) cannot start a
+    workflow command there."""
+    emit(visible(line), sys.stdout, env)
 
 
 def _run(env: Mapping[str, str]) -> int:
@@ -106,7 +117,7 @@ def _run(env: Mapping[str, str]) -> int:
     event = load_event(event_name, env.get("GITHUB_EVENT_PATH"), HANDLED_EVENTS)
     if isinstance(event, IssueCommentEvent) and (why := ignored_because(event, inputs.bot_login)):
         write_outputs(env, {"command-result": "ignored", "commit": ""})
-        print(f"tapfix: nothing to do: {why}")
+        _log(env, f"tapfix: nothing to do: {why}")
         return 0
     if isinstance(event, RepositoryScanEvent):
         return _scan_repository(env, inputs, event, workspace(env))
@@ -175,7 +186,7 @@ def _scan_repository(
 
     if event.deleted:
         write_outputs(env, _counts([]) | {"new-findings": "", "sarif-file": ""})
-        print(f"tapfix: nothing to scan: the push deleted {event.ref}")
+        _log(env, f"tapfix: nothing to scan: the push deleted {event.ref}")
         return 0
     config = run_config(inputs, root)
     directory = root / inputs.folder if inputs.folder else root
@@ -206,7 +217,7 @@ def _scan_repository(
         _write_sarif(report, inside(root, inputs.sarif_file, "sarif-file"), root)
         outputs["sarif-file"] = inputs.sarif_file
     write_outputs(env, outputs)
-    print(f"tapfix: {len(shown)} findings in {len(modules)} modules of {where}")
+    _log(env, f"tapfix: {len(shown)} findings in {len(modules)} modules of {where}")
     if failures := tool_failures(report.errors):
         _fail(env, f"incomplete scan: {failures[0].path}: {failures[0].message}")
         return 2
@@ -261,9 +272,10 @@ def _command(
     write_outputs(env, {"command-result": result.outcome.value, "commit": result.commit})
     if result.reply:
         write_job_summary(env, result.reply)
-    print(
+    _log(
+        env,
         f"tapfix: /tapfix {result.outcome.value}: {result.note}"
-        + (f" ({result.reply_url})" if result.reply_url else "")
+        + (f" ({result.reply_url})" if result.reply_url else ""),
     )
     return 0
 
@@ -309,7 +321,7 @@ def _report(
     if refused:
         raise UsageError(refused)
     posted = f"{outcome.posted} inline comments posted, {outcome.kept} kept, {outcome.fixed} marked fixed"
-    print(f"tapfix: {outputs['findings']} findings reported ({outputs['new-findings']} new); {posted}")
+    _log(env, f"tapfix: {outputs['findings']} findings reported ({outputs['new-findings']} new); {posted}")
 
 
 def _write_sarif(report: ScanReport, target: Path, root: Path) -> None:

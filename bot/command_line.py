@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.terminal_text import emit, visible
 from fixers.gc_tuning import collect_less
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ VERSION = "0.1.0"
 
 
 def _stderr(message: str) -> None:
-    print(f"tapfix: {message}", file=sys.stderr)
+    emit(f"tapfix: {visible(message)}", sys.stderr)
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         except (Refused, WriteFailed) as exc:
             raise UsageError(f"--output {exc}") from None
     else:
-        sys.stdout.write(text)
+        emit(text, sys.stdout)
     return _exit_code(report.findings, report.errors, plan.config, plan)
 
 
@@ -344,7 +345,7 @@ def _write_fixes(plan: Plan, outcomes: list[FixOutcome], context: Any, diff: boo
             for path in sorted(outcome.texts):
                 source = outcome.sources.get(path)
                 before = source.text if source else None
-                sys.stdout.write(_unified_diff(context.shown(path), before, outcome.texts[path]))
+                emit(_unified_diff(context.shown(path), before, outcome.texts[path]), sys.stdout)
         return
     try:
         write_all(staged)
@@ -353,7 +354,8 @@ def _write_fixes(plan: Plan, outcomes: list[FixOutcome], context: Any, diff: boo
 
 
 def _finding_line(finding: Finding, shown) -> str:
-    return f"{shown(finding.path)}:{finding.line}: {finding.rule_id} {finding.resource or ''}".rstrip()
+    line = f"{shown(finding.path)}:{finding.line}: {finding.rule_id} {finding.resource or ''}".rstrip()
+    return visible(line)
 
 
 def _fix_one(work: tuple[ModuleInput, Config, bool]) -> FixOutcome:
@@ -400,13 +402,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if applied:
         print(f"{verb} {plural(len(applied), 'finding')} in {plural(changed_files, 'file')}:", file=out)
         for finding in applied:
-            print(f"  {_finding_line(finding, context.shown)}: {finding.fix.description}", file=out)
+            emit(f"  {_finding_line(finding, context.shown)}: {visible(finding.fix.description)}", out)
     else:
         print("Nothing to fix.", file=out)
     if skipped:
         print(f"Not fixed ({len(skipped)}):", file=out)
         for finding, why in skipped:
-            print(f"  {_finding_line(finding, context.shown)}: {why}", file=out)
+            emit(f"  {_finding_line(finding, context.shown)}: {visible(why)}", out)
     left = [f for f in remaining if not f.suppressed]
     if left:
         verb = "remains" if len(left) == 1 else "remain"

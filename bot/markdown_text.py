@@ -8,11 +8,18 @@ marker, or break out of a code block.
 `escape` is minimal: a character gets a backslash only where GitHub Flavored Markdown would give it
 a meaning, so `aws_s3_bucket.logs`, `modules/net/main.tf` and `10.0.0.0/16` stay as they are in the
 raw comment (what a quote-reply, an edit box, the API and plain-text e-mail show).
+
+Control, bidirectional and zero-width characters (U+202E, U+2066, U+200D, ...) are shown as escapes
+(`\\u202e`, bot/terminal_text.py), as GitHub's diff view warns about them: a resource label must not
+read differently from what it is. `fence` keeps its content exact (a suggestion is committed as
+written); `shown_lines` escapes content that is only read.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.terminal_text import visible
 
 # GitHub finds mentions, issue references and URLs in the text *after* rendering, when escapes and
 # entities are decoded again (`&#64;name` is `@name` by then, and pings), so escaping cannot stop
@@ -40,7 +47,8 @@ def unlinked(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ")
+    """Line breaks as spaces (prose wraps), tabs kept, every other hidden character escaped."""
+    return "\t".join(visible(part) for part in text.replace("\r", " ").replace("\n", " ").split("\t"))
 
 
 def escape(text: str) -> str:
@@ -122,7 +130,7 @@ def html_text(text: str) -> str:
 
 def code(text: str) -> str:
     """An inline code span that cannot be closed early by backticks in `text`."""
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = _one_line(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * (longest + 1)
     # cmark drops one space from each end when both ends have one (so `` `x` `` can hold a backtick
@@ -139,6 +147,12 @@ def fence(content: str, info: str = "") -> str:
     ticks = "`" * max(3, longest + 1)
     body = content if content.endswith("\n") or not content else content + "\n"
     return f"{ticks}{info}\n{body}{ticks}"
+
+
+def shown_lines(content: str) -> str:
+    """File content for reading (a ```diff block): line breaks and tabs kept, every other hidden
+    character escaped. Not for a ```suggestion, which is committed as written."""
+    return "\n".join(_one_line(line) for line in content.split("\n"))
 
 
 def cell_code(text: str) -> str:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.markdown_text import cell_code, code, escape, fence, html_text, unlinked
+from bot.terminal_text import visible
 
 ZWSP = "\u200b"
 # What GitHub turns into a mention, an issue reference or a link in rendered text.
@@ -58,8 +59,10 @@ def render(markdown: str) -> _Page:
 
 
 def shown(text: str) -> str:
-    """What `escape` promises to show: the text on one line, without the edges Markdown drops."""
-    return text.replace("\r", " ").replace("\n", " ").strip()
+    """What `escape` promises to show: the text on one line, without the edges Markdown drops, with
+    control, bidi and zero-width characters as escapes."""
+    one_line = text.replace("\r", " ").replace("\n", " ")
+    return "\t".join(visible(part) for part in one_line.split("\t")).strip()
 
 
 # Where the bot puts escaped text: its own paragraph, the line after a paragraph (a setext heading
@@ -87,7 +90,7 @@ MARK = "QQQ"
 _CHARS = (
     list("\\`*_{}[]()<>#+-.!|~@:&\"';=/$%^?,")
     + list("abwhtpsGHx0129")
-    + [" ", " ", "\t", "\n", "\r", "é", "\u00a0"]
+    + [" ", " ", "\t", "\n", "\r", "é", "\u00a0", "\u202e", "\u2066", "\u200d", "\x1b", "\x85"]
 )
 _TOKENS = [
     "www.", "http://", "https://", "mailto:", "xmpp:", "@a", "@-", "#1", "GH-1", "o/r#1", "a@b.co",
@@ -139,7 +142,7 @@ def test_text_in_a_details_summary_shows_exactly_and_stays_inert(text):
 def test_a_code_span_holds_exactly_the_text_in_a_sentence_and_in_a_table_cell(text):
     if not text.replace("\r", "").replace("\n", ""):
         return
-    one_line = text.replace("\r", " ").replace("\n", " ")
+    one_line = "\t".join(visible(p) for p in text.replace("\r", " ").replace("\n", " ").split("\t"))
     for markdown, tags in (
         (f"x {code(text)} y", ["p", "code"]),
         (

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from bot.formats import Context
+from bot.terminal_text import json_text
 from fixers.engine import ScanReport
 from fixers.findings import Finding, Fix, ScanError
 
@@ -63,4 +64,4 @@ def document(report: ScanReport, context: Context) -> dict[str, Any]:
 
 
 def render(report: ScanReport, context: Context) -> str:
-    return json.dumps(document(report, context), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report, context), indent=2, ensure_ascii=False)) + "\n"

@@ -1,7 +1,10 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning (upload with github/codeql-action/upload-sarif).
 
 Locations are relative to the working directory through the `%SRCROOT%` base, so a scan started at the
-repository root gives the repository-relative paths code scanning expects. Columns count Unicode code
+repository root gives the repository-relative paths code scanning expects. An artifact's `uri` is a URI
+reference (SARIF 2.1.0 URI-valued properties, RFC 3986): every byte of the path other than an unreserved character or `/`
+is percent-encoded (`a#b.tf` is `a%23b.tf`, a space `%20`, a `%` itself `%25`), as CodeQL writes them,
+so a `#`, `?` or `:` in a file name cannot turn into a fragment, a query or a scheme. Columns count Unicode code
 points, as tapfix's offsets do. Fixes become SARIF `fixes` (line/column `deletedRegion` plus
 `insertedContent`), suppressed findings carry an `inSource` suppression, unreadable files are tool
 execution notifications.
@@ -12,9 +15,11 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from bot import rule_catalog
 from bot.formats import Context, tool_failures
+from bot.terminal_text import json_text
 from fixers.engine import ScanReport
 from fixers.findings import Applicability, Finding, Fix, Rule, ScanError, Severity
 
@@ -48,7 +53,7 @@ def _artifact(path: str, context: Context) -> dict[str, Any]:
     shown = context.shown(path)
     if PurePosixPath(shown).is_absolute():
         return {"uri": Path(shown).as_uri()}
-    return {"uri": shown, "uriBaseId": SRCROOT}
+    return {"uri": quote(shown, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -179,4 +184,4 @@ def document(report: ScanReport, context: Context) -> dict[str, Any]:
 
 
 def render(report: ScanReport, context: Context) -> str:
-    return json.dumps(document(report, context), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report, context), indent=2, ensure_ascii=False)) + "\n"

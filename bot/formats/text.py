@@ -1,11 +1,15 @@
 """`--format text`: one line per finding, `path:line:col: TAP201 [high] message`, grouped per file,
-then a one-line summary. Colour only when the context asks for it (a terminal without NO_COLOR)."""
+then a one-line summary. Colour only when the context asks for it (a terminal without NO_COLOR).
+Paths and messages come from the scanned files: their control, bidi and zero-width characters are
+shown escaped (bot/terminal_text.py), so a file name can neither start a new line nor drive the
+terminal."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
 from bot.formats import Context, fix_counts, loose_errors, plural, severity_counts, visible
+from bot.terminal_text import visible as escaped
 from fixers.engine import ScanReport
 from fixers.findings import Applicability, Finding, Severity
 
@@ -26,13 +30,13 @@ def _style(text: str, style: str, context: Context) -> str:
 
 
 def _line(finding: Finding, context: Context) -> str:
-    where = f"{context.shown(finding.path)}:{finding.line}:{finding.column}:"
+    where = f"{escaped(context.shown(finding.path))}:{finding.line}:{finding.column}:"
     severity = _style(f"[{finding.severity.value}]", _SEVERITY_STYLE[finding.severity], context)
     rule = _style(finding.rule_id, _BOLD, context)
     mark = ""
     if finding.fix is not None and finding.fix.applicability in _FIX_MARK:
         mark = " " + _style(_FIX_MARK[finding.fix.applicability], _DIM, context)
-    message = " ".join(finding.message.split())  # a message quoting user text stays on one line
+    message = escaped(" ".join(finding.message.split()))  # a message quoting user text stays on one line
     return f"{_style(where, _BOLD, context)} {rule} {severity} {message}{mark}"
 
 
@@ -62,8 +66,8 @@ def render(report: ScanReport, context: Context) -> str:
     if errors:
         blocks.append(
             "\n".join(
-                f"{context.shown(e.path)}:{e.line}:{e.column}: {_style('error:', _SEVERITY_STYLE[Severity.HIGH], context)} "
-                f"{' '.join(e.message.split())}"
+                f"{escaped(context.shown(e.path))}:{e.line}:{e.column}: "
+                f"{_style('error:', _SEVERITY_STYLE[Severity.HIGH], context)} {escaped(' '.join(e.message.split()))}"
                 for e in errors
             )
         )

@@ -12,7 +12,8 @@ from urllib.parse import quote
 from bot import rule_catalog
 from bot.github.fingerprints import SUMMARY, finding_marker
 from bot.github.plan import NoteCode, PlannedFinding, ReviewPlan
-from bot.markdown_text import cell_code, code, escape, fence, html_text
+from bot.markdown_text import cell_code, code, escape, fence, html_text, shown_lines
+from bot.terminal_text import has_hidden
 from fixers.findings import Applicability, Severity
 
 MAX_BODY = 65_536  # GitHub's limit for comment and review bodies
@@ -90,14 +91,18 @@ def _fix_heading(f: PlannedFinding) -> str:
 
 def comment_body(f: PlannedFinding, with_suggestion: bool) -> str:
     parts = [finding_marker(f.fingerprint), _rule_line(f), "", escape(f.message), _why(f)]
-    if f.fix is not None and with_suggestion and f.fix.suggestion is not None:
-        parts += [_fix_heading(f), "", fence(f.fix.suggestion.content + "\n", "suggestion")]
+    # A suggestion is committed as written, so it cannot show a bidi or zero-width character
+    # escaped: one that holds any is shown as the patch instead, where it is escaped.
+    suggestion = f.fix.suggestion if f.fix is not None and with_suggestion else None
+    hidden = suggestion is not None and has_hidden(suggestion.content)
+    if f.fix is not None and suggestion is not None and not hidden:
+        parts += [_fix_heading(f), "", fence(suggestion.content + "\n", "suggestion")]
     elif f.fix is not None and f.fix.patch:
+        why = "it holds hidden characters, shown escaped" if hidden else "it reaches beyond this hunk"
         parts += [
-            _fix_heading(f)
-            + " (it reaches beyond this hunk, so here is the patch; `tapfix fix` applies it):",
+            _fix_heading(f) + f" ({why}, so here is the patch; `tapfix fix` applies it):",
             "",
-            fence(f.fix.patch, "diff"),
+            fence(shown_lines(f.fix.patch), "diff"),
         ]
     elif f.fix_rejected:
         parts.append(f"No automatic fix: {escape(f.fix_rejected)}")
@@ -214,7 +219,7 @@ def _fix_details(findings: list[PlannedFinding], state: SummaryState, budget: in
             # The <summary> line is raw HTML to Markdown: entities work there, backslashes would show.
             f"\n<details><summary>Fix for {f.rule_id} at <code>{html_text(f'{f.path}:{f.line}')}</code> "
             f"({f.fix.applicability.value}): {html_text(f.fix.description)}</summary>\n\n"
-            f"{fence(f.fix.patch, 'diff')}\n\n</details>\n"
+            f"{fence(shown_lines(f.fix.patch), 'diff')}\n\n</details>\n"
         )
         if len(block) > budget:
             break
