@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ("low", "medium", "high", "critical")
+FAIL_ON = (*SEVERITIES, "never")  # fixers.config.FAIL_ON_VALUES, without importing pydantic for --help
 FORMATS = ("text", "json", "sarif", "markdown")  # bot.formats.FORMATS, without importing it for --help
 
 
@@ -45,20 +46,27 @@ def _stderr(message: str) -> None:
 
 
 def _rule_list(text: str) -> list[str]:
-    return [part.strip().upper() for part in text.split(",") if part.strip()]
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: .tapfix.yml, searched up)")
     parser.add_argument(
-        "--select", action="append", type=_rule_list, metavar="IDS", help="run only these rules (TAP201,...)"
+        "--select",
+        action="append",
+        type=_rule_list,
+        metavar="RULES",
+        help="run only these rules (IDs or names: TAP201,s3-public-access-block-missing)",
     )
-    parser.add_argument("--ignore", action="append", type=_rule_list, metavar="IDS", help="skip these rules")
+    parser.add_argument(
+        "--ignore", action="append", type=_rule_list, metavar="RULES", help="skip these rules"
+    )
     parser.add_argument(
         "--fail-on",
-        choices=SEVERITIES,
-        help="exit 1 when a finding has this severity or a higher one (default: high, or the config's)",
+        choices=FAIL_ON,
+        help="exit 1 when a finding has this severity or a higher one; never: exit 0 on findings, "
+        "2 on errors still (default: high, or the config's)",
     )
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: CPU count)")
 
@@ -74,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="report findings", description="Report findings.")
     _add_selection(scan)
-    scan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    scan.add_argument("-f", "--format", choices=FORMATS, help="output format (default: text)")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     scan.add_argument(
         "--color",
@@ -140,22 +148,21 @@ def _find_config(root: Path) -> Path | None:
         folder = folder.parent
 
 
-def _unknown_rules(ids: list[str]) -> list[str]:
-    from bot.rule_catalog import rule_ids
+def _rule_ids(flag: str, references: list[str]) -> list[str]:
+    from fixers.config import UnknownRule, rule_id
+    from fixers.rules import resolve_rule
 
-    known = rule_ids()
-    return [i for i in ids if i not in known]
-
-
-def _check_config_rules(config: Config, where: Path) -> None:
-    for key, ids in (
-        ("select", config.select or []),
-        ("ignore", config.ignore),
-        ("severity", list(config.severity)),
-    ):
-        unknown = _unknown_rules(ids)
-        if unknown:
-            raise UsageError(f"{where}: '{key}': unknown rule {unknown[0]} (`tapfix rules` lists them)")
+    try:
+        ids = [rule_id(r) for r in references]
+        unknown = next((i for i in ids if resolve_rule(i) is None), None)
+        if unknown is not None:
+            raise UnknownRule(unknown)
+        return ids
+    except UnknownRule as exc:
+        raise UsageError(
+            f"{flag}: {exc.args[0]!r} is not a rule (IDs like TAP201 or names like s3-versioning-missing; "
+            "`tapfix rules` lists them)"
+        ) from None
 
 
 def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
@@ -171,36 +178,58 @@ def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
         config, used = load_config(path, boundary=None if args.config else boundary_for(root))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    if used is not None:
-        _check_config_rules(config, used)
-    select = [i for group in args.select or [] for i in group] or None
-    ignore = [i for group in args.ignore or [] for i in group]
-    for flag, ids in (("--select", select or []), ("--ignore", ignore)):
-        unknown = _unknown_rules(ids)
-        if unknown:
-            raise UsageError(f"{flag}: unknown rule {unknown[0]} (`tapfix rules` lists them)")
+    select = _rule_ids("--select", [i for group in args.select or [] for i in group]) or None
+    ignore = _rule_ids("--ignore", [i for group in args.ignore or [] for i in group])
     changes: dict[str, Any] = {"select": select, "fail_on": args.fail_on}
     if ignore:
         changes["ignore"] = [*config.ignore, *ignore]
     return config.with_overrides(**changes), used
 
 
-def _excludes_for(config: Config, config_path: Path | None, root: Path) -> list[str]:
-    """Exclude patterns are written relative to the config file's folder; the workspace matches them
-    against paths relative to the scanned directory."""
-    if not config.exclude or config_path is None:
-        return list(config.exclude)
+def _scan_relative(
+    patterns: list[str], config_path: Path | None, root: Path, covering: bool = False
+) -> list[str]:
+    """Path patterns (`exclude`, `per-path-ignore`) are written relative to the config file's folder;
+    the workspace and the engine match them against paths relative to the scanned directory. With
+    `covering`, a pattern that matches the scanned directory itself matches everything in it (an
+    excluded folder named on the command line is still scanned)."""
+    from fixers.workspace import matches_any
+
+    if not patterns or config_path is None:
+        return list(patterns)
     base, scanned = config_path.parent.resolve(), root.resolve()
     if base == scanned or not scanned.is_relative_to(base):
-        return list(config.exclude)
+        return list(patterns)
     prefix = scanned.relative_to(base).as_posix() + "/"
-    patterns = []
-    for pattern in config.exclude:
-        if pattern.startswith(prefix):
-            patterns.append(pattern[len(prefix) :])
+    relative = []
+    for pattern in patterns:
+        if covering and matches_any(prefix[:-1], [pattern]):
+            relative.append("*")
+        elif pattern.startswith(prefix):
+            relative.append(pattern[len(prefix) :])
         elif pattern.startswith("*"):
-            patterns.append(pattern)
-    return patterns
+            relative.append(pattern)
+    return relative
+
+
+def _unscannable(path: Path) -> str | None:
+    """Why tapfix cannot scan the file the user named, or None when it can."""
+    name = path.name
+    if name.endswith(".tf"):
+        return None
+    if name.endswith(".tf.json"):
+        return "Terraform's JSON syntax (.tf.json) is not supported: tapfix reads .tf files"
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith(b"PK"):
+        return (
+            "a binary plan (`terraform plan -out`): scan its JSON instead, "
+            "`terraform show -json FILE > plan.json && tapfix scan plan.json`"
+        )
+    return (
+        "not a file tapfix can scan: it reads .tf files (each with its whole module), directories, "
+        "and plan JSON from `terraform show -json`"
+    )
 
 
 def _plan(args: argparse.Namespace) -> Plan:
@@ -211,19 +240,22 @@ def _plan(args: argparse.Namespace) -> Plan:
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    wanted = []
-    for path in paths:
-        if path.is_file() and not path.name.endswith(".tf"):
-            _stderr(f"skipping {path}: not a .tf file")
-        else:
-            wanted.append(path)
+        why = _unscannable(path) if path.is_file() else None
+        if why is not None:
+            raise UsageError(f"{path}: {why}")
     root = _root_of(paths)
     config, config_path = _config(args, root)
+    if config.per_path_ignore and config_path is not None:
+        per_path = {}
+        for pattern, rules in config.per_path_ignore.items():
+            for relative in _scan_relative([pattern], config_path, root, covering=True):
+                per_path[relative] = [*per_path.get(relative, []), *rules]
+        config = config.with_overrides(per_path_ignore=per_path)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     try:
-        excludes = _excludes_for(config, config_path, root)
-        modules = discover(wanted, root, excludes, boundary_for(root)) if wanted else []
+        excludes = _scan_relative(config.exclude, config_path, root)
+        modules = discover(paths, root, excludes, boundary_for(root))
     except NothingToScan as exc:
         raise UsageError(str(exc)) from None
     return Plan(root, _shown(root), config, config_path, modules)
@@ -277,10 +309,27 @@ def _say_nothing_found(paths: list[str]) -> None:
 # --- scan --------------------------------------------------------------------------------------
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """`-o` names a file (trivy's meaning). `-o sarif` almost always means the format: a text report in
+    a file named `sarif` would only surface later, as a code-scanning upload that fails to parse."""
+    name = args.output
+    if args.format is None and name in FORMATS and not Path(name).exists():
+        raise UsageError(
+            f"-o {name} writes the report to a file named '{name}', in text format. For {name} output use "
+            f"-f {name} (and -o FILE to save it, e.g. -f {name} -o report.{_EXTENSION[name]}); "
+            f"to really write a file named '{name}', say -o ./{name}"
+        )
+
+
+_EXTENSION = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from bot.formats import render
     from fixers.engine import ScanReport, scan
 
+    _check_output(args)
+    args.format = args.format or "text"
     plan = _plan(args)
     if plan.modules:
         report = scan(plan.modules, plan.config, jobs=args.jobs)
@@ -426,9 +475,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from bot import rule_catalog
 
     if args.explain:
-        rule = rule_catalog.find_rule(args.explain)
-        if rule is None:
-            raise UsageError(f"unknown rule {args.explain} (`tapfix rules` lists them)")
+        rule = rule_catalog.find_rule(_rule_ids("--explain", [args.explain])[0])
         page = rule_catalog.docs_page(rule.id)
         if page is None:
             page = f"# {rule.id} {rule.name}\nSeverity: {rule.severity.value} · Fix: {rule_catalog.fix_label(rule)}\n\n{rule.why}\n"

@@ -5,21 +5,40 @@ from __future__ import annotations
 
 import os
 import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fixers.confined import NotRead, read_inside
 from fixers.findings import Severity
+from fixers.workspace import matches_any
 
 CONFIG_NAMES = (".tapfix.yml", ".tapfix.yaml")
 DEFAULT_REQUIRED_TAGS = ("Environment", "Owner", "Project", "CostCenter")
-_RULE_ID = re.compile(r"^TAP\d{3}$")
 
 
 class ConfigError(Exception):
     pass
+
+
+class FailOn(StrEnum):
+    """The exit-code threshold: a severity, or `never` (report only; errors still exit 2)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+    NEVER = "never"
+
+    @property
+    def rank(self) -> int:
+        return Severity(self.value).rank if self is not FailOn.NEVER else _NEVER_RANK
+
+
+_NEVER_RANK = max(s.rank for s in Severity) + 1
+FAIL_ON_VALUES = tuple(f.value for f in FailOn)
 
 
 class RuleOptions(BaseModel):
@@ -30,20 +49,88 @@ class RuleOptions(BaseModel):
     required_tags: tuple[str, ...] = DEFAULT_REQUIRED_TAGS
 
 
-RuleId = Annotated[str, Field(pattern=r"^TAP\d{3}$")]
+class UnknownRule(ValueError):
+    pass
+
+
+def rule_id(reference: Any) -> str:
+    """The ID of the rule `reference` names: an ID in any case, or a rule name like
+    `s3-versioning-missing`. An ID-shaped word is kept even when no rule has it (a rule a test or a
+    plugin defines): `unknown_rules` reports those where a user wrote them. UnknownRule otherwise."""
+    from fixers.rules import resolve_rule  # the rules import this module
+
+    if not isinstance(reference, str):
+        raise UnknownRule(reference)
+    found = resolve_rule(reference)
+    if found is None and _RULE_ID.match(reference.strip().upper()):
+        found = reference.strip().upper()
+    if found is None:
+        raise UnknownRule(reference)
+    return found
+
+
+_RULE_ID = re.compile(r"^TAP\d{3}$")
+
+
+def _one_or_many(value: Any) -> Any:
+    """`ignore: TAP506` means `ignore: [TAP506]`."""
+    return [value] if isinstance(value, str) else value
+
+
+def _rule_ids(value: Any) -> Any:
+    value = _one_or_many(value)
+    return [rule_id(v) for v in value] if isinstance(value, list) else value
+
+
+# What each key accepts, said the way a person writes it: every config error ends with this.
+ACCEPTS = {
+    "select": "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)",
+    "ignore": "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)",
+    "severity": "a mapping of rule to severity, like {TAP203: medium}; severities: "
+    + ", ".join(s.value for s in Severity),
+    "fail-on": "one of " + ", ".join(FAIL_ON_VALUES),
+    "exclude": "a glob pattern or a list of them, like legacy or '*/generated/*.tf'",
+    "per-path-ignore": "a mapping of glob pattern to rules, like {'examples/*': [TAP506]}",
+    "required-tags": "a tag key or a list of tag keys, like [Environment, Owner]",
+}
 
 
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
-    select: list[RuleId] | None = Field(default=None, description="run only these rules")
-    ignore: list[RuleId] = Field(default_factory=list, description="never run these rules")
-    severity: dict[RuleId, Severity] = Field(default_factory=dict, description="per-rule severity overrides")
-    fail_on: Severity = Field(default=Severity.HIGH, alias="fail-on")
+    select: list[str] | None = Field(default=None, description="run only these rules")
+    ignore: list[str] = Field(default_factory=list, description="never run these rules")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="per-rule severity overrides")
+    fail_on: FailOn = Field(default=FailOn.HIGH, alias="fail-on")
     exclude: list[str] = Field(default_factory=list, description="glob patterns of paths not to scan")
+    per_path_ignore: dict[str, list[str]] = Field(
+        default_factory=dict, alias="per-path-ignore", description="glob pattern -> rules not run there"
+    )
     required_tags: list[str] = Field(
         default_factory=lambda: list(DEFAULT_REQUIRED_TAGS), alias="required-tags"
     )
+
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _rules(cls, value: Any) -> Any:
+        return None if value is None else _rule_ids(value)
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity_rules(cls, value: Any) -> Any:
+        return {rule_id(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("per_path_ignore", mode="before")
+    @classmethod
+    def _per_path_rules(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {k: _rule_ids(v) for k, v in value.items()}
+
+    @field_validator("exclude", "required_tags", mode="before")
+    @classmethod
+    def _strings(cls, value: Any) -> Any:
+        return _one_or_many(value)
 
     @field_validator("required_tags")
     @classmethod
@@ -61,6 +148,25 @@ class Config(BaseModel):
             return False
         return self.select is None or rule_id in self.select
 
+    def ignored_at(self, rule_id: str, path: str) -> bool:
+        """Does `per-path-ignore` turn `rule_id` off for `path` (relative to the scanned directory)?"""
+        return any(
+            rule_id in rules and matches_any(path, [pattern])
+            for pattern, rules in self.per_path_ignore.items()
+        )
+
+    def unknown_rules(self) -> list[tuple[str, str]]:
+        """(key, ID) of every rule ID the config names that is not in the catalog."""
+        from fixers.rules import resolve_rule
+
+        named = [
+            *(("select", r) for r in self.select or []),
+            *(("ignore", r) for r in self.ignore),
+            *(("severity", r) for r in self.severity),
+            *(("per-path-ignore", r) for rules in self.per_path_ignore.values() for r in rules),
+        ]
+        return [(key, r) for key, r in named if resolve_rule(r) is None]
+
     def with_overrides(self, **changes: Any) -> Config:
         data = self.model_dump(by_alias=False)
         data.update({k: v for k, v in changes.items() if v is not None})
@@ -73,24 +179,37 @@ def _allowed_keys() -> str:
 
 def _shown(value: Any) -> str:
     """A value from the file, quoted and clipped: an error line stays one short line."""
-    text = (
-        repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
-    )
+    text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _unknown_rule(key: str, got: Any) -> str:
+    return f"'{key}': {_shown(got)} is not a rule (`tapfix rules` lists them); '{key}' accepts {ACCEPTS[key]}"
+
+
 def _explain(error: dict[str, Any]) -> str:
-    loc = ".".join(_shown(p) if not isinstance(p, str) else p for p in error["loc"]) or "(top level)"
-    loc = loc if len(loc) <= 80 else loc[:77] + "..."
+    """One error as a person reads it: the key, what it got, what it accepts."""
+    loc = [p if isinstance(p, str) else _shown(p) for p in error["loc"]]
+    where = ".".join(loc) or "(top level)"
+    where = where if len(where) <= 80 else where[:77] + "..."
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key '{loc}' (allowed keys: {_allowed_keys()})"
+        return f"unknown key '{where}' (allowed keys: {_allowed_keys()})"
+    key = loc[0] if loc else ""
+    accepts = ACCEPTS.get(key, "")
+    got = error.get("input")
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, UnknownRule):
+        return _unknown_rule(key, cause.args[0])
     if kind == "enum":
-        allowed = ", ".join(s.value for s in Severity)
-        return f"'{loc}': {_shown(error['input'])} is not a severity (allowed: {allowed})"
-    if kind == "string_pattern_mismatch":
-        return f"'{loc}': {_shown(error['input'])} is not a rule ID (like TAP201)"
-    return f"'{loc}': {error['msg']}"
+        noun, allowed = (
+            ("a threshold", FAIL_ON_VALUES) if key == "fail-on" else ("a severity", list(Severity))
+        )
+        return f"'{where}': {_shown(got)} is not {noun} (allowed: {', '.join(allowed)})"
+    detail = error["msg"].removeprefix("Value error, ")
+    if kind in ("list_type", "dict_type", "string_type", "missing"):
+        detail = f"got {_shown(got)}"
+    return f"'{where}': {detail}; '{key}' accepts {accepts}" if accepts else f"'{where}': {detail}"
 
 
 # A config is a few keys deep and a few hundred values long. YAML aliases can make a small file
@@ -209,8 +328,11 @@ def load_config(
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys ({_allowed_keys()})")
     try:
-        return Config.model_validate(raw), path
+        config = Config.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(_explain(e) for e in exc.errors()[:5])
         more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
         raise ConfigError(f"{path}: {problems}{more}") from None
+    for key, unknown in config.unknown_rules():
+        raise ConfigError(f"{path}: {_unknown_rule(key, unknown)}")
+    return config, path

@@ -141,6 +141,8 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
             )
             continue
         for finding in produced:
+            if config.per_path_ignore and config.ignored_at(finding.rule_id, finding.path):
+                continue
             finding.module = module.path
             finding.docs_url = DOCS_URL.format(rule_id=finding.rule_id)
             if finding.rule_id in config.severity:
@@ -148,7 +150,9 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
             findings.append(finding)
     _mark_suppressed(module, findings)
     if config.rule_enabled(_SUPPRESSION_RULE):
-        findings.extend(_suppression_problems(module))
+        findings.extend(
+            f for f in _suppression_problems(module) if not config.ignored_at(_SUPPRESSION_RULE, f.path)
+        )
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
     return findings
 
@@ -204,7 +208,6 @@ def _comment_owners(module: Module, source: SourceText) -> dict[int, str]:
 
 
 def _suppression_problems(module: Module) -> list[Finding]:
-    known = {u.rule.id for u in all_rules()}
     found = []
     for path, parsed in module.files.items():
         if parsed.tree is None:
@@ -212,7 +215,7 @@ def _suppression_problems(module: Module) -> list[Finding]:
         source = parsed.source
         owners: dict[int, str] | None = None
         for s in suppressions_in(source):
-            why = suppression_problem(s, known)
+            why = suppression_problem(s)
             if why is None:
                 continue
             if owners is None:
@@ -233,7 +236,7 @@ def _suppression_problems(module: Module) -> list[Finding]:
                     end_column=len(text) + 1,
                     resource=owner or path,
                     message=why,
-                    key=f"suppression:{','.join(sorted(s.rules))}" + ("" if owner else f":{s.line}"),
+                    key=f"suppression:{','.join(s.written)}" + ("" if owner else f":{s.line}"),
                     module=module.path,
                     docs_url=DOCS_URL.format(rule_id=_SUPPRESSION_RULE),
                 )

@@ -38,11 +38,23 @@ class NothingToScan(Exception):
     pass
 
 
+# A module's `.tf.json` files are Terraform too; tapfix does not read that syntax, and says so where
+# the file is (TAP000) instead of scanning the rest of the module as if the file were not there.
+JSON_SYNTAX_UNSUPPORTED = (
+    "tapfix does not read Terraform's JSON syntax (.tf.json): this file is not checked, and rules about "
+    "the module do not see what it declares (exclude it, or write it as .tf)"
+)
+
+
+def is_terraform_file(name: str) -> bool:
+    return name.endswith((".tf", ".tf.json"))
+
+
 def _is_tfvars(name: str) -> bool:
     return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
+def matches_any(rel: str, patterns: list[str]) -> bool:
     """`rel` matches a pattern itself, or lies in a folder that does (`legacy`, `legacy/`, `*/generated`)."""
     parts = rel.split("/")
     candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
@@ -60,7 +72,7 @@ def _walk_module_dirs(top: Path, unlisted: list[tuple[Path, str]]) -> list[Path]
     # Links to folders are not followed (followlinks=False): a link is no module of this tree.
     for dirpath, dirnames, filenames in os.walk(top, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
-        if any(f.endswith(".tf") for f in filenames):
+        if any(is_terraform_file(f) for f in filenames):
             found.append(Path(dirpath))
     return found
 
@@ -121,7 +133,10 @@ def read_module(
         if is_file is False:
             continue
         rel = entry.name if rel_dir == "." else f"{rel_dir}/{entry.name}"
-        is_tf = entry.name.endswith(".tf") and not _excluded(rel, exclude)
+        is_tf = entry.name.endswith(".tf") and not matches_any(rel, exclude)
+        if entry.name.endswith(".tf.json") and not matches_any(rel, exclude):
+            unreadable[rel] = JSON_SYNTAX_UNSUPPORTED
+            continue
         if not is_tf and not _is_tfvars(entry.name):
             neighbours.add(entry.name)
             continue
@@ -172,6 +187,6 @@ def discover(
             modules.append(module)
     for folder, why in unlisted:
         rel = _rel(folder, root)
-        if not _excluded(rel, exclude):
+        if not matches_any(rel, exclude):
             modules.append(ModuleInput(path=rel, files={}, unreadable={rel: why}, failed={rel}))
     return modules

@@ -147,15 +147,60 @@ def test_scanning_one_file_reports_only_its_own_read_errors(tmp_path, capsys):
     assert code == 1
 
 
-def test_a_non_tf_file_given_on_the_command_line_is_skipped_with_a_note(tmp_path, capsys):
-    (tmp_path / "notes.txt").write_text("not terraform")
-    code = main(["scan", str(tmp_path / "notes.txt")])
-    out, err = capsys.readouterr()
-    assert err == (
-        f"tapfix: skipping {tmp_path / 'notes.txt'}: not a .tf file\n"
-        f"tapfix: no .tf files found in {tmp_path / 'notes.txt'}\n"
+@pytest.mark.parametrize(
+    ("name", "data", "why"),
+    [
+        (
+            "notes.txt",
+            b"not terraform",
+            "not a file tapfix can scan: it reads .tf files (each with its whole module), directories, "
+            "and plan JSON from `terraform show -json`",
+        ),
+        (
+            "tfplan",
+            b"PK\x03\x04binary plan",
+            "a binary plan (`terraform plan -out`): scan its JSON instead, "
+            "`terraform show -json FILE > plan.json && tapfix scan plan.json`",
+        ),
+        (
+            "main.tf.json",
+            b'{"resource": {}}',
+            "Terraform's JSON syntax (.tf.json) is not supported: tapfix reads .tf files",
+        ),
+    ],
+)
+def test_a_file_named_on_the_command_line_that_tapfix_cannot_scan_is_an_error(tmp_path, name, data, why):
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "main.tf").write_text(GOOD)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.command_line", "scan", name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert (code, out) == (0, "No findings in 0 files.\n")
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"tapfix: error: {name}: {why}\n")
+
+
+def test_a_tf_json_file_in_a_module_is_reported_where_it_is_not_skipped(tmp_path):
+    (tmp_path / "main.tf").write_text(GOOD)
+    (tmp_path / "generated.tf.json").write_text('{"resource": {"aws_s3_bucket": {"x": {}}}}\n')
+    (tmp_path / "only-json").mkdir()
+    (tmp_path / "only-json" / "main.tf.json").write_text("{}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.command_line", "scan", ".", "--format", "json", "--select", "TAP000"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(result.stdout)
+    assert [(f["path"], f["line"], f["rule_id"]) for f in report["findings"]] == [
+        ("generated.tf.json", 1, "TAP000"),
+        ("only-json/main.tf.json", 1, "TAP000"),
+    ]
+    assert "does not read Terraform's JSON syntax (.tf.json)" in report["findings"][0]["message"]
+    assert result.returncode == 1  # not a tool failure (2): the file is named and located
 
 
 def test_every_kind_of_bad_file_at_once_gives_no_traceback_in_a_real_process(tmp_path):

@@ -115,17 +115,20 @@ def test_ignore_and_select_choose_rules(tmp_path, capsys):
         (["scan", "does-not-exist"], "tapfix: error: does-not-exist: no such file or directory\n"),
         (
             ["scan", ".", "--select", "TAP999"],
-            "tapfix: error: --select: unknown rule TAP999 (`tapfix rules` lists them)\n",
+            "tapfix: error: --select: 'TAP999' is not a rule (IDs like TAP201 or names like "
+            "s3-versioning-missing; `tapfix rules` lists them)\n",
         ),
         (
             ["scan", ".", "--ignore", "TAP2O1"],
-            "tapfix: error: --ignore: unknown rule TAP2O1 (`tapfix rules` lists them)\n",
+            "tapfix: error: --ignore: 'TAP2O1' is not a rule (IDs like TAP201 or names like "
+            "s3-versioning-missing; `tapfix rules` lists them)\n",
         ),
         (["scan", ".", "--config", "nope.yml"], "tapfix: error: --config nope.yml: no such file\n"),
         (["scan", ".", "--jobs", "0"], "tapfix: error: --jobs must be at least 1\n"),
         (
             ["rules", "--explain", "TAP999"],
-            "tapfix: error: unknown rule TAP999 (`tapfix rules` lists them)\n",
+            "tapfix: error: --explain: 'TAP999' is not a rule (IDs like TAP201 or names like "
+            "s3-versioning-missing; `tapfix rules` lists them)\n",
         ),
     ],
 )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,18 @@ def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
+
+
+def run_process(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The command as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.command_line", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+        timeout=120,
+    )
 
 
 def scan_json(capsys, *argv: str) -> tuple[int, list[dict]]:
@@ -106,27 +121,65 @@ def test_required_tags_reach_the_rules(tmp_path, capsys, monkeypatch):
     assert seen and set(seen) == {("Team", "Service")}
 
 
+RULES = "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)"
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
         (
             "rules: [TAP201]\n",
-            "unknown key 'rules' (allowed keys: select, ignore, severity, fail-on, exclude, required-tags)",
+            "unknown key 'rules' (allowed keys: select, ignore, severity, fail-on, exclude, per-path-ignore, "
+            "required-tags)",
         ),
-        ("fail-on: severe\n", "'fail-on': 'severe' is not a severity (allowed: low, medium, high, critical)"),
+        (
+            "fail-on: severe\n",
+            "'fail-on': 'severe' is not a threshold (allowed: low, medium, high, critical, never)",
+        ),
         (
             "severity:\n  TAP201: urgent\n",
             "'severity.TAP201': 'urgent' is not a severity (allowed: low, medium, high, critical)",
         ),
-        ("ignore: [S3-VERSIONING]\n", "'ignore.0': 'S3-VERSIONING' is not a rule ID (like TAP201)"),
-        ("select: [TAP999]\n", "'select': unknown rule TAP999 (`tapfix rules` lists them)"),
-        ("severity:\n  TAP998: low\n", "'severity': unknown rule TAP998 (`tapfix rules` lists them)"),
+        (
+            "ignore: [S3-VERSIONING]\n",
+            f"'ignore': 'S3-VERSIONING' is not a rule (`tapfix rules` lists them); 'ignore' accepts {RULES}",
+        ),
+        (
+            "select: [TAP999]\n",
+            f"'select': 'TAP999' is not a rule (`tapfix rules` lists them); 'select' accepts {RULES}",
+        ),
+        ("ignore: 5\n", f"'ignore': got 5; 'ignore' accepts {RULES}"),
+        (
+            "severity:\n  TAP998: low\n",
+            "'severity': 'TAP998' is not a rule (`tapfix rules` lists them); 'severity' accepts a mapping of "
+            "rule to severity, like {TAP203: medium}; severities: low, medium, high, critical",
+        ),
+        (
+            "severity: high\n",
+            "'severity': got 'high'; 'severity' accepts a mapping of rule to severity, like {TAP203: medium}; "
+            "severities: low, medium, high, critical",
+        ),
+        (
+            "exclude: {legacy: true}\n",
+            "'exclude': got {'legacy': True}; 'exclude' accepts a glob pattern or a list of them, like legacy "
+            "or '*/generated/*.tf'",
+        ),
+        (
+            "per-path-ignore: [examples]\n",
+            "'per-path-ignore': got ['examples']; 'per-path-ignore' accepts a mapping of glob pattern to rules, "
+            "like {'examples/*': [TAP506]}",
+        ),
         (
             "- TAP201\n",
-            "the config must be a mapping of keys (select, ignore, severity, fail-on, exclude, required-tags)",
+            "the config must be a mapping of keys (select, ignore, severity, fail-on, exclude, per-path-ignore, "
+            "required-tags)",
         ),
         ("select: [TAP201\n", None),  # not YAML: the position is given
-        ("required-tags: ['']\n", "'required-tags': Value error, tag keys must be non-empty strings"),
+        (
+            "required-tags: ['']\n",
+            "'required-tags': tag keys must be non-empty strings; 'required-tags' accepts a tag key or a list "
+            "of tag keys, like [Environment, Owner]",
+        ),
     ],
 )
 def test_a_bad_config_is_one_line_naming_file_key_and_allowed_values_exit_2(
@@ -147,3 +200,47 @@ def test_a_bad_config_is_one_line_naming_file_key_and_allowed_values_exit_2(
 def test_an_empty_config_file_means_the_defaults(tmp_path, capsys):
     write(tmp_path, {".tapfix.yml": "", "main.tf": BUCKET.format(name="logs")})
     assert scan_json(capsys, str(tmp_path), *ONLY)[0] == 1
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    ["ignore: TAP201", "ignore: s3-versioning-missing", "ignore: [S3-Versioning-Missing]", "ignore: tap201"],
+)
+def test_ignore_takes_a_single_rule_and_rule_names(tmp_path, ignore):
+    write(tmp_path, {".tapfix.yml": ignore + "\n", "main.tf": BUCKET.format(name="logs")})
+    result = run_process("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["TAP202"]
+
+
+def test_fail_on_never_in_the_config_reports_findings_and_exits_0(tmp_path):
+    write(tmp_path, {".tapfix.yml": "fail-on: never\n", "main.tf": BUCKET.format(name="logs")})
+    result = run_process("scan", ".", "--select", "TAP201", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "TAP201 [high]" in result.stdout
+
+
+def test_per_path_ignore_turns_rules_off_under_a_folder_only(tmp_path, monkeypatch):
+    write(
+        tmp_path,
+        {
+            ".tapfix.yml": "per-path-ignore:\n  examples: [s3-versioning-missing]\n  '*/legacy.tf': TAP202\n",
+            "examples/demo/main.tf": BUCKET.format(name="demo"),
+            "infra/main.tf": BUCKET.format(name="app"),
+            "infra/legacy.tf": BUCKET.format(name="old"),
+        },
+    )
+    result = run_process("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    found = sorted((f["path"], f["rule_id"]) for f in json.loads(result.stdout)["findings"])
+    assert found == [
+        ("examples/demo/main.tf", "TAP202"),
+        ("infra/legacy.tf", "TAP201"),
+        ("infra/main.tf", "TAP201"),
+        ("infra/main.tf", "TAP202"),
+    ]
+    # scanning a folder below the config: the patterns still mean the same files
+    result = run_process("scan", "examples", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["TAP202"]
+    # and `fix` leaves the ignored rule's finding alone there
+    result = run_process("fix", "examples", "--select", "TAP201", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "Nothing to fix.\n")

@@ -120,11 +120,18 @@ def test_a_suppression_without_reason_does_not_apply_and_is_reported(tmp_path, c
         ),
         (
             "# tapfix:ignore TAP2O1 legacy bucket",
-            "`tapfix:ignore` names no rule, so it does not apply: write `# tapfix:ignore TAP201 <reason>`",
+            "`TAP2O1` is not a rule, so `tapfix:ignore TAP2O1` does not apply to it: name a rule by its ID "
+            "(TAP201) or name (s3-versioning-missing); `tapfix rules` lists them",
         ),
         (
             "# tapfix:ignore TAP999 legacy bucket",
-            "`tapfix:ignore TAP999` names TAP999, which is not a tapfix rule (`tapfix rules` lists them)",
+            "`TAP999` is not a rule, so `tapfix:ignore TAP999` does not apply to it: name a rule by its ID "
+            "(TAP201) or name (s3-versioning-missing); `tapfix rules` lists them",
+        ),
+        (
+            "# tapfix:ignore s3-versioning-mising, TAP202 legacy bucket",
+            "`s3-versioning-mising` is not a rule, so `tapfix:ignore TAP202 s3-versioning-mising` does not "
+            "apply to it: name a rule by its ID (TAP201) or name (s3-versioning-missing); `tapfix rules` lists them",
         ),
     ],
 )

@@ -8,8 +8,10 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass
 
+from fixers.config import FailOn
 from fixers.engine import ScanReport
 from fixers.findings import Applicability, Finding, ScanError, Severity
+from fixers.workspace import is_terraform_file
 
 FORMATS = ("text", "json", "sarif", "markdown")
 _MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "markdown": "markdown"}
@@ -27,7 +29,7 @@ class Context:
     version: str
     root: str = ""
     color: bool = False
-    fail_on: Severity = Severity.HIGH
+    fail_on: FailOn = FailOn.HIGH
 
     def shown(self, path: str) -> str:
         if not self.root:
@@ -80,7 +82,7 @@ def loose_errors(report: ScanReport) -> list[ScanError]:
 def tool_failures(errors: list[ScanError]) -> list[ScanError]:
     """Errors of tapfix itself (a rule that crashed or ran out of time), not of a file: they name the
     module's folder instead of a `.tf` file, and make the run incomplete (exit code 2)."""
-    return [e for e in errors if not e.path.endswith((".tf", ".tfvars"))]
+    return [e for e in errors if not (is_terraform_file(e.path) or e.path.endswith(".tfvars"))]
 
 
 def plural(n: int, word: str) -> str:

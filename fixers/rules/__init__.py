@@ -40,3 +40,13 @@ def all_rules() -> tuple[RuleUnit, ...]:
 
 def rule_by_id() -> dict[str, RuleUnit]:
     return {u.rule.id: u for u in all_rules()}
+
+
+def resolve_rule(reference: str) -> str | None:
+    """The rule ID that `reference` names: an ID in any case (`tap201`) or a rule's name
+    (`s3-versioning-missing`); None when it names no rule."""
+    wanted = reference.strip()
+    for unit in all_rules():
+        if wanted.upper() == unit.rule.id or wanted.lower() == unit.rule.name:
+            return unit.rule.id
+    return None

@@ -57,10 +57,12 @@ def module_anchor(module: Module) -> Block | Span | None:
 
 def module_suppression(module: Module, rule_id: str) -> str | None:
     """The reason of a `tapfix:ignore <rule_id> <reason>` anywhere in the module: a finding about
-    the whole module has no block of its own to carry the comment."""
+    the whole module has no block of its own to carry the comment, so a comment that names the rule
+    is a module-level comment wherever it is. `all` is not: on a block, it covers that block only
+    (and the finding's own anchor, which the engine checks like any block)."""
     for source in parsed_sources(module):
         for s in suppressions_in(source):
-            if s.reason and (rule_id in s.rules or "all" in s.rules):
+            if s.reason and rule_id in s.rules:
                 return s.reason
     return None
 
@@ -75,7 +77,7 @@ def module_finding(
     at: Block | Span | None = None,
 ) -> Finding | None:
     """One finding for the whole module, pointed at `at` or else `module_anchor`, suppressed by
-    a comment in any of its files."""
+    a comment naming the rule in any of its files."""
     anchor = at or module_anchor(module)
     if anchor is None:
         return None

@@ -77,4 +77,4 @@ def test_bad_config_file_is_located(tmp_path, capsys):
     (tmp_path / ".tapfix.yml").write_text("fail-on: sometimes\n")
     code, _, err = _run(tmp_path, capsys, pull_request_event(FakeGitHub()))
     assert code == 2
-    assert ".tapfix.yml: 'fail-on': 'sometimes' is not a severity" in err
+    assert ".tapfix.yml: 'fail-on': 'sometimes' is not a threshold" in err
