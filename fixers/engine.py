@@ -579,6 +579,18 @@ def verify_fixes(
                 )
 
 
+def verify_alone(loaded: LoadedModule, finding: Finding, baseline: set, config: Config) -> str | None:
+    """Why `finding`'s fix, applied on its own, must not be offered, or None when it is good.
+    `baseline` holds the identities of every finding of the module (`run_rules`). `verify_fixes`
+    accepts a fix that passes together with the others of its group; a PR suggestion is committed
+    alone, so it is checked alone."""
+    if finding.fix is None:
+        return "no fix"
+    if _clean_together(loaded, [finding], baseline, config):
+        return None
+    return _verify(loaded, finding, baseline, config)
+
+
 # --- scanning ---------------------------------------------------------------------------------
 
 

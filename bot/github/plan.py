@@ -10,6 +10,7 @@ own rule catalog, never from the plan.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.github.compare import Cause
 from bot.github.diff import FileDiff
 from bot.github.models import FULL_NAME, SHA
-from bot.github.suggestion import Suggestion, suggest, unified_patch
+from bot.github.suggestion import Suggestion, suggest, suggestion_edit, unified_patch
 from fixers.findings import Applicability, Finding, ScanError, Severity
 from fixers.hcl.source import UnreadableFile, decode
 
@@ -168,7 +169,10 @@ def planned_finding(
     cause: Cause | None,
     head_texts: dict[str, bytes],
     changed: dict[str, FileDiff],
+    verify_alone: Callable[[Finding], str | None] | None = None,
 ) -> PlannedFinding:
+    """`verify_alone` says why a finding's fix, applied on its own, fails verification (None: it
+    passes); a suggestion is committed on its own, so one that fails it is shown as a patch."""
     return PlannedFinding(
         path=finding.path,
         fingerprint=finding.fingerprint,
@@ -180,13 +184,16 @@ def planned_finding(
         message=_clip(" ".join(finding.message.split()), 2000) or "",
         status=status,
         cause=PlannedCause(path=cause.path, line=cause.line, removed=cause.removed) if cause else None,
-        fix=_planned_fix(finding, head_texts, changed),
+        fix=_planned_fix(finding, head_texts, changed, verify_alone),
         fix_rejected=_clip(" ".join(finding.fix_rejected.split()), 500) if finding.fix_rejected else None,
     )
 
 
 def _planned_fix(
-    finding: Finding, head_texts: dict[str, bytes], changed: dict[str, FileDiff]
+    finding: Finding,
+    head_texts: dict[str, bytes],
+    changed: dict[str, FileDiff],
+    verify_alone: Callable[[Finding], str | None] | None,
 ) -> PlannedFix | None:
     fix = finding.fix
     if fix is None:
@@ -213,9 +220,15 @@ def _planned_fix(
             and diff.same_hunk(range(candidate.start_line, candidate.end_line + 1)) is hunk
         ):
             suggestion = candidate
-    patch = unified_patch(originals, fix.edits)
     if suggestion is not None and len(suggestion.content) > MAX_PATCH_CHARS:
         suggestion = None
+    if suggestion is not None and verify_alone is not None:
+        # Verified as GitHub commits it: this one edit, alone, on the head file.
+        edit = suggestion_edit(sources[finding.path], suggestion)
+        alone = finding.model_copy(update={"fix": fix.model_copy(update={"edits": (edit,)})})
+        if verify_alone(alone) is not None:
+            suggestion = None
+    patch = unified_patch(originals, fix.edits)
     if patch is not None and len(patch) > MAX_PATCH_CHARS:
         patch = None
     return PlannedFix(

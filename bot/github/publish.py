@@ -34,8 +34,12 @@ from bot.github.render import (
     summary_markdown,
 )
 
-REVIEW_CHUNK = 20  # reported: 502s and "submitted too quickly" past ~30 comments in one review
-REVIEW_CHUNK_CHARS = 250_000
+# Inline comments per review. GitHub documents no cap (the OpenAPI description of
+# pulls/create-review sets no maxItems on `comments`), but one review with more than 30 fails:
+# src-d/lookout#264 measured 502 at 32 comments and "was submitted too quickly" above, 27 working;
+# reviewdog posts at most 30 per review since reviewdog#355 (502 above 30), as lookout does.
+# So a review is split only above 30; the default max-comments (25) posts one review.
+REVIEW_CHUNK = 30
 READ_ONLY_NOTE = (
     "The workflow token cannot comment on this PR (a fork PR gets a read-only token), so this review "
     "is only in the job summary and the SARIF file. The two-job set-up of tapfix's docs/action.md posts it for forks."
@@ -107,6 +111,11 @@ def anchor_for(f: PlannedFinding, diffs: dict[str, FileDiff]) -> Anchor | Placem
     return Anchor(None, f.line, False)
 
 
+def _overlap(a: Anchor, b: Anchor) -> bool:
+    """Do two comments share a line?"""
+    return (a.start_line or a.line) <= b.line and (b.start_line or b.line) <= a.line
+
+
 def problem(comment: dict[str, Any], diffs: dict[str, FileDiff]) -> str | None:
     """Why GitHub would reject this inline comment (its own rules, which the schema lacks)."""
     diff = diffs.get(comment.get("path", ""))
@@ -176,8 +185,14 @@ def _publish(
     drafts: list[Draft] = []
     moved: list[tuple[ReviewComment, PlannedFinding]] = []
     inline_budget = settings.max_comments if settings.comment_mode == "review" else 0
+    suggested: dict[str, list[Anchor]] = {}  # path -> the suggestions of this review
     for f in _ordered(plan):
         where = anchor_for(f, diffs)
+        shared = isinstance(where, Anchor) and where.with_suggestion
+        if shared and any(_overlap(where, other) for other in suggested.get(f.path, [])):
+            # GitHub applies one suggestion per line in a batch: the more severe finding (first
+            # in this order) keeps the suggestion, this one shows its fix as a patch.
+            where = Anchor(None, f.line, False)
         if f.status == "existing" and isinstance(where, Placement):
             where = Placement.PREEXISTING if where is Placement.OUTSIDE_DIFF else where
         if isinstance(where, Placement):
@@ -186,6 +201,8 @@ def _publish(
         body = comment_body(f, where.with_suggestion)
         current = [c for c in open_by_fp.get(f.fingerprint, []) if c.line is not None]
         same_place = next((c for c in current if c.line == where.line), None)
+        if inline_budget > 0 and where.with_suggestion:
+            suggested.setdefault(f.path, []).append(where)
         if same_place is not None and inline_budget > 0:
             inline_budget -= 1
             state.placements[f.fingerprint] = Placement.KEPT
@@ -258,18 +275,7 @@ def _own_thread_start(c: ReviewComment, bot_login: str) -> bool:
 
 
 def _chunks(drafts: list[Draft]) -> list[list[Draft]]:
-    chunks: list[list[Draft]] = []
-    current: list[Draft] = []
-    size = 0
-    for d in drafts:
-        if current and (len(current) >= REVIEW_CHUNK or size + len(d.body) > REVIEW_CHUNK_CHARS):
-            chunks.append(current)
-            current, size = [], 0
-        current.append(d)
-        size += len(d.body)
-    if current:
-        chunks.append(current)
-    return chunks
+    return [drafts[i : i + REVIEW_CHUNK] for i in range(0, len(drafts), REVIEW_CHUNK)]
 
 
 def _post_bisecting(

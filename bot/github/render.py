@@ -89,6 +89,18 @@ def _fix_heading(f: PlannedFinding) -> str:
     return f"**Suggested fix** ({label}): {escape(f.fix.description)}"
 
 
+def _how_to_apply(f: PlannedFinding) -> str:
+    """The line under a fix shown as a patch: the `/tapfix` command that commits it."""
+    assert f.fix is not None
+    if f.fix.applicability is Applicability.DISPLAY_ONLY:
+        return "tapfix does not apply this fix: edit the file by hand."
+    command = f"/tapfix {f.rule_id}" + (" --unsafe" if f.fix.applicability is Applicability.UNSAFE else "")
+    return (
+        f"Comment {code(command)} to commit it, with the other {f.rule_id} fixes of this PR "
+        "(`tapfix fix` applies it locally)."
+    )
+
+
 def comment_body(f: PlannedFinding, with_suggestion: bool) -> str:
     parts = [finding_marker(f.fingerprint), _rule_line(f), "", escape(f.message), _why(f)]
     # A suggestion is committed as written, so it cannot show a bidi or zero-width character
@@ -98,11 +110,13 @@ def comment_body(f: PlannedFinding, with_suggestion: bool) -> str:
     if f.fix is not None and suggestion is not None and not hidden:
         parts += [_fix_heading(f), "", fence(suggestion.content + "\n", "suggestion")]
     elif f.fix is not None and f.fix.patch:
-        why = "it holds hidden characters, shown escaped" if hidden else "it reaches beyond this hunk"
+        why = " (it holds hidden characters, shown escaped)" if hidden else ""
         parts += [
-            _fix_heading(f) + f" ({why}, so here is the patch; `tapfix fix` applies it):",
+            _fix_heading(f) + why + ":",
             "",
             fence(shown_lines(f.fix.patch), "diff"),
+            "",
+            _how_to_apply(f),
         ]
     elif f.fix_rejected:
         parts.append(f"No automatic fix: {escape(f.fix_rejected)}")
@@ -219,7 +233,7 @@ def _fix_details(findings: list[PlannedFinding], state: SummaryState, budget: in
             # The <summary> line is raw HTML to Markdown: entities work there, backslashes would show.
             f"\n<details><summary>Fix for {f.rule_id} at <code>{html_text(f'{f.path}:{f.line}')}</code> "
             f"({f.fix.applicability.value}): {html_text(f.fix.description)}</summary>\n\n"
-            f"{fence(shown_lines(f.fix.patch), 'diff')}\n\n</details>\n"
+            f"{fence(shown_lines(f.fix.patch), 'diff')}\n\n{_how_to_apply(f)}\n\n</details>\n"
         )
         if len(block) > budget:
             break

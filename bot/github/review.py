@@ -14,7 +14,7 @@ from bot.github.models import PullRequest
 from bot.github.plan import Note, NoteCode, ReviewPlan, planned_error, planned_finding
 from bot.github.snapshot import build, reviewed_files
 from fixers.config import Config
-from fixers.engine import ScanReport, load, scan
+from fixers.engine import LoadedModule, ScanReport, load, run_rules, scan, verify_alone
 from fixers.findings import Finding, Severity
 from fixers.module import Module
 
@@ -66,24 +66,37 @@ def review_pull_request(
 
     visible = [f for f in head.findings if not f.suppressed]
     new, existing = split_new(visible, [f for f in base.findings if not f.suppressed])
-    modules: dict[str, Module] = {}
+    modules: dict[str, LoadedModule | None] = {}
+    baselines: dict[str, set] = {}
 
-    def module_of(finding: Finding) -> Module | None:
+    def loaded_of(finding: Finding) -> LoadedModule | None:
         if finding.module not in modules:
             source = next((m for m in snapshots.head if m.path == finding.module), None)
-            if source is None:
-                return None
-            modules[finding.module] = load(source).module
+            modules[finding.module] = load(source) if source is not None else None
         return modules[finding.module]
+
+    def module_of(finding: Finding) -> Module | None:
+        loaded = loaded_of(finding)
+        return loaded.module if loaded is not None else None
+
+    def alone(finding: Finding) -> str | None:
+        loaded = loaded_of(finding)
+        if loaded is None:
+            return "the module is not in the review"
+        if finding.module not in baselines:  # every finding of the module, not only the PR's files
+            baselines[finding.module] = {f.identity for f in run_rules(loaded.module, config)}
+        return verify_alone(loaded, finding, baselines[finding.module], config)
 
     planned = []
     for f in new:
         cause = None
         if not on_added_line(f, changed) and (module := module_of(f)) is not None:
             cause = cause_of(f, module, changed)
-        planned.append(planned_finding(f, "new", cause, snapshots.head_texts, changed))
+        planned.append(planned_finding(f, "new", cause, snapshots.head_texts, changed, alone))
     if report == "all":
-        planned += [planned_finding(f, "existing", None, snapshots.head_texts, changed) for f in existing]
+        planned += [
+            planned_finding(f, "existing", None, snapshots.head_texts, changed, alone) for f in existing
+        ]
     preexisting: dict[Severity, int] = {}
     if report == "new":
         for f in existing:

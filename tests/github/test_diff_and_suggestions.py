@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from bot.github.diff import parse_file_diff, reverse_apply
 from bot.github.fingerprints import finding_marker, is_own, read_marker
 from bot.github.models import ChangedFile
-from bot.github.suggestion import suggest
+from bot.github.suggestion import MAX_COPIED_LINES, apply_suggestion, suggest
 from bot.markdown_text import fence
-from fixers.edits import edit
+from fixers.edits import apply_edits, edit
 from fixers.hcl.source import SourceText
 from tests.github.pr import github_patch
 
@@ -114,3 +114,63 @@ def test_github_patch_helper_matches_difflib_hunks():
     patch = github_patch("a\n", "b\n")
     assert patch == "@@ -1 +1 @@\n-a\n+b"
     assert list(difflib.unified_diff(["a\n"], ["b\n"]))[2] == "@@ -1 +1 @@\n"
+
+
+def test_edits_far_apart_get_no_suggestion_so_the_fix_is_shown_as_a_patch():
+    text = "".join(f"line {i}\n" for i in range(1, 40))
+    source = _source(text)
+    near, far = source.line_end(3), source.line_end(30)
+    edits = [edit(source, near, near, "\nnew a"), edit(source, far, far, "\nnew b")]
+    assert suggest(source, edits, _diff("", text)) is None
+
+
+def test_edits_a_few_lines_apart_share_one_suggestion():
+    text = "".join(f"line {i}\n" for i in range(1, 40))
+    source = _source(text)
+    edits = [edit(source, source.line_start(3), source.line_end(3), "LINE 3")]
+    edits.append(edit(source, source.line_start(8), source.line_end(8), "LINE 8"))
+    s = suggest(source, edits, _diff("", text))
+    assert (s.start_line, s.end_line) == (3, 8)
+    assert s.content == "LINE 3\nline 4\nline 5\nline 6\nline 7\nLINE 8"
+
+
+def test_an_edit_that_rewrites_a_region_to_change_one_line_suggests_that_line():
+    text = 'resource "a" "b" {\n  policy = jsonencode({\n    Principal = "x"\n    Action    = "y"\n  })\n}\n'
+    source = _source(text)
+    start, end = source.line_start(2), source.line_end(5)
+    rewritten = text[start:end].replace('"x"', "data.z.arn")
+    s = suggest(source, [edit(source, start, end, rewritten)], _diff("", text))
+    assert (s.start_line, s.end_line, s.content) == (3, 3, "    Principal = data.z.arn")
+
+
+def test_insertion_before_a_line_is_anchored_on_that_line():
+    text = 'resource "a" "b" {\n  x = 1\n}\n'
+    source = _source(text)
+    at = source.line_start(3)
+    s = suggest(source, [edit(source, at, at, "  y = 2\n")], _diff("", text))
+    assert (s.start_line, s.end_line, s.content) == (3, 3, "  y = 2\n}")
+
+
+texts = st.lists(st.sampled_from(["a", "b", "}", "  x = 1", ""]), min_size=1, max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.data())
+def test_a_suggestion_committed_gives_the_fixed_file_and_copies_few_lines(lines, data):
+    text = "\n".join(lines) + "\n"
+    source = _source(text)
+    edits, pos = [], 0
+    for _ in range(data.draw(st.integers(1, 3))):
+        if pos > len(text):
+            break
+        start = data.draw(st.integers(pos, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 12)))
+        edits.append(edit(source, start, end, data.draw(st.sampled_from(["", "z", "\n", "y = 2\n", "\nq"]))))
+        pos = end + 1
+    s = suggest(source, edits, _diff("", text))
+    if s is None:
+        return
+    assert apply_suggestion(text, s) == apply_edits(text, edits)
+    old = text.split("\n")[s.start_line - 1 : s.end_line]
+    matcher = difflib.SequenceMatcher(None, old, s.content.split("\n"), autojunk=False)
+    assert sum(b.size for b in matcher.get_matching_blocks()) <= MAX_COPIED_LINES
