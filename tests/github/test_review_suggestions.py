@@ -21,6 +21,7 @@ from bot.github.suggestion import MAX_COPIED_LINES
 from fixers.config import Config
 from fixers.engine import load, run_rules, verify_alone
 from fixers.findings import Fix, TextEdit
+from fixers.terraform_check import new_problem
 from fixers.workspace import ModuleInput
 from tests.github.conftest import action_env
 from tests.github.fake_github import FakeGitHub
@@ -123,6 +124,8 @@ def test_each_suggestion_committed_alone_parses_fixes_its_finding_and_adds_none(
         text = _committed(stack, c)
         after = load(ModuleInput(path="stack", files={PATH: text.encode()}))
         assert after.module.errors == [], c["body"]
+        # what terraform validate checks, in process: names once, references resolve, schema
+        assert new_problem(head.module, after.module) is None, c["body"]
         left = {f.identity for f in run_rules(after.module, config)}
         finding = findings[_FINGERPRINT.match(c["body"]).group(1)]
         assert finding.identity not in left and left <= baseline, c["body"]
