@@ -16,11 +16,12 @@ import responses
 from bot.action_main import main
 from bot.github.diff import parse_file_diff
 from bot.github.models import ChangedFile
-from bot.github.plan import planned_finding
+from bot.github.plan import PlannedFinding, PlannedFix, planned_finding
+from bot.github.render import comment_body
 from bot.github.suggestion import MAX_COPIED_LINES
 from fixers.config import Config
 from fixers.engine import load, run_rules, verify_alone
-from fixers.findings import Fix, TextEdit
+from fixers.findings import Applicability, Fix, Severity, TextEdit
 from fixers.terraform_check import new_problem
 from fixers.workspace import ModuleInput
 from tests.github.conftest import action_env
@@ -245,3 +246,29 @@ def test_suggestion_that_does_not_fix_its_finding_alone_is_shown_as_a_patch():
     shown = _planned(BUCKET, partial, verify)
     assert shown.fix.suggestion is None and '+    status = "Suspended"' in shown.fix.patch
     assert verify(partial) == "the finding would remain after the edit"
+
+
+@pytest.mark.parametrize(
+    ("applicability", "line"),
+    [
+        (Applicability.SAFE, "Comment `/tapfix TAP201` to commit it"),
+        (Applicability.UNSAFE, "Comment `/tapfix TAP201 --unsafe` to commit it"),
+        (Applicability.DISPLAY_ONLY, "tapfix does not apply this fix: edit the file by hand."),
+    ],
+)
+def test_a_patch_says_which_command_commits_it(applicability, line):
+    patch = "--- a/s3.tf\n+++ b/s3.tf\n@@ -3 +3,2 @@\n }\n+x\n"
+    finding = PlannedFinding(
+        path="s3.tf",
+        fingerprint="0123456789abcdef",
+        rule_id="TAP201",
+        severity=Severity.HIGH,
+        line=1,
+        end_line=3,
+        message="m",
+        status="new",
+        fix=PlannedFix(applicability=applicability, description="d", patch=patch),
+    )
+    body = comment_body(finding, with_suggestion=True)
+    assert f"```diff\n{patch}```\n\n{line}" in body
+    assert ("`/tapfix" in body) is (applicability is not Applicability.DISPLAY_ONLY)
