@@ -35,7 +35,7 @@ class UsageError(Exception):
 
 # pyproject.toml's version (a test keeps them equal): importlib.metadata costs more start-up time than
 # parsing a small module.
-VERSION = "0.1.0"
+VERSION = "1.0.0"
 
 
 def _stderr(message: str) -> None:

@@ -59,7 +59,7 @@ def scan(capsys, *argv: str) -> str:
 def test_json_follows_the_documented_contract(stack, capsys):
     report = json.loads(scan(capsys, "infra", "--format", "json", *ONLY))
     assert list(report)[:4] == ["tool", "version", "findings", "errors"]
-    assert report["tool"] == "tapfix" and report["version"] == "0.1.0"
+    assert report["tool"] == "tapfix" and report["version"] == "1.0.0"
     contract = ["rule_id", "severity", "path", "line", "end_line", "resource", "message", "fix"]
     by_resource = {f["resource"]: f for f in report["findings"]}
     assert {k: by_resource["aws_s3_bucket.logs"][k] for k in contract} == {

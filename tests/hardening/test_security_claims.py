@@ -22,11 +22,10 @@ import yaml
 from bot.github.client import GitHubClient, GitHubError
 from tests.github.conftest import run_action
 from tests.github.pr import changed_entries, pull_request_event, write_tree
+from tests.github.workflows import all_workflows
 from tests.hardening.test_github_faults import REVIEW_FIRST, REVIEW_RERUN, TAPFIX, TWO_JOB_POST
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where the documented workflows are: the README's, and the pages of docs/.
-DOCUMENTATION = "\n".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 SECURITY = ROOT / "SECURITY.md"
 
 # --- token permissions ----------------------------------------------------------------------------
@@ -62,71 +61,114 @@ NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
     "step: github/codeql-action/upload-sarif": (("security-events", "write"),),
     # upload-sarif reads the workflow run it belongs to; in a private repository that needs actions: read
     "step: github/codeql-action/upload-sarif reads its run": (("actions", "read"),),
+    "step: git push": (("contents", "write"),),
+    "step: push an image to ghcr.io": (("packages", "write"),),
 }
 _LEVEL = {"none": 0, "read": 1, "write": 2}
 # Calls a mode makes only sometimes: after an ambiguous failure, or with a duplicated summary.
 _RECHECKS = ("pulls/list-reviews", "issues/delete-comment")
 
 
-def _documented_workflow(name: str) -> dict:
-    copies = set(
-        re.findall(rf"```yaml\n# \.github/workflows/{re.escape(name)}\n(.*?)```", DOCUMENTATION, re.S)
-    )
-    assert len(copies) == 1, f"{name}: {len(copies)} different workflows of that name in the docs"
-    return yaml.safe_load(copies.pop())
-
-
-def _repository_workflow(name: str) -> dict:
-    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
-
-
-REVIEW_CALLS = {*REVIEW_FIRST.operations, *REVIEW_RERUN.operations, *_RECHECKS, "step: actions/checkout"}
+# What tapfix itself calls in each event's mode (the workflow's own steps are added per step).
+REVIEW_CALLS = {*REVIEW_FIRST.operations, *REVIEW_RERUN.operations, *_RECHECKS}
 POSTING_CALLS = {
     *TWO_JOB_POST.operations,
     # a later posting run marks fixed comments: edits and resolves
     *("pulls/update-review-comment", "graphql-query", "graphql-mutation", "issues/update-comment"),
     *_RECHECKS,
-    "step: actions/checkout",
-    "step: actions/download-artifact of another run",
 }
-COMMAND_CALLS = {*TAPFIX.operations, "step: actions/checkout"}
+TAPFIX_CALLS = {
+    "pull_request": REVIEW_CALLS,
+    "pull_request_target": REVIEW_CALLS,
+    "workflow_run": POSTING_CALLS,
+    "issue_comment": set(TAPFIX.operations),
+    # code scanning of a branch makes no request (tests/github/test_repository_scan.py)
+    "push": set(),
+    "schedule": set(),
+    "workflow_dispatch": set(),
+}
 UPLOAD_SARIF = {
     "step: github/codeql-action/upload-sarif",
     "step: github/codeql-action/upload-sarif reads its run",
 }
-WORKFLOWS = {
-    "README: the review (pull_request)": (
-        lambda: _documented_workflow("tapfix.yml"),
-        REVIEW_CALLS | UPLOAD_SARIF,
-    ),
-    ".github/workflows/tapfix-review.yml": (lambda: _repository_workflow("tapfix-review.yml"), REVIEW_CALLS),
-    ".github/workflows/tapfix-post.yml (workflow_run)": (
-        lambda: _repository_workflow("tapfix-post.yml"),
-        POSTING_CALLS,
-    ),
-    "docs/action.md: the review of fork PRs, job 1 (pull_request)": (
-        lambda: _documented_workflow("tapfix-review.yml"),
-        REVIEW_CALLS,
-    ),
-    "docs/action.md: the review of fork PRs, job 2 (workflow_run)": (
-        lambda: _documented_workflow("tapfix-post.yml"),
-        POSTING_CALLS,
-    ),
-    "docs/action.md: code scanning of the default branch (push, schedule)": (
-        lambda: _documented_workflow("tapfix-scan.yml"),
-        {"step: actions/checkout"} | UPLOAD_SARIF,
-    ),
-    "docs/tapfix-command.md: /tapfix (issue_comment)": (
-        lambda: _documented_workflow("tapfix-command.yml"),
-        COMMAND_CALLS,
-    ),
+# Actions that use no permission of the workflow's token (they set up tools, or use another token).
+_NEEDS_NOTHING = {
+    "actions/setup-python",
+    "actions/setup-node",
+    "hashicorp/setup-terraform",
+    "actions/upload-artifact",
+    "actions/create-github-app-token",
+    "docker/setup-qemu-action",
+    "docker/setup-buildx-action",
+    "docker/login-action",  # the login itself; pushing is the build step's
 }
+_WORKFLOW_TOKEN = ("${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}")
 
 
-@pytest.mark.parametrize("name", WORKFLOWS)
-def test_each_mode_s_workflow_grants_what_its_calls_need_and_nothing_more(name):
-    load, calls = WORKFLOWS[name]
-    granted = {"metadata": "read", **load()["permissions"]}  # every token can read metadata
+def _step_calls(step: dict, events: list[str]) -> set[str]:
+    """What a step of a workflow does with the workflow's token."""
+    action, inputs = step.get("uses", "").split("@")[0], step.get("with") or {}
+    if action in ("tapfix/tapfix", "./"):
+        if inputs.get("github-token", _WORKFLOW_TOKEN[0]) not in _WORKFLOW_TOKEN:
+            return set()  # an app or personal token: its own permissions apply
+        return {call for event in events for call in TAPFIX_CALLS[event]}
+    if action == "actions/checkout":
+        return {"step: actions/checkout"}
+    if action == "actions/download-artifact":
+        return {"step: actions/download-artifact of another run"} if "run-id" in inputs else set()
+    if action == "github/codeql-action/upload-sarif":
+        return UPLOAD_SARIF
+    if action == "docker/build-push-action":
+        return {"step: push an image to ghcr.io"} if inputs.get("push") else set()
+    if action in _NEEDS_NOTHING:
+        return set()
+    if "run" in step:
+        return {"step: git push"} if "git push" in step["run"] else set()
+    raise AssertionError(f"what does the step {step} need? add it to _step_calls")
+
+
+def _jobs() -> dict[str, tuple[dict, set[str]]]:
+    """Every job of every workflow: its token's permissions and what its steps call."""
+    jobs = {}
+    for label, text in all_workflows().items():
+        workflow = yaml.safe_load(text)
+        triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+        events = [triggers] if isinstance(triggers, str) else list(triggers)
+        for name, job in workflow["jobs"].items():
+            granted = job.get("permissions", workflow.get("permissions"))
+            calls = {c for step in job["steps"] for c in _step_calls(step, events)}
+            jobs[f"{label} job {name}"] = (granted, calls)
+    return jobs
+
+
+JOBS = _jobs()
+
+
+def test_the_permission_check_covers_every_mode_and_the_release():
+    labels = " ".join(JOBS)
+    for name in (
+        "tapfix.yml",
+        "tapfix-review.yml",
+        "tapfix-post.yml",
+        "tapfix-scan.yml",
+        "tapfix-command.yml",
+    ):
+        assert (
+            f"docs/action.md: .github/workflows/{name}" in labels
+            or f"docs/tapfix-command.md: .github/workflows/{name}" in labels
+        ), name
+    assert "README.md: .github/workflows/tapfix.yml" in labels
+    assert ".github/workflows/release.yml job release" in labels
+
+
+@pytest.mark.parametrize("name", JOBS)
+def test_every_workflow_grants_what_its_steps_need_and_nothing_more(name):
+    granted, calls = JOBS[name]
+    # without `permissions:` the token gets the repository's default, which may be read-only
+    assert isinstance(granted, dict), (
+        f"{name} declares no permissions: a copy runs with whatever the default is"
+    )
+    granted = {"metadata": "read", **granted}  # every token can read metadata
 
     def has(permission: str, level: str) -> bool:
         return _LEVEL[granted.get(permission, "none")] >= _LEVEL[level]
@@ -135,7 +177,7 @@ def test_each_mode_s_workflow_grants_what_its_calls_need_and_nothing_more(name):
     assert missing == [], f"{name} lacks a permission for {missing}"
     used = {(p, lvl) for c in calls for p, lvl in NEEDS[c]}
     unneeded = [f"{p}: {lvl}" for p, lvl in granted.items() if p != "metadata" and (p, lvl) not in used]
-    assert unneeded == [], f"{name} grants {unneeded}, which no call of this mode needs"
+    assert unneeded == [], f"{name} grants {unneeded}, which no step of this job needs"
 
 
 # --- never running code from the PR -------------------------------------------------------------
