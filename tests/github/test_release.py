@@ -49,8 +49,8 @@ def test_every_pinned_tapfix_in_the_readme_and_docs_is_a_tag_the_release_creates
         if page.name == "releasing.md":
             continue  # explains the scheme with an example version, 1.2.3
         text = page.read_text()
-        pins += [(page.name, tag) for tag in re.findall(r"uses: tapfix/tapfix@(\S+)", text)]
-        pins += [(page.name, tag) for tag in re.findall(r"github\.com/tapfix/tapfix@(\S+)", text)]
+        pins += [(page.name, tag) for tag in re.findall(r"uses: tapfix/tapfix@([\w.-]+)", text)]
+        pins += [(page.name, tag) for tag in re.findall(r"github\.com/tapfix/tapfix@([\w.-]+)", text)]
         for block in re.findall(r"repo: https://github\.com/tapfix/tapfix\n\s+rev: (\S+)", text):
             pins.append((page.name, block))
     assert {page for page, _ in pins} >= {"README.md", "action.md", "cli.md"}
