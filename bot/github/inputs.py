@@ -133,7 +133,8 @@ def run_config(inputs: ActionInputs, root: Path) -> Config:
         path: Path | None = inside(root, inputs.config, "config")
     else:
         path = _nearest_config(root, inputs.folder)
-    config, used = load_config(path) if path is not None else (Config(), None)
+    # read only as a regular file inside the workspace: a link out of it is refused, not followed
+    config, used = load_config(path, boundary=root) if path is not None else (Config(), None)
     changes: dict[str, object] = {"fail_on": inputs.fail_on}
     if inputs.select:
         changes["select"] = _rule_ids(inputs.select, "select")
@@ -150,8 +151,8 @@ def _nearest_config(root: Path, folder: str) -> Path | None:
     parts = folder.split("/") if folder else []
     for depth in range(len(parts), -1, -1):
         for name in CONFIG_NAMES:
-            if root.joinpath(*parts[:depth], name).is_file():
-                return inside(root, "/".join([*parts[:depth], name]), "config")
+            if os.path.lexists(candidate := root.joinpath(*parts[:depth], name)):
+                return candidate
     return None
 
 
