@@ -57,14 +57,11 @@ def suggest(source: SourceText, edits: Sequence[TextEdit], diff: FileDiff) -> Su
         last -= 1  # the edit ends with a newline: the next line is untouched
     first, last = min(first, real_lines), min(last, real_lines)
     try:
-        candidate = _replacement(source, edits, first, last)
+        new = _replacement(source, edits, first, last)
     except OverlappingEdits:
         return None
-    if candidate is None:
-        return None
     old = [source.line_text(n) for n in range(first, last + 1)]
-    new = candidate
-    if old == new:
+    if new is None or old == new:
         return None
     # Lines at either end that the edits leave as they are need not be in the suggestion.
     same_start = 0
