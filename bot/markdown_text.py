@@ -34,7 +34,7 @@ _LINK_TRIGGERS = re.compile(
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ALWAYS = frozenset("`*~|")  # code spans, emphasis (also inside words), strikethrough, table cells
-_LINE_START = frozenset("#>+-=")  # headings, block quotes, list items, setext underlines, breaks
+_LINE_START = frozenset("#>+-=:")  # headings, quotes, list items, setext underlines, breaks, table rows
 _ORDERED_ITEM = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")  # `1. ` or `1)` starts an ordered list
 
 
@@ -56,7 +56,8 @@ def escape(text: str) -> str:
     one line, with no formatting, links, mentions, references or HTML.
 
     The result may be put anywhere on a line, so it is escaped as if it started one (a leading `#`,
-    `>`, `-`, `+`, `=`, `[` or `1.`) and as if anything could follow it (a trailing `\\`, `!`, `]`).
+    `>`, `-`, `+`, `=`, `:` of a table's `:-` delimiter row, `[` or `1.`) and as if anything could
+    follow it (a trailing `\\`, `!`, `]`).
     Leading and trailing whitespace is dropped: Markdown would drop it or make code or a line break of it.
     """
     text = unlinked(_one_line(text).strip())
