@@ -126,5 +126,8 @@ def test_a_review_refuses_a_config_link_out_of_the_checkout(github, tmp_path, ca
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
 
     assert run.exit_code == 2
-    assert run.stderr == "::error title=tapfix::input 'config' = '.tapfix.yml' points outside the workspace\n"
+    assert run.stderr == (
+        f"::error title=tapfix::{ws / '.tapfix.yml'}: cannot read config: not read: a symbolic link to a "
+        "file outside the repository\n"
+    )
     assert fake.writes() == []
