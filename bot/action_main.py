@@ -4,8 +4,9 @@
   summary comment), write the job summary, the SARIF file and the outputs; exit 1 when a reported
   finding is at or above `fail-on`. With `review-artifact` set, the review is written to that file
   for a posting job instead of being posted (the two-job mode for fork PRs).
-- on `workflow_run`: the posting job of the two-job mode: validate the artifact, check that it
-  belongs to the run's PR, post it.
+- on `workflow_run`: the posting job of the two-job mode: the artifact only names the PR; once
+  GitHub confirms it is the run's PR, the review is computed again from the PR's files at the run's
+  head commit (read through the API) and posted.
 - on `issue_comment`: the `/tapfix` command (bot/tapfix_command/): commit the verified fixes to the
   PR branch, or reply with them as a patch. Other comments are ignored without a single request.
 - on `push`, `schedule` and `workflow_dispatch`: scan the checked-out commit's `working-directory`
@@ -13,7 +14,7 @@
   and no API request.
 
 Exit codes: 0 done, 1 findings at or above `fail-on`, 2 a usage problem (bad event, no token,
-bad input or config, an artifact that does not belong to the run) or an error talking to GitHub,
+bad input or config, an artifact that does not name the run's pull request) or an error talking to GitHub,
 always as one line on stderr. The token is never printed.
 """
 
@@ -28,7 +29,6 @@ from pathlib import Path
 
 from bot.github.api import PullRequestApi
 from bot.github.client import DEFAULT_API_URL, GitHubClient, GitHubError
-from bot.github.diff import parse_file_diff
 from bot.github.events import (
     REPOSITORY_SCAN_EVENTS,
     EventError,
@@ -38,7 +38,14 @@ from bot.github.events import (
     WorkflowRunEvent,
     load_event,
 )
-from bot.github.forks import check_plan_against_run, check_pull_request, check_run
+from bot.github.forks import (
+    ArtifactError,
+    check_artifact_against_run,
+    check_pull_request,
+    check_run,
+    read_artifact,
+    write_artifact,
+)
 from bot.github.inputs import (
     ActionInputs,
     InputError,
@@ -48,10 +55,10 @@ from bot.github.inputs import (
     write_job_summary,
     write_outputs,
 )
-from bot.github.plan import PlanError, ReviewPlan, read_plan, write_plan
+from bot.github.plan import ReviewPlan
 from bot.github.publish import READ_ONLY_NOTE, Outcome, Settings, publish
 from bot.github.render import Links, Placement, SummaryState, summary_markdown
-from bot.github.review import review_pull_request
+from bot.github.review import Review, review_pull_request
 from bot.safe_write import Refused, WriteFailed, stage_output, write_all
 from bot.tapfix_command.run import Context as CommandContext
 from bot.tapfix_command.run import handle as handle_command
@@ -84,7 +91,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         return 2
     try:
         return _run(env)
-    except (UsageError, EventError, InputError, ConfigError, PlanError) as exc:
+    except (UsageError, EventError, InputError, ConfigError, ArtifactError) as exc:
         _fail(env, str(exc))
     except GitHubError as exc:
         _fail(env, f"GitHub API: {exc}")
@@ -160,20 +167,40 @@ def _review(
     links = Links(server, plan.repository, plan.head_sha)
 
     if inputs.review_artifact:
-        write_plan(plan, inside(root, inputs.review_artifact, "review-artifact"), root)
-        outcome = _not_posted(plan, ARTIFACT_NOTE)
+        write_artifact(plan, inside(root, inputs.review_artifact, "review-artifact"), root)
+        note: str | None = ARTIFACT_NOTE
     elif event_name == "pull_request" and pr.from_fork and settings.comment_mode != "off":
-        outcome = _not_posted(plan, READ_ONLY_NOTE)
+        note = READ_ONLY_NOTE
+    else:
+        note = None
+    _deliver(env, inputs, api, review, settings, links, root, note)
+    return 1 if review.failing else 0
+
+
+def _deliver(
+    env: Mapping[str, str],
+    inputs: ActionInputs,
+    api: PullRequestApi,
+    review: Review,
+    settings: Settings,
+    links: Links,
+    root: Path,
+    not_posted: str | None,
+) -> None:
+    """Post the review (unless `not_posted` says why not), then write the job summary, the outputs
+    and the SARIF file. The findings exist: a post that fails, for whatever reason, must not take
+    those with it."""
+    plan = review.plan
+    if not_posted is not None:
+        outcome = _not_posted(plan, not_posted)
     else:
         try:
             outcome = publish(api, plan, review.diffs, settings, links)
-        except GitHubError as exc:
-            # The findings exist: a failed post must not take the job summary and SARIF with it.
+        except Exception as exc:
             failed = _not_posted(plan, _posting_failed(exc, bool(inputs.sarif_file)))
             _report(env, inputs, plan, failed, links, review.head_report, root)
             raise
     _report(env, inputs, plan, outcome, links, review.head_report, root)
-    return 1 if review.failing else 0
 
 
 def _scan_repository(
@@ -238,21 +265,24 @@ def _post_artifact(
     root: Path,
     server: str,
 ) -> int:
+    """The posting job of the two-job mode (bot/github/forks.py): the artifact only names the pull
+    request, checked against the run and the API; the review is computed here from the PR's files
+    at the run's head commit, read through the API (the workspace is the default branch, whose
+    `.tapfix.yml` applies)."""
     if not inputs.review_artifact:
         raise UsageError("a workflow_run job posts a review artifact: set the `review-artifact` input")
     check_run(event)
-    plan = read_plan(inside(root, inputs.review_artifact, "review-artifact"))
-    check_plan_against_run(plan, event)
-    api = PullRequestApi(client, event.repository.full_name, plan.pull_number, settings.bot_login)
-    check_pull_request(plan, event, api.get())
-    diffs = {f.filename: parse_file_diff(f) for f in api.files()}
-    links = Links(server, plan.repository, plan.head_sha)
-    try:
-        outcome = publish(api, plan, diffs, settings, links)
-    except GitHubError as exc:
-        _report(env, inputs, plan, _not_posted(plan, _posting_failed(exc, False)), links, None, root)
-        raise
-    _report(env, inputs, plan, outcome, links, None, root)
+    artifact = read_artifact(inside(root, inputs.review_artifact, "review-artifact"))
+    check_artifact_against_run(artifact, event)
+    api = PullRequestApi(client, event.repository.full_name, artifact.pull_number, settings.bot_login)
+    pr = api.get()
+    check_pull_request(artifact, event, pr)
+    config = run_config(inputs, root)
+    review = review_pull_request(
+        api, pr, None, config, paths=inputs.paths, under=inputs.folder, report=inputs.report
+    )
+    links = Links(server, review.plan.repository, review.plan.head_sha)
+    _deliver(env, inputs, api, review, settings, links, root, None)
     return 0
 
 
@@ -280,11 +310,15 @@ def _command(
     return 0
 
 
-def _posting_failed(exc: GitHubError, sarif: bool) -> str:
-    answer = f"HTTP {exc.status}" if exc.status else "a network error"
+def _posting_failed(exc: Exception, sarif: bool) -> str:
+    if isinstance(exc, GitHubError):
+        answer = f"HTTP {exc.status}" if exc.status else "a network error"
+        what = f"{exc.method} {exc.path}: {answer}"
+    else:
+        what = f"internal error: {type(exc).__name__}"
     where = " and in the SARIF file" if sarif else ""
     return (
-        f"Posting the review failed ({exc.method} {exc.path}: {answer}), so this job summary{where} "
+        f"Posting the review failed ({what}), so this job summary{where} "
         "lists every finding. Re-run the job to post it; comments already posted are kept, not repeated."
     )
 
@@ -305,7 +339,6 @@ def _report(
     head_report: ScanReport | None,
     root: Path,
 ) -> None:
-    write_job_summary(env, summary_markdown(plan, outcome.state, links, limit=1_000_000).split("\n", 1)[1])
     outputs = _counts(plan.findings)
     outputs["new-findings"] = str(sum(1 for f in plan.findings if f.status == "new"))
     outputs["sarif-file"] = ""
@@ -317,6 +350,7 @@ def _report(
             outputs["sarif-file"] = inputs.sarif_file
         except (Refused, WriteFailed) as exc:
             refused = f"sarif-file: {exc}"
+    write_job_summary(env, summary_markdown(plan, outcome.state, links, limit=1_000_000).split("\n", 1)[1])
     write_outputs(env, outputs)
     if refused:
         raise UsageError(refused)

@@ -34,6 +34,10 @@ class PullRequestEvent(_Event):
     repository: Repo
 
 
+class RunPullRequest(_Event):
+    number: int
+
+
 class WorkflowRun(_Event):
     id: int
     event: str
@@ -42,6 +46,9 @@ class WorkflowRun(_Event):
     conclusion: str | None = None
     head_repository: Repo | None = None
     repository: Repo | None = None
+    # The PRs GitHub associates with the run; empty for a fork's PR (it matches by branch name
+    # in the base repository).
+    pull_requests: list[RunPullRequest] = []
 
 
 class WorkflowRunEvent(_Event):

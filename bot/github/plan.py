@@ -1,99 +1,76 @@
 """The review plan: everything the review step found, as structured data, before any Markdown.
 
-It is also the artifact of the two-job mode for fork PRs, written by a job that ran on the PR's
-code and read by a job holding a write token; so it is a closed schema of plain values with
-limits on every field. It carries no Markdown and no links: the posting side renders all of
-that itself, escaping every value, and takes rule names, explanations and docs links from its
-own rule catalog, never from the plan.
+It is tapfix's own output, built from a scan of the PR's files, never read from anywhere else
+(the two-job mode's artifact carries only which pull request and commit to review, and the
+posting job computes the plan itself: bot/github/forks.py). So nothing here is refused: text is
+clipped to a length a comment can show, and every renderer escapes it (bot/markdown_text.py,
+bot/terminal_text.py), whatever it holds (a newline or backslash in a path, a control character
+in a label, 10,000 findings). It carries no Markdown and no links: rule names, explanations and
+docs links come from tapfix's rule catalog when it is rendered.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.github.compare import Cause
 from bot.github.diff import FileDiff
-from bot.github.models import FULL_NAME, SHA
 from bot.github.suggestion import Suggestion, suggest, suggestion_edit, unified_patch
 from fixers.findings import Applicability, Finding, ScanError, Severity
 from fixers.hcl.source import UnreadableFile, decode
 
-SCHEMA_VERSION = 1
-MAX_PLAN_BYTES = 8 * 1024 * 1024
 MAX_PATCH_CHARS = 20_000
 
 Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
-Line = Annotated[int, Field(ge=1, le=10_000_000)]
+Line = Annotated[int, Field(ge=1)]
 
 
-def _plain(text: str, what: str) -> str:
-    if any(ord(c) < 32 and c not in "\t" for c in text):
-        raise ValueError(f"{what} holds control characters")
-    return text
+class _Plain(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-
-class RepoPath(_Closed):
-    path: str = Field(min_length=1, max_length=1024)
-
-    @field_validator("path")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        _plain(value, "path")
-        if value.startswith("/") or ".." in value.split("/") or "\\" in value:
-            raise ValueError("must be a relative path inside the repository")
-        return value
-
-
-class PlannedCause(RepoPath):
+class PlannedCause(_Plain):
+    path: str
     line: Line | None = None
     removed: bool = False
 
 
-class PlannedSuggestion(_Closed):
+class PlannedSuggestion(_Plain):
     start_line: Line
     end_line: Line
-    content: str = Field(max_length=MAX_PATCH_CHARS)
+    content: str
 
 
-class PlannedFix(_Closed):
+class PlannedFix(_Plain):
     applicability: Applicability
-    description: str = Field(max_length=300)
+    description: str
     suggestion: PlannedSuggestion | None = None
-    patch: str | None = Field(default=None, max_length=MAX_PATCH_CHARS)  # unified diff
+    patch: str | None = None  # unified diff
 
 
-class PlannedFinding(RepoPath):
+class PlannedFinding(_Plain):
+    path: str
     fingerprint: Fingerprint
     rule_id: str = Field(pattern=r"^TAP\d{3}$")
     severity: Severity
     line: Line
     end_line: Line
-    resource: str | None = Field(default=None, max_length=300)
-    message: str = Field(max_length=2000)
+    resource: str | None = None
+    message: str
     status: Literal["new", "existing"]
     cause: PlannedCause | None = None
     fix: PlannedFix | None = None
-    fix_rejected: str | None = Field(default=None, max_length=500)
-
-    @field_validator("message", "resource", "fix_rejected")
-    @classmethod
-    def _no_control(cls, value: str | None) -> str | None:
-        return None if value is None else _plain(value, "text")
+    fix_rejected: str | None = None
 
 
-class PlannedError(RepoPath):
+class PlannedError(_Plain):
+    path: str
     line: Line = 1
-    message: str = Field(max_length=1000)
+    message: str
 
 
 class NoteCode(StrEnum):
@@ -103,61 +80,24 @@ class NoteCode(StrEnum):
     NOTHING_TO_REVIEW = "nothing-to-review"  # no Terraform file changed
 
 
-class Note(_Closed):
+class Note(_Plain):
     code: NoteCode
-    count: int = Field(default=0, ge=0, le=1_000_000)
+    count: int = Field(default=0, ge=0)
 
 
-class ReviewPlan(_Closed):
-    schema_version: Literal[1] = SCHEMA_VERSION
-    tool: Literal["tapfix"] = "tapfix"
-    repository: str = Field(pattern=FULL_NAME, max_length=200)
-    pull_number: int = Field(ge=1, le=100_000_000)
-    head_sha: str = Field(pattern=SHA)
-    base_sha: str = Field(pattern=SHA)
+class ReviewPlan(_Plain):
+    repository: str
+    pull_number: int = Field(ge=1)
+    head_sha: str
+    base_sha: str
     report: Literal["new", "all"] = "new"
-    findings: list[PlannedFinding] = Field(default_factory=list, max_length=5000)
+    findings: list[PlannedFinding] = Field(default_factory=list)
     preexisting: dict[Severity, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
-    current: list[Fingerprint] = Field(default_factory=list, max_length=50_000)  # every head finding
-    suppressed: list[Fingerprint] = Field(default_factory=list, max_length=50_000)
-    errors: list[PlannedError] = Field(default_factory=list, max_length=500)
-    notes: list[Note] = Field(default_factory=list, max_length=20)
+    current: list[Fingerprint] = Field(default_factory=list)  # every head finding
+    suppressed: list[Fingerprint] = Field(default_factory=list)
+    errors: list[PlannedError] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
     modules: int = Field(default=0, ge=0)
-
-
-class PlanError(Exception):
-    pass
-
-
-def read_plan(path: Path) -> ReviewPlan:
-    """A plan from an untrusted artifact file: size-limited, JSON, closed schema."""
-    try:
-        if path.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanError(f"{path}: the review artifact is larger than {MAX_PLAN_BYTES // 1048576} MiB")
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanError(f"{path}: cannot read the review artifact: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PlanError(f"{path}: the review artifact is not JSON: {exc}") from None
-    try:
-        return ReviewPlan.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise PlanError(
-            f"{path}: the review artifact does not match its schema ({exc.error_count()} problems; "
-            f"first: {where}: {first['msg']})"
-        ) from None
-
-
-def write_plan(plan: ReviewPlan, path: Path, workspace: Path | None = None) -> None:
-    """Never through a link the pull request put in `workspace`."""
-    from bot.safe_write import Refused, WriteFailed, stage_output, write_all
-
-    try:
-        write_all([stage_output(path, (plan.model_dump_json(indent=1) + "\n").encode("utf-8"), workspace)])
-    except (Refused, WriteFailed) as exc:
-        raise PlanError(f"review-artifact: {exc}") from None
 
 
 # --- building a plan from a scan ---------------------------------------------------------------

@@ -57,7 +57,7 @@ def review_pull_request(
         return Review(ReviewPlan(**plan_args, notes=notes), diffs, empty, False)
 
     snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha)
-    if snapshots.api_reads:
+    if snapshots.api_reads and workspace is not None:  # a note only when the workspace should have held them
         notes.append(Note(code=NoteCode.HEAD_THROUGH_API, count=len(set(snapshots.api_reads))))
     if snapshots.missing_base:
         notes.append(Note(code=NoteCode.BASE_UNKNOWN, count=len(snapshots.missing_base)))

@@ -206,9 +206,9 @@ def _read_head_dir(
             except (NotRead, OSError):
                 continue  # over the size limit, or gone: a changed file is read through the API below
     else:
-        listed = api.directory(directory, head_sha)
-        if listed is None:
-            return content
+        # A folder GitHub does not list (gone, or a failed request) still has its changed files:
+        # each is read, or reported as unreadable, below.
+        listed = api.directory(directory, head_sha) or {}
         for name, size in sorted(listed.items()):
             if not is_terraform(name):
                 content.neighbours.add(name)

@@ -182,6 +182,7 @@ class FakeGitHub:
     head_sha: str = "a" * 40
     base_sha: str = "b" * 40
     head_repo: str | None = None  # defaults to `repository` (not a fork)
+    head_repo_deleted: bool = False  # the fork was deleted: GitHub sends `head.repo: null`
     files: list[dict] = field(default_factory=list)
     changed_files: int | None = None
     contents: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (ref, path) -> bytes
@@ -394,7 +395,11 @@ class FakeGitHub:
             "number": self.number,
             "state": "open",
             "html_url": f"https://github.com/{self.repository}/pull/{self.number}",
-            "head": {"sha": self.head_sha, "ref": self.head_ref, "repo": {"full_name": head_repo}},
+            "head": {
+                "sha": self.head_sha,
+                "ref": self.head_ref,
+                "repo": None if self.head_repo_deleted else {"full_name": head_repo},
+            },
             "base": {"sha": self.base_sha, "ref": "main", "repo": {"full_name": self.repository}},
             "changed_files": self.changed_files if self.changed_files is not None else len(self.files),
             "maintainer_can_modify": self.maintainer_can_modify,

@@ -78,10 +78,14 @@ def pull_request_event(fake: FakeGitHub, action: str = "synchronize") -> dict:
 
 
 def workflow_run_event(fake: FakeGitHub, head_sha: str | None = None, event: str = "pull_request") -> dict:
+    """The run of the fake's PR: its head commit, repository and branch; `pull_requests` empty, as
+    GitHub sends it for a fork's PR."""
     payload = copy.deepcopy(_example("workflow_run.completed.json"))
     run = payload["workflow_run"]
     run["event"] = event
     run["head_sha"] = head_sha or fake.head_sha
+    run["head_branch"] = fake.head_ref
     run["head_repository"]["full_name"] = fake.head_repo or fake.repository
+    run["pull_requests"] = []
     payload["repository"]["full_name"] = fake.repository
     return payload

@@ -195,6 +195,7 @@ TWO_JOB_POST = Mode(
     (
         "pulls/get",
         "pulls/list-files",
+        "repos/get-content",  # the PR's files at the run's head: the posting job reviews them itself
         "pulls/list-review-comments",
         "pulls/create-review",
         "issues/list-comments",

@@ -200,7 +200,7 @@ def test_an_error_annotation_carries_the_message_escaped_as_github_documents(git
 # --- comments -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200d", "\u200b", "\ufeff", "\u2028"])
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200d", "\u200b", "\ufeff", "\x1b", "\u2028"])
 def test_bidi_and_zero_width_characters_from_labels_and_paths_show_escaped_in_comments(char):
     label = f"admin{char}_bucket"
     escaped = f"admin{visible(char)}_bucket"

@@ -264,12 +264,12 @@ def test_the_token_goes_only_to_the_apis_own_origin():
 
 
 def test_an_oversized_review_artifact_is_refused_before_it_is_parsed(tmp_path):
-    from bot.github.plan import MAX_PLAN_BYTES, PlanError, read_plan
+    from bot.github.forks import MAX_ARTIFACT_BYTES, ArtifactError, read_artifact
 
     artifact = tmp_path / "tapfix-review.json"
-    artifact.write_text("[" + "0," * (MAX_PLAN_BYTES // 2) + "0]")
-    with pytest.raises(PlanError, match="the review artifact is larger than"):
-        read_plan(artifact)
+    artifact.write_text("[" + "0," * (MAX_ARTIFACT_BYTES // 2) + "0]")
+    with pytest.raises(ArtifactError, match="the review artifact is larger than"):
+        read_artifact(artifact)
 
 
 # --- SECURITY.md --------------------------------------------------------------------------------
