@@ -76,7 +76,9 @@ HANDLED_EVENTS = (
     "issue_comment",
     *REPOSITORY_SCAN_EVENTS,
 )
-ARTIFACT_NOTE = "The review was saved to the review artifact; the posting job comments on the PR."
+ARTIFACT_NOTE = (
+    "The review artifact names this PR and commit; the posting job reviews them again and comments on the PR."
+)
 
 
 class UsageError(Exception):

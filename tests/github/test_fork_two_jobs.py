@@ -70,7 +70,9 @@ def test_job1_writes_the_artifact_and_posts_nothing(github, tmp_path, capsys):
         "pull_number": 2,
         "head_sha": fake.head_sha,
     }
-    assert "The review was saved to the review artifact" in run.job_summary
+    assert (
+        "The review artifact names this PR and commit; the posting job reviews them again" in run.job_summary
+    )
     assert "aws_s3_bucket.logs has no versioning" in run.job_summary
 
 
