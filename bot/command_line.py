@@ -69,6 +69,14 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         "2 on errors still (default: high, or the config's)",
     )
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: CPU count)")
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="variable values from a .tfvars file, above terraform.tfvars and *.auto.tfvars and the "
+        "TF_VAR_* environment variables (repeatable: a later file wins, as in Terraform)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,7 +266,30 @@ def _plan(args: argparse.Namespace) -> Plan:
         modules = discover(paths, root, excludes, boundary_for(root))
     except NothingToScan as exc:
         raise UsageError(str(exc)) from None
+    values = _variable_values(args.var_file)
+    for module in modules:
+        module.values = values
     return Plan(root, _shown(root), config, config_path, modules)
+
+
+def _variable_values(var_files: list[str]):
+    """`--var-file` files, read and checked, and the environment's `TF_VAR_*` values."""
+    from fixers.hcl.parser import HclSyntaxError, parse
+    from fixers.workspace import VariableValues, environment_values
+
+    files = []
+    for name in var_files:
+        try:
+            data = Path(name).read_bytes()
+            parse(data.decode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--var-file {name}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--var-file {name}: not UTF-8 text (byte {exc.start + 1})") from None
+        except HclSyntaxError as exc:
+            raise UsageError(f"--var-file {name}:{exc.line}:{exc.column}: {exc.message}") from None
+        files.append((name, data))
+    return VariableValues(files=tuple(files), environment=environment_values(os.environ))
 
 
 def _context(plan: Plan, color: bool = False):

@@ -30,7 +30,7 @@ from fixers.rules import RuleUnit, all_rules
 from fixers.suppress import comment_lines_above, covers, suppressions_in
 from fixers.suppress import problem as suppression_problem
 from fixers.terraform_check import new_problem
-from fixers.workspace import ModuleInput
+from fixers.workspace import ModuleInput, VariableValues, tfvars_order
 
 DOCS_URL = "https://github.com/tapfix/tapfix/blob/main/docs/rules/{rule_id}.md"
 MAX_FIX_PASSES = 10
@@ -73,8 +73,11 @@ def load(module_input: ModuleInput) -> LoadedModule:
     parsed = {p: _parsed(p, data) for p, data in module_input.files.items()}
     for path, why in module_input.unreadable.items():
         parsed[path] = ParsedFile(SourceText(path=path, text=""), None, ScanError(path=path, message=why))
-    tfvars = [pf for p, d in module_input.tfvars.items() if (pf := _parsed(p, d)).tree is not None]
+    values = module_input.values or VariableValues()
+    given = [(p, module_input.tfvars[p]) for p in tfvars_order(module_input.tfvars)] + list(values.files)
+    tfvars = [pf for p, d in given if (pf := _parsed(p, d)).tree is not None]
     module = Module.build(module_input.path, parsed.values(), tfvars)
+    module.environment = dict(values.environment)
     module.neighbours = set(module_input.neighbours)
     module.file_source = module_input.file_source
     return LoadedModule(module_input, module, parsed)
@@ -103,6 +106,7 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
     module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
     module.neighbours = neighbours
     module.file_source, module.created = loaded.module.file_source, created
+    module.environment = loaded.module.environment
     return LoadedModule(loaded.input, module, parsed)
 
 
@@ -424,6 +428,7 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
     module = Module.build(loaded.input.path, parsed.values(), loaded.module.tfvars.values())
     module.neighbours = neighbours
     module.file_source, module.created = loaded.module.file_source, created
+    module.environment = loaded.module.environment
     return module
 
 

@@ -190,6 +190,38 @@ def _value_end(file: SourceText, expr: Tree) -> int:
     return end
 
 
+def bare_interpolations(expr: Tree) -> Tree:
+    """`expr` with every quoted string that is one interpolation and nothing else (`"${x}"`, the
+    Terraform 0.11 way to write a reference) replaced by the expression inside, which is what
+    Terraform makes of it: the value of `x` itself, not its text. The tree is copied where it
+    changes; the parse tree stays as parsed."""
+    inner = _only_interpolation(expr)
+    if inner is not None:
+        return bare_interpolations(inner)
+    changed = False
+    children = []
+    for child in expr.children:
+        if isinstance(child, Tree):
+            new = bare_interpolations(child)
+            changed = changed or new is not child
+            children.append(new)
+        else:
+            children.append(child)
+    return Tree(expr.data, children, expr.meta) if changed else expr
+
+
+def _only_interpolation(node: Tree) -> Tree | None:
+    if node.data != "string":
+        return None
+    parts = [c for c in node.children if isinstance(c, Tree)]
+    if len(parts) != 1 or parts[0].data != "string_part" or len(parts[0].children) != 1:
+        return None
+    piece = parts[0].children[0]
+    if not isinstance(piece, Tree) or piece.data != "interpolation" or len(piece.children) != 3:
+        return None  # text around it, or a strip marker (`${~ x}`), makes it a template
+    return piece.children[1] if isinstance(piece.children[1], Tree) else None
+
+
 def build_body(file: SourceText, body: Tree, parent: Block | None) -> tuple[list[Attribute], list[Block]]:
     attributes: list[Attribute] = []
     blocks: list[Block] = []
@@ -207,7 +239,7 @@ def build_body(file: SourceText, body: Tree, parent: Block | None) -> tuple[list
                     value_start=_start(expr),
                     value_end=_value_end(file, expr),
                     eq_start=_start(eq),
-                    expr=expr,
+                    expr=bare_interpolations(expr) if '"${' in file.text[_start(expr) : _end(expr)] else expr,
                     block=parent,
                 )
             )

@@ -104,6 +104,9 @@ class Module:
     _by_address: dict[str, Block] = field(default_factory=dict)
     _locals: dict[str, Attribute] = field(default_factory=dict)
     _tfvar_values: dict[str, Attribute] = field(default_factory=dict)
+    # `TF_VAR_name` values (name -> text), below every tfvars file in precedence, as in Terraform.
+    environment: dict[str, str] = field(default_factory=dict)
+    _environment_values: dict[str, Attribute | None] = field(default_factory=dict)
     _references: dict[str, list[Reference]] | None = None
     _eval_cache: dict[Any, Any] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
@@ -162,7 +165,11 @@ class Module:
                     attr.block = None
         for attr in self._tfvar_values.values():
             attr.block = None
+        for attr in self._environment_values.values():
+            if attr is not None:
+                attr.block = None
         self.blocks, self._by_address, self._locals, self._tfvar_values = [], {}, {}, {}
+        self._environment_values = {}
         self._references = None
         self._eval_cache, self._memo = {}, {}
 
@@ -271,11 +278,43 @@ class Module:
         return self.file_source.read_in_module(self.path, relative) if self.file_source is not None else None
 
     def variable_value_attribute(self, name: str) -> Attribute | None:
-        """Where `var.name`'s value comes from: a tfvars assignment, else the default."""
+        """Where `var.name`'s value comes from: a tfvars assignment (the last file in Terraform's
+        order), else a `TF_VAR_name` environment variable, else the default."""
         if name in self._tfvar_values:
             return self._tfvar_values[name]
         variable = self.variables.get(name)
-        return variable.get("default") if variable is not None else None
+        if variable is None:
+            return None
+        if name in self.environment:
+            if name not in self._environment_values:
+                self._environment_values[name] = self._environment_value(name, variable)
+            if self._environment_values[name] is not None:
+                return self._environment_values[name]
+        return variable.get("default")
+
+    def _environment_value(self, name: str, variable: Block) -> Attribute | None:
+        """`TF_VAR_name` as Terraform reads it: the text itself for a variable of a primitive (or no)
+        type, an HCL expression for a collection or structural type; None when it does not parse."""
+        from fixers.model import build_body
+
+        text = self.environment[name]
+        declared = variable.get("type")
+        kind = declared.source.strip() if declared is not None else ""
+        if kind in ("", "string", "number", "bool", "any"):
+            escaped = "".join(_HCL_ESCAPES.get(c, c if c >= " " else f"\\u{ord(c):04x}") for c in text)
+            escaped = escaped.replace("${", "$${").replace("%{", "%%{")
+            line = f'value = "{escaped}"\n'
+        else:
+            line = f"value = {text}\n"
+        source = SourceText(path=f"TF_VAR_{name}", text=line)
+        try:
+            tree = parse(source.text)
+        except HclSyntaxError:
+            return None
+        holder = Block("tfvars", [], source, 0, len(line), 0, len(line))
+        holder.module = self
+        attrs, _ = build_body(source, tree.children[0], holder)
+        return attrs[0] if len(attrs) == 1 else None
 
     # -- references -------------------------------------------------------------------------
     def references_to(self, address: str) -> list[Reference]:
@@ -366,6 +405,8 @@ class Module:
             for inner in block.walk():
                 yield from inner.attribute_list
 
+
+_HCL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 # The labels each top-level block type takes. Terraform rejects other counts ("Missing name for
 # resource"), and rules read labels by position, so such a block is reported instead of modelled.

@@ -7,6 +7,7 @@ import errno
 import fnmatch
 import os
 import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,31 @@ from typing import Any
 from fixers.confined import NotRead, TooLarge, read_inside
 from fixers.hcl.source import MAX_FILE_BYTES, too_large
 from fixers.module_files import DiskFiles
+
+
+@dataclass(frozen=True)
+class VariableValues:
+    """Values for a module's variables given outside its folder, as Terraform takes them on the
+    command line: `-var-file` files (path as given -> bytes, in the order given: a later file wins)
+    and `TF_VAR_name` environment variables (name -> text)."""
+
+    files: tuple[tuple[str, bytes], ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
+
+
+def tfvars_order(paths: Iterable[str]) -> list[str]:
+    """Variable files in Terraform's order of precedence, lowest first: terraform.tfvars, then the
+    *.auto.tfvars in lexical order of their names."""
+    return sorted(paths, key=lambda p: (p.rsplit("/", 1)[-1] != "terraform.tfvars", p.rsplit("/", 1)[-1]))
+
+
+def environment_values(environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The `TF_VAR_name` variables of an environment, as (name, text)."""
+    return tuple(
+        sorted(
+            (k[len("TF_VAR_") :], v) for k, v in environ.items() if k.startswith("TF_VAR_") and k != "TF_VAR_"
+        )
+    )
 
 
 @dataclass
@@ -32,6 +58,8 @@ class ModuleInput:
     # Where `file()` and `templatefile()` read the module's own files (fixers.module_files): the
     # disk for a scan, or nothing (their values are unknown) where files arrive another way.
     file_source: Any = None
+    # Values from the command line, above the module's own tfvars files (None: only those).
+    values: VariableValues | None = None
 
 
 class NothingToScan(Exception):
