@@ -194,20 +194,21 @@ def bare_interpolations(expr: Tree) -> Tree:
     """`expr` with every quoted string that is one interpolation and nothing else (`"${x}"`, the
     Terraform 0.11 way to write a reference) replaced by the expression inside, which is what
     Terraform makes of it: the value of `x` itself, not its text. The tree is copied where it
-    changes; the parse tree stays as parsed."""
-    inner = _only_interpolation(expr)
-    if inner is not None:
-        return bare_interpolations(inner)
-    changed = False
-    children = []
-    for child in expr.children:
-        if isinstance(child, Tree):
-            new = bare_interpolations(child)
-            changed = changed or new is not child
-            children.append(new)
-        else:
-            children.append(child)
-    return Tree(expr.data, children, expr.meta) if changed else expr
+    changes; the parse tree stays as parsed. Without recursion: expressions nest thousands deep."""
+    done: dict[int, Tree] = {}
+    stack: list[tuple[Tree, bool]] = [(expr, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.children if isinstance(c, Tree))
+            continue
+        children = [done.pop(id(c)) if isinstance(c, Tree) else c for c in node.children]
+        changed = any(new is not old for new, old in zip(children, node.children, strict=True))
+        new = Tree(node.data, children, node.meta) if changed else node
+        inner = _only_interpolation(new)
+        done[id(node)] = new if inner is None else inner
+    return done[id(expr)]
 
 
 def _only_interpolation(node: Tree) -> Tree | None:
