@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing files")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
+    fix.add_argument(
+        "--no-new-resources",
+        action="store_true",
+        help="apply only fixes that edit what exists; list those that would add resources (cost, providers)",
+    )
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--explain", metavar="RULE", help="print a rule's documentation")
@@ -337,6 +342,44 @@ def _say_nothing_found(paths: list[str]) -> None:
     _stderr(f"no .tf files found in {where}")
 
 
+class _Progress:
+    """`tapfix: 12/40 modules` on one terminal line, rewritten (at most ten times a second) as modules
+    finish and erased at the end."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total, self.clock = total, time.monotonic
+        self.shown_at: float | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self.shown_at is not None and now - self.shown_at < self.INTERVAL:
+            return
+        self.shown_at = now
+        sys.stderr.write(f"\rtapfix: {done}/{total} modules\x1b[K")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown_at is not None:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _progress(args: argparse.Namespace, modules: int) -> _Progress | None:
+    """Progress goes to stderr, and only when a person watches it: a terminal, not a CI log (CI is set
+    by GitHub Actions, GitLab, CircleCI, Travis, Buildkite...) nor a dumb terminal. Reports on stdout
+    never carry it, whatever their format."""
+    if modules < 2 or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return None
+    try:
+        return _Progress(modules) if sys.stderr.isatty() else None
+    except (AttributeError, ValueError):
+        return None
+
+
 # --- scan --------------------------------------------------------------------------------------
 
 
@@ -363,7 +406,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     args.format = args.format or "text"
     plan = _plan(args)
     if plan.modules:
-        report = scan(plan.modules, plan.config, jobs=args.jobs)
+        progress = _progress(args, len(plan.modules))
+        try:
+            report = scan(plan.modules, plan.config, jobs=args.jobs, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
     else:
         _say_nothing_found(args.paths)
         report = ScanReport(findings=[], errors=[], files=0, modules=0)
@@ -434,23 +482,49 @@ def _write_fixes(plan: Plan, outcomes: list[FixOutcome], context: Any, diff: boo
 
 
 def _finding_line(finding: Finding, shown) -> str:
-    line = f"{shown(finding.path)}:{finding.line}: {finding.rule_id} {finding.resource or ''}".rstrip()
+    """`path:line: rule resource` at the line `tapfix scan` reports (before any fix)."""
+    after = " (line after the fixes)" if finding.located_after_fixes else ""
+    line = f"{shown(finding.path)}:{finding.line}{after}: {finding.rule_id} {finding.resource or ''}".rstrip()
     return visible(line)
 
 
-def _fix_one(work: tuple[ModuleInput, Config, bool]) -> FixOutcome:
+def _fix_one(work: tuple[ModuleInput, Config, bool, bool]) -> FixOutcome:
     from fixers.engine import fix_module
 
-    module, config, unsafe = work
-    return fix_module(module, config, unsafe=unsafe, paths=module.targets)
+    module, config, unsafe, add_resources = work
+    return fix_module(module, config, unsafe=unsafe, paths=module.targets, add_resources=add_resources)
 
 
-def _fix_all(modules: list[ModuleInput], config: Config, unsafe: bool, jobs: int | None) -> list[FixOutcome]:
+def _fix_all(
+    modules: list[ModuleInput], config: Config, args: argparse.Namespace, progress: Any = None
+) -> list[FixOutcome]:
     """Modules are independent: many of them are fixed in worker processes, as `scan` does."""
     from fixers.engine import map_modules, module_size
 
-    work = [(m, config, unsafe) for m in modules]
-    return map_modules(_fix_one, work, [module_size(m) for m in modules], jobs)
+    work = [(m, config, args.unsafe_fixes, not args.no_new_resources) for m in modules]
+    return map_modules(_fix_one, work, [module_size(m) for m in modules], args.jobs, progress=progress)
+
+
+def _report_created(applied: list[Finding], out: Any) -> None:
+    """What the applied fixes added to the infrastructure: resources cost money, and a provider the
+    module did not use needs `terraform init` before the next plan."""
+    created = [a for f in applied for a in f.fix.creates]
+    providers = sorted({p for f in applied for p in f.fix.new_providers})
+    if created:
+        emit(
+            f"Created {len(created)} resource{'' if len(created) == 1 else 's'}: {visible(', '.join(created))}",
+            out,
+        )
+    if providers:
+        names = ", ".join(providers)
+        emit(
+            f"New provider{'' if len(providers) == 1 else 's'} {names}: run `terraform init` before the next plan.",
+            out,
+        )
+
+
+def _where(finding: Finding) -> tuple:
+    return (finding.path, finding.line, finding.column, finding.rule_id)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
@@ -465,7 +539,12 @@ def cmd_fix(args: argparse.Namespace) -> int:
     remaining: list[Finding] = []
     errors: list = []
     changed_files = 0
-    outcomes = _fix_all(plan.modules, plan.config, args.unsafe_fixes, args.jobs)
+    progress = _progress(args, len(plan.modules))
+    try:
+        outcomes = _fix_all(plan.modules, plan.config, args, progress)
+    finally:
+        if progress is not None:
+            progress.close()
     _write_fixes(plan, outcomes, context, args.diff)
     for module, outcome in zip(plan.modules, outcomes, strict=True):
         changed_files += len(outcome.texts)
@@ -481,13 +560,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
     verb = "Would fix" if args.diff else "Fixed"
     if applied:
         print(f"{verb} {plural(len(applied), 'finding')} in {plural(changed_files, 'file')}:", file=out)
-        for finding in applied:
+        for finding in sorted(applied, key=_where):
             emit(f"  {_finding_line(finding, context.shown)}: {visible(finding.fix.description)}", out)
+        _report_created(applied, out)
     else:
         print("Nothing to fix.", file=out)
     if skipped:
         print(f"Not fixed ({len(skipped)}):", file=out)
-        for finding, why in skipped:
+        for finding, why in sorted(skipped, key=lambda pair: _where(pair[0])):
             emit(f"  {_finding_line(finding, context.shown)}: {visible(why)}", out)
     left = [f for f in remaining if not f.suppressed]
     if left:

@@ -10,6 +10,7 @@ import contextlib
 import gc
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -596,6 +597,42 @@ def verify_alone(loaded: LoadedModule, finding: Finding, baseline: set, config: 
     return _verify(loaded, finding, baseline, config)
 
 
+# --- what a fix adds ---------------------------------------------------------------------------
+
+_DECLARED = re.compile(r'^[ \t]*(resource|data)[ \t]+"([\w-]+)"[ \t]+"([\w-]+)"', re.MULTILINE)
+
+
+def _provider_of(resource_type: str) -> str:
+    return resource_type.split("_", 1)[0]
+
+
+def label_additions(module: Module, findings: list[Finding]) -> None:
+    """Record on each fix the resources its edits declare and the providers those need that the module
+    does not use yet, so reports can say that a fix adds infrastructure (cost, `terraform init`)."""
+    used: set[str] | None = None
+    for finding in findings:
+        fix = finding.fix
+        if fix is None:
+            continue
+        declared = [m for e in fix.edits if e.path.endswith(".tf") for m in _DECLARED.findall(e.new_text)]
+        if not declared:
+            continue
+        if used is None:
+            used = {
+                _provider_of(b.labels[0])
+                for b in module.blocks
+                if b.type in ("resource", "data") and b.labels
+            }
+            used |= {b.labels[0] for b in module.of_type("provider") if b.labels}
+        creates = tuple(
+            address
+            for block, kind, name in declared
+            if block == "resource" and module.find(address := f"{kind}.{name}") is None
+        )
+        providers = sorted({_provider_of(kind) for _, kind, _ in declared} - used)
+        finding.fix = fix.model_copy(update={"creates": creates, "new_providers": tuple(providers)})
+
+
 # --- scanning ---------------------------------------------------------------------------------
 
 
@@ -607,6 +644,7 @@ def scan_module(
     findings = run_rules(loaded.module, config)
     if verify:
         verify_fixes(loaded, findings, config)
+    label_additions(loaded.module, findings)
     errors = list(loaded.module.errors)
     if module_input.targets is not None:
         findings = [f for f in findings if f.path in module_input.targets]
@@ -642,11 +680,16 @@ def _collector_for_parse_trees() -> Iterator[None]:
 
 
 def map_modules(
-    function: Callable[[Any], Any], work: list, sizes: list[int], jobs: int | None = None
+    function: Callable[[Any], Any],
+    work: list,
+    sizes: list[int],
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list:
     """`function` applied to every item of `work` (one item a module, `sizes` its bytes), results
     in the order of `work`. Many modules are shared among worker processes, largest first: with
     them last, one worker could be left with a big module while the others have finished.
+    `progress(done, total)` is called as modules finish.
 
     The grammar is loaded first, so that the collector's freeze covers it and forked workers share
     it instead of each loading it."""
@@ -654,7 +697,12 @@ def map_modules(
     prepare_parser()
     with _collector_for_parse_trees():
         if jobs <= 1 or len(work) < _PARALLEL_MIN_MODULES:
-            return [function(item) for item in work]
+            results = []
+            for item in work:
+                results.append(function(item))
+                if progress is not None:
+                    progress(len(results), len(work))
+            return results
         # imported here: a one-module scan (the common CLI case) should not pay for the pool's imports
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -665,8 +713,11 @@ def map_modules(
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             # one module a task: a task costs far less than a module, and the order only holds
             # while workers take modules one at a time
-            for i, result in zip(order, pool.map(function, [work[i] for i in order]), strict=True):
+            finished = zip(order, pool.map(function, [work[i] for i in order]), strict=True)
+            for done, (i, result) in enumerate(finished, start=1):
                 results[i] = result
+                if progress is not None:
+                    progress(done, len(work))
         return results
 
 
@@ -675,10 +726,14 @@ def module_size(module: ModuleInput) -> int:
 
 
 def scan(
-    modules: list[ModuleInput], config: Config, verify: bool = True, jobs: int | None = None
+    modules: list[ModuleInput],
+    config: Config,
+    verify: bool = True,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ScanReport:
     work = [(m, config, verify) for m in modules]
-    results = map_modules(_scan_one, work, [module_size(m) for m in modules], jobs)
+    results = map_modules(_scan_one, work, [module_size(m) for m in modules], jobs, progress)
     findings = [f for fs, _ in results for f in fs]
     errors = [e for _, es in results for e in es]
     return ScanReport(
@@ -719,6 +774,16 @@ def _allowed(fix: Fix, unsafe: bool) -> bool:
     return fix.applicability == Applicability.SAFE or (unsafe and fix.applicability == Applicability.UNSAFE)
 
 
+def _located_before(finding: Finding, before: dict[tuple, Finding]) -> Finding:
+    """The finding at the lines it had before any fix moved them, as `tapfix scan` reports it. A
+    finding that only appeared after a fix keeps its lines and is marked `located_after_fixes`."""
+    first = before.get(finding.identity)
+    if first is None:
+        return finding.model_copy(update={"located_after_fixes": True})
+    where = ("path", "line", "column", "end_line", "end_column")
+    return finding.model_copy(update={k: getattr(first, k) for k in where})
+
+
 @released_afterwards()
 def fix_module(
     module_input: ModuleInput,
@@ -727,15 +792,20 @@ def fix_module(
     unsafe: bool = False,
     rule_ids: set[str] | None = None,
     paths: set[str] | None = None,
+    add_resources: bool = True,
 ) -> FixOutcome:
-    """Apply verified fixes until none is left (bounded). Idempotent: a second run changes nothing."""
+    """Apply verified fixes until none is left (bounded). Idempotent: a second run changes nothing.
+    Without `add_resources`, fixes that declare new resources are left for the user to apply."""
     loaded = load(module_input)
     sources = {p: pf.source for p, pf in loaded.parsed.items()}
     changed: dict[str, str] = {}
     applied: list[Finding] = []
     skipped: dict[tuple, tuple[Finding, str]] = {}
+    before: dict[tuple, Finding] = {}
     for fix_pass in range(MAX_FIX_PASSES):
         findings = run_rules(loaded.module, config)
+        if fix_pass == 0:
+            before = {f.identity: f for f in findings}
         wanted = [
             f
             for f in findings
@@ -750,6 +820,7 @@ def fix_module(
             config,
             only=[f for f in wanted if f.fix is not None and _allowed(f.fix, unsafe)],
         )
+        label_additions(loaded.module, wanted)
         chosen: list[Finding] = []
         for f in wanted:
             if f.fix is None:
@@ -757,11 +828,23 @@ def fix_module(
                     skipped[f.identity] = (f, f"fix failed verification: {f.fix_rejected}")
                 continue
             if not _allowed(f.fix, unsafe):
-                skipped[f.identity] = (
-                    f,
-                    f"the fix is {f.fix.applicability.value}"
-                    + (" (use --unsafe-fixes)" if f.fix.applicability == Applicability.UNSAFE else ""),
-                )
+                why = f"the fix is {f.fix.applicability.value}"
+                if f.fix.applicability == Applicability.UNSAFE:
+                    why += " (use --unsafe-fixes)"
+                first = before.get(f.identity)
+                if (
+                    first is not None
+                    and first.fix is not None
+                    and first.fix.applicability != f.fix.applicability
+                ):
+                    why += (
+                        f" once the other fixes are applied (it was {first.fix.applicability.value} before them: "
+                        "they changed what it edits)"
+                    )
+                skipped[f.identity] = (f, why)
+                continue
+            if f.fix.adds_resources and not add_resources:
+                skipped[f.identity] = (f, f"the fix {f.fix.additions_label}: {', '.join(f.fix.creates)}")
                 continue
             if any(edits_overlap(f.fix.edits, c.fix.edits) for c in chosen):
                 continue  # waits for the next pass
@@ -792,10 +875,10 @@ def fix_module(
             skipped.pop(f.identity, None)
     final = run_rules(loaded.module, config)
     final_ids = {f.identity for f in final}
-    remaining = [v for k, v in skipped.items() if k in final_ids]
+    remaining = [(_located_before(f, before), why) for k, (f, why) in skipped.items() if k in final_ids]
     return FixOutcome(
         texts=changed,
-        applied=applied,
+        applied=[_located_before(f, before) for f in applied],
         skipped=remaining,
         sources=sources,
         findings_after=final,

@@ -60,6 +60,26 @@ class Fix(BaseModel):
     applicability: Applicability
     description: str
     edits: tuple[TextEdit, ...]
+    # What applying the fix adds to the infrastructure, filled in by the engine from the edits: the
+    # resources it declares (each may cost money), and the providers they need that the module did
+    # not use (`terraform init` must run again).
+    creates: tuple[str, ...] = ()
+    new_providers: tuple[str, ...] = ()
+
+    @property
+    def adds_resources(self) -> bool:
+        return bool(self.creates)
+
+    @property
+    def additions_label(self) -> str:
+        """`adds 3 resources, provider random`, or "" when the fix only edits what exists."""
+        if not self.creates:
+            return ""
+        count = len(self.creates)
+        label = f"adds {count} resource" + ("" if count == 1 else "s")
+        if self.new_providers:
+            label += ", provider " + ", ".join(self.new_providers)
+        return label
 
     @property
     def paths(self) -> list[str]:
@@ -109,6 +129,9 @@ class Finding(BaseModel):
     docs_url: str | None = None
     # Evidence that does not belong to the message but helps reviewers (e.g. the line that caused it).
     related: list[str] = Field(default_factory=list)
+    # `tapfix fix` reports findings at their lines before any fix; one that a fix brought about has
+    # only lines in the fixed files, and says so.
+    located_after_fixes: bool = False
 
     @property
     def identity(self) -> tuple[str, str, str, str]:

@@ -67,10 +67,10 @@ def test_scan_prints_path_line_col_rule_severity_message_grouped_per_file(tmp_pa
     code, out, _ = run(capsys, "scan", "infra", *ONLY)
     assert out == (
         "infra/a.tf:1:1: TAP201 [high] aws_s3_bucket.logs has no versioning: overwritten or deleted objects "
-        "cannot be recovered [fixable]\n"
+        "cannot be recovered [fixable: adds 1 resource]\n"
         "\n"
         "infra/b.tf:1:1: TAP201 [high] aws_s3_bucket.data has no versioning: overwritten or deleted objects "
-        "cannot be recovered [fixable]\n"
+        "cannot be recovered [fixable: adds 1 resource]\n"
         "\n"
         "Found 2 findings (2 high). 2 fixable with `tapfix fix`.\n"
     )

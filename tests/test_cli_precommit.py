@@ -16,13 +16,15 @@ HOOKS = {
 BUCKET = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n}}\n'
 
 
-def _call_like_pre_commit(hook: dict, files: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _call_like_pre_commit(
+    hook: dict, files: list[str], cwd: Path, rules: str = "TAP201"
+) -> subprocess.CompletedProcess:
     """pre-commit runs `entry` plus the staged file names (relative to the repository root) from the root;
     `tapfix` is the console script, i.e. bot.command_line:main."""
     argv = shlex.split(hook["entry"])
     assert argv[0] == "tapfix"
     return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv[1:], "--select", "TAP201", *files],
+        [sys.executable, "-m", "bot.command_line", *argv[1:], "--select", rules, *files],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -32,7 +34,7 @@ def _call_like_pre_commit(hook: dict, files: list[str], cwd: Path) -> subprocess
 
 def test_hooks_run_tapfix_on_tf_files_only():
     assert HOOKS["tapfix"]["entry"] == "tapfix scan"
-    assert HOOKS["tapfix-fix"]["entry"] == "tapfix fix"
+    assert HOOKS["tapfix-fix"]["entry"] == "tapfix fix --no-new-resources"
     for hook in HOOKS.values():
         assert hook["language"] == "python"
         pattern = re.compile(hook["files"])
@@ -54,10 +56,24 @@ def test_scan_hook_reports_only_the_staged_files_and_fails_the_commit(tmp_path):
     assert "untouched" not in result.stdout
 
 
-def test_fix_hook_fixes_the_staged_files_and_leaves_the_rest(tmp_path):
-    (tmp_path / "staged.tf").write_text(BUCKET.format(name="staged"))
-    (tmp_path / "untouched.tf").write_text(BUCKET.format(name="untouched"))
-    result = _call_like_pre_commit(HOOKS["tapfix-fix"], ["staged.tf"], tmp_path)
+def test_fix_hook_edits_the_staged_files_and_leaves_the_rest(tmp_path):
+    hard_coded = 'resource "aws_db_instance" "{name}" {{\n  deletion_protection = true\n}}\n'
+    (tmp_path / "staged.tf").write_text(hard_coded.format(name="staged"))
+    (tmp_path / "untouched.tf").write_text(hard_coded.format(name="untouched"))
+    result = _call_like_pre_commit(HOOKS["tapfix-fix"], ["staged.tf"], tmp_path, rules="TAP404")
     assert result.returncode == 0, result.stderr
-    assert 'resource "aws_s3_bucket_versioning" "staged"' in (tmp_path / "staged.tf").read_text()
-    assert (tmp_path / "untouched.tf").read_text() == BUCKET.format(name="untouched")
+    assert "deletion_protection = var.staged_deletion_protection" in (tmp_path / "staged.tf").read_text()
+    assert (tmp_path / "untouched.tf").read_text() == hard_coded.format(name="untouched")
+
+
+def test_fix_hook_reports_fixes_that_add_resources_instead_of_adding_them(tmp_path):
+    (tmp_path / "staged.tf").write_text(BUCKET.format(name="staged"))
+    result = _call_like_pre_commit(HOOKS["tapfix-fix"], ["staged.tf"], tmp_path)
+    assert (tmp_path / "staged.tf").read_text() == BUCKET.format(name="staged")
+    assert result.stdout == (
+        "Nothing to fix.\n"
+        "Not fixed (1):\n"
+        "  staged.tf:1: TAP201 aws_s3_bucket.staged: the fix adds 1 resource: aws_s3_bucket_versioning.staged\n"
+        "1 finding remains (1 high): `tapfix scan` lists them.\n"
+    )
+    assert result.returncode == 1

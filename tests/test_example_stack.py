@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,3 +131,49 @@ def test_the_fixed_stack_is_valid_terraform(fixed_stack, hcl_reference):
     assert hcl_reference.hashicorp_parse_errors(tf) == dict.fromkeys(tf)
     (result,) = hcl_reference.terraform_validate({"aws-stack": files}).values()
     assert result.ok, result.summary()
+
+
+def test_what_fix_leaves_on_the_example_stack_is_what_docs_rules_says(tmp_path):
+    # docs/rules.md, "What `tapfix fix` leaves behind on the example stack"
+    def leftover(*flags: str) -> tuple[list[str], str]:
+        copy = tmp_path / "-".join(["stack", *flags])
+        shutil.copytree(STACK, copy)
+        fixed = subprocess.run(
+            [sys.executable, "-m", "bot.command_line", "fix", ".", *flags],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        scanned = subprocess.run(
+            [sys.executable, "-m", "bot.command_line", "scan", ".", "-f", "json"],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return sorted({f["rule_id"] for f in json.loads(scanned.stdout)["findings"]}), fixed.stdout
+
+    left, out = leftover()
+    assert left == [
+        "TAP101",
+        "TAP103",
+        "TAP211",
+        "TAP212",
+        "TAP223",
+        "TAP301",
+        "TAP302",
+        "TAP303",
+        "TAP501",
+        "TAP506",
+    ]
+    assert out.startswith("Fixed 21 findings in ")
+    assert "\nCreated 19 resources: " in out and "\nNew provider random: run `terraform init`" in out
+    left, out = leftover("--unsafe-fixes")
+    assert left == ["TAP302", "TAP303"]
+    assert out.startswith("Fixed 30 findings in ")
+    assert (
+        "TAP302 aws_cloudwatch_metric_alarm.app_memory: the fix is display-only once the other fixes" in out
+    )
+    left, out = leftover("--no-new-resources")
+    assert out.startswith("Fixed 10 findings in ") and "Created" not in out

@@ -86,6 +86,8 @@ def test_json_follows_the_documented_contract(stack, capsys):
                     "end_column": 2,
                 }
             ],
+            "creates": ["aws_s3_bucket_versioning.logs"],
+            "new_providers": [],
         },
     }
     assert {k: by_resource["broken.tf"][k] for k in contract[:6]} == {
@@ -211,7 +213,7 @@ def test_markdown_summary_has_a_table_per_severity_with_rule_links(stack, capsys
     assert (
         "| `infra/main.tf:1` | [TAP201](https://github.com/tapfix/tapfix/blob/main/docs/rules/TAP201.md) "
         "| `aws_s3_bucket.logs` | aws_s3_bucket.logs has no versioning: overwritten or deleted objects "
-        "cannot be recovered | yes |"
+        "cannot be recovered | yes (adds 1 resource) |"
     ) in out
     assert "1 finding suppressed with `tapfix:ignore` comments." in out
     assert "scratch" not in out.replace("1 finding suppressed", "")

@@ -22,6 +22,8 @@ def _fix(fix: Fix | None) -> dict[str, Any] | None:
         "applicability": fix.applicability.value,
         "edits": [edit.model_dump() for edit in fix.edits],
         "description": fix.description,
+        "creates": list(fix.creates),
+        "new_providers": list(fix.new_providers),
     }
 
 

@@ -27,6 +27,8 @@ def _row(finding: Finding, context: Context) -> str:
     rule = f"[{finding.rule_id}]({finding.docs_url})" if finding.docs_url else finding.rule_id
     resource = cell_code(finding.resource) if finding.resource else ""
     fix = _FIX_LABEL[finding.fix.applicability] if finding.fix is not None else ""
+    if finding.fix is not None and finding.fix.adds_resources:
+        fix += f" ({finding.fix.additions_label})"
     return f"| {where} | {rule} | {resource} | {escape(finding.message)} | {fix} |"
 
 

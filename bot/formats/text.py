@@ -35,7 +35,10 @@ def _line(finding: Finding, context: Context) -> str:
     rule = _style(finding.rule_id, _BOLD, context)
     mark = ""
     if finding.fix is not None and finding.fix.applicability in _FIX_MARK:
-        mark = " " + _style(_FIX_MARK[finding.fix.applicability], _DIM, context)
+        label = _FIX_MARK[finding.fix.applicability]
+        if finding.fix.adds_resources:
+            label = f"{label[:-1]}: {finding.fix.additions_label}]"
+        mark = " " + _style(label, _DIM, context)
     message = escaped(" ".join(finding.message.split()))  # a message quoting user text stays on one line
     return f"{_style(where, _BOLD, context)} {rule} {severity} {message}{mark}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+from argparse import Namespace
 
 import pytest
 
@@ -101,8 +102,12 @@ def test_fix_in_workers_writes_what_one_process_writes():
 
     modules = _modules(_PARALLEL_MIN_MODULES + 2)
     config = Config(select=["TAP201"])
-    alone = _fix_all(modules, config, unsafe=False, jobs=1)
-    shared = _fix_all(modules, config, unsafe=False, jobs=2)
+
+    def args(jobs: int) -> Namespace:
+        return Namespace(unsafe_fixes=False, no_new_resources=False, jobs=jobs)
+
+    alone = _fix_all(modules, config, args(1))
+    shared = _fix_all(modules, config, args(2))
     assert any(outcome.texts for outcome in alone), "the modules were meant to get fixes"
     assert [o.texts for o in shared] == [o.texts for o in alone]
     assert [[f.identity for f in o.applied] for o in shared] == [
