@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour text output (auto: on a terminal, unless NO_COLOR)",
     )
+    known = scan.add_mutually_exclusive_group()
+    known.add_argument(
+        "--baseline", metavar="FILE", help="report only findings this baseline does not record"
+    )
+    known.add_argument(
+        "--write-baseline", metavar="FILE", help="record today's findings in FILE (then report only new ones)"
+    )
 
     fix = commands.add_parser(
         "fix", help="apply verified fixes in place", description="Apply verified fixes."
@@ -404,6 +411,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     _check_output(args)
     args.format = args.format or "text"
+    known = _read_baseline(args)
     plan = _plan(args)
     if plan.modules:
         progress = _progress(args, len(plan.modules))
@@ -415,17 +423,57 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         _say_nothing_found(args.paths)
         report = ScanReport(findings=[], errors=[], files=0, modules=0)
+    report = _against_baseline(args, report, plan, known)
     text = render(args.format, report, _context(plan, _use_color(args)))
     if args.output:
-        from bot.safe_write import Refused, WriteFailed, stage_output, write_all
-
-        try:
-            write_all([stage_output(Path(args.output), text.encode("utf-8"), base=Path.cwd())])
-        except (Refused, WriteFailed) as exc:
-            raise UsageError(f"--output {exc}") from None
+        _write_report("--output", Path(args.output), text)
     else:
         emit(text, sys.stdout)
     return _exit_code(report.findings, report.errors, plan.config, plan)
+
+
+def _write_report(flag: str, path: Path, text: str) -> None:
+    from bot.safe_write import Refused, WriteFailed, stage_output, write_all
+
+    try:
+        write_all([stage_output(path, text.encode("utf-8"), base=Path.cwd())])
+    except (Refused, WriteFailed) as exc:
+        raise UsageError(f"{flag} {exc}") from None
+
+
+def _read_baseline(args: argparse.Namespace) -> set[str] | None:
+    """The baseline's fingerprints, read before the scan so that a bad file costs no scan."""
+    if not args.baseline:
+        return None
+    from bot import baseline
+
+    try:
+        return baseline.read(Path(args.baseline))
+    except baseline.BaselineError as exc:
+        raise UsageError(f"--baseline {args.baseline}: {exc}") from None
+
+
+def _against_baseline(args: argparse.Namespace, report: Any, plan: Plan, known: set[str] | None) -> Any:
+    """The report without the findings the baseline records; with --write-baseline, the baseline is
+    written first from this scan's findings."""
+    from bot import baseline
+
+    path = Path(args.write_baseline or args.baseline or ".")
+    if args.write_baseline:
+        text = baseline.write(path, report.findings, plan.root)
+        _write_report("--write-baseline", path, text)
+        known = baseline.read(path)
+        _stderr(
+            f"recorded {len(known)} findings in {path}; `tapfix scan --baseline {path}` reports only new ones"
+        )
+    if known is None:
+        return report
+    kept = baseline.new_findings(report.findings, path, known, plan.root)
+    if len(kept) < len(report.findings):
+        _stderr(
+            f"{len(report.findings) - len(kept)} findings recorded in the baseline {path} are not reported"
+        )
+    return report.model_copy(update={"findings": kept})
 
 
 # --- fix ---------------------------------------------------------------------------------------
