@@ -34,8 +34,13 @@ class PullRequestEvent(_Event):
     repository: Repo
 
 
+class RunHead(_Event):
+    sha: str = ""
+
+
 class RunPullRequest(_Event):
     number: int
+    head: RunHead | None = None
 
 
 class WorkflowRun(_Event):
@@ -46,8 +51,8 @@ class WorkflowRun(_Event):
     conclusion: str | None = None
     head_repository: Repo | None = None
     repository: Repo | None = None
-    # The PRs GitHub associates with the run; empty for a fork's PR (it matches by branch name
-    # in the base repository).
+    # The PRs GitHub associates with the run, matched by branch name in the base repository: empty
+    # for a fork's PR, and it can list a base-repository PR whose branch has the same name.
     pull_requests: list[RunPullRequest] = []
 
 

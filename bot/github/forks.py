@@ -107,7 +107,9 @@ def check_artifact_against_run(artifact: ReviewArtifact, event: WorkflowRunEvent
             f"the review artifact is for commit {artifact.head_sha[:12]}, but the run that produced it "
             f"built {event.workflow_run.head_sha[:12]}: refusing to post"
         )
-    listed = [p.number for p in event.workflow_run.pull_requests]
+    # GitHub matches these by branch name only: a listed PR counts when it is at the run's commit.
+    run = event.workflow_run
+    listed = [p.number for p in run.pull_requests if p.head is not None and p.head.sha == run.head_sha]
     if listed and artifact.pull_number not in listed:
         raise ArtifactError(
             f"the review artifact names pull request #{artifact.pull_number}, but the run belongs to "

@@ -173,7 +173,10 @@ def test_job2_refuses_to_post_to_a_pr_whose_head_is_not_the_run_s(github, tmp_pa
     [
         ({"head_branch": "other-branch"}, "comes from the branch changes, but the run built other-branch"),
         ({"head_branch": None}, "but the run built (no branch)"),
-        ({"pull_requests": [{"number": 7}]}, "names pull request #2, but the run belongs to #7"),
+        (
+            {"pull_requests": [{"number": 7, "head": {"sha": "a" * 40, "ref": "changes"}}]},
+            "names pull request #2, but the run belongs to #7",
+        ),
         ({"head_repository": None}, "GitHub does not say the run's head repository (a deleted fork?)"),
         ({"head_repository": {"full_name": "mallory/Hello-World"}}, "comes from octocat/Hello-World"),
     ],
@@ -188,6 +191,18 @@ def test_job2_refuses_an_artifact_the_run_does_not_vouch_for(github, tmp_path, c
     assert run.exit_code == 2
     assert message in run.stderr and "refusing to post" in run.stderr
     assert fake.review_comments == [] and fake.issue_comments == []
+
+
+def test_a_listed_pr_of_another_commit_with_the_same_branch_name_is_not_the_run_s(github, tmp_path, capsys):
+    # GitHub lists base-repository PRs whose branch has the fork branch's name: not this run's.
+    fake, ws, _ = _job1(github, tmp_path, capsys)
+    event = workflow_run_event(fake)
+    event["workflow_run"]["pull_requests"] = [{"number": 9, "head": {"sha": "c" * 40, "ref": "changes"}}]
+
+    run = _job2(github, tmp_path, capsys, _artifact(ws), event)
+
+    assert run.exit_code == 0, run.stderr
+    assert len(fake.review_comments) == 1
 
 
 def test_job2_refuses_when_the_pr_s_head_repository_is_gone(github, tmp_path, capsys):
