@@ -286,14 +286,22 @@ def _plan(args: argparse.Namespace) -> Plan:
 
 def _variable_values(var_files: list[str]):
     """`--var-file` files, read and checked, and the environment's `TF_VAR_*` values."""
+    from fixers.confined import NotRead, read_inside
     from fixers.hcl.parser import HclSyntaxError, parse
+    from fixers.hcl.source import MAX_FILE_BYTES
     from fixers.workspace import VariableValues, environment_values
 
+    cwd = Path.cwd()
     files = []
     for name in var_files:
+        # A file under the working directory is the repository's: a link in it may not lead out
+        # (its values would show in findings). One named elsewhere is read where it is.
+        inside = Path(os.path.abspath(name)).is_relative_to(cwd)
         try:
-            data = Path(name).read_bytes()
+            data = read_inside(name, cwd if inside else None, MAX_FILE_BYTES, "the working directory")
             parse(data.decode("utf-8"))
+        except NotRead as exc:
+            raise UsageError(f"--var-file {name}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"--var-file {name}: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:

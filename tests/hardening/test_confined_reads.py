@@ -86,6 +86,32 @@ def test_a_tfvars_link_inside_the_repository_is_read(tmp_path, capsys, monkeypat
     assert 'evaluates to "Acme-Prod"' in capsys.readouterr().out
 
 
+def test_a_var_file_linked_out_of_the_working_directory_is_not_read(tmp_path, capsys, monkeypatch):
+    """CI may pass `--var-file env/prod.tfvars`; the pull request can make that file a link."""
+    _outside(tmp_path)
+    repo = write_tree(tmp_path / "repo", {"main.tf": MAIN})
+    (repo / "env").mkdir()
+    os.symlink("../../outside/secrets.tfvars", repo / "env" / "prod.tfvars")
+    os.symlink("../../outside/id_rsa", repo / "env" / "key.tfvars")
+    monkeypatch.chdir(repo)
+
+    for name in ("env/prod.tfvars", "env/key.tfvars"):
+        assert main(["scan", "--var-file", name, "."]) == 2
+        out, err = capsys.readouterr()
+        assert (out, err) == (
+            "",
+            f"tapfix: error: --var-file {name}: not read: a symbolic link to a file outside the working directory\n",
+        )
+    # A file named outside the working directory is the user's own choice: read where it is.
+    assert (
+        main(["scan", "--select", "TAP212", "--var-file", str(tmp_path / "outside" / "secrets.tfvars"), "."])
+        == 1
+    )
+    assert SECRET in capsys.readouterr().out
+    assert main(["scan", "--var-file", "/dev/zero", "."]) == 2  # never read: not a regular file
+    assert capsys.readouterr().err == "tapfix: error: --var-file /dev/zero: not a regular file\n"
+
+
 @pytest.mark.parametrize("name, content", [("id_rsa", SSH_KEY), ("credentials", CREDENTIALS)])
 def test_a_tf_link_to_a_key_or_credentials_file_puts_none_of_it_in_the_report(
     tmp_path, capsys, name, content
