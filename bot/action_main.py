@@ -176,7 +176,7 @@ def _review(
     else:
         note = None
     _deliver(env, inputs, api, review, settings, links, root, note)
-    return 1 if review.failing else 0
+    return _incomplete(env, review.head_report) or (1 if review.failing else 0)
 
 
 def _deliver(
@@ -210,7 +210,7 @@ def _scan_repository(
 ) -> int:
     """Code scanning of a branch: every module under `working-directory` in the checked-out commit.
     Paths in the SARIF file and the job summary are relative to the workspace, the repository root."""
-    from bot.formats import Context, render, tool_failures, visible
+    from bot.formats import Context, render, visible
     from fixers.workspace import discover
 
     if event.deleted:
@@ -228,7 +228,7 @@ def _scan_repository(
             f"input 'working-directory' = {inputs.working_directory!r}: no such folder in the checked-out "
             "repository (is there an actions/checkout step before tapfix?)"
         )
-    modules = discover([directory], root, config.exclude)
+    modules = discover([directory], root, config.exclude, boundary=root)  # nothing out of the checkout
     report = scan(modules, config) if modules else ScanReport(findings=[], errors=[], files=0, modules=0)
 
     commit = env.get("GITHUB_SHA", "")
@@ -247,10 +247,20 @@ def _scan_repository(
         outputs["sarif-file"] = inputs.sarif_file
     write_outputs(env, outputs)
     _log(env, f"tapfix: {len(shown)} findings in {len(modules)} modules of {where}")
+    return _incomplete(env, report) or (
+        1 if any(f.severity.rank >= config.fail_on.rank for f in shown) else 0
+    )
+
+
+def _incomplete(env: Mapping[str, str], report: ScanReport) -> int:
+    """2 when a rule could not finish (it crashed, or ran out of its time budget), whatever
+    `fail-on` says: the report of the rest is written, but its silence cannot be trusted. Else 0."""
+    from bot.formats import tool_failures
+
     if failures := tool_failures(report.errors):
         _fail(env, f"incomplete scan: {failures[0].path}: {failures[0].message}")
         return 2
-    return 1 if any(f.severity.rank >= config.fail_on.rank for f in shown) else 0
+    return 0
 
 
 def _counts(findings: list) -> dict[str, str]:

@@ -169,15 +169,10 @@ def _find_config(root: Path) -> Path | None:
 
 
 def _rule_ids(flag: str, references: list[str]) -> list[str]:
-    from fixers.config import UnknownRule, rule_id
-    from fixers.rules import resolve_rule
+    from fixers.config import UnknownRule, catalog_rule_ids
 
     try:
-        ids = [rule_id(r) for r in references]
-        unknown = next((i for i in ids if resolve_rule(i) is None), None)
-        if unknown is not None:
-            raise UnknownRule(unknown)
-        return ids
+        return catalog_rule_ids(references)
     except UnknownRule as exc:
         raise UsageError(
             f"{flag}: {exc.args[0]!r} is not a rule (IDs like TAP201 or names like s3-versioning-missing; "

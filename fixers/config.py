@@ -72,6 +72,18 @@ def rule_id(reference: Any) -> str:
 _RULE_ID = re.compile(r"^TAP\d{3}$")
 
 
+def catalog_rule_ids(references: list[str]) -> list[str]:
+    """The IDs of the rules `references` name (IDs in any case, or names), each one in the catalog:
+    what a user typed on a command line or in an input. UnknownRule names the first that is not."""
+    from fixers.rules import resolve_rule
+
+    ids = [rule_id(r) for r in references]
+    unknown = next((i for i in ids if resolve_rule(i) is None), None)
+    if unknown is not None:
+        raise UnknownRule(unknown)
+    return ids
+
+
 def _one_or_many(value: Any) -> Any:
     """`ignore: TAP506` means `ignore: [TAP506]`."""
     return [value] if isinstance(value, str) else value

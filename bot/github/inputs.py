@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fixers.config import CONFIG_NAMES, Config, load_config
-from fixers.findings import Severity
+from fixers.config import CONFIG_NAMES, Config, FailOn, UnknownRule, catalog_rule_ids, load_config
 
 MAX_JOB_SUMMARY_BYTES = 1024 * 1024 - 4096  # the runner drops a summary over 1 MiB whole
 
@@ -25,7 +24,7 @@ class ActionInputs(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     github_token: str = ""
-    fail_on: Severity | None = None
+    fail_on: FailOn | None = None
     select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     working_directory: str = ""
@@ -128,7 +127,8 @@ def run_config(inputs: ActionInputs, root: Path) -> Config:
     `working-directory` up to the workspace root; then the `select`, `ignore` and `fail-on` inputs.
 
     Exclude patterns are written relative to the config file's folder: they come back relative to
-    the workspace, which is what the review, /tapfix and the repository scan match them against."""
+    the workspace, which is what the review, /tapfix and the repository scan match them against
+    (`per-path-ignore` patterns too)."""
     if inputs.config:
         path: Path | None = inside(root, inputs.config, "config")
     else:
@@ -141,9 +141,10 @@ def run_config(inputs: ActionInputs, root: Path) -> Config:
     if inputs.ignore:
         changes["ignore"] = [*config.ignore, *_rule_ids(inputs.ignore, "ignore")]
     base = used.parent.resolve() if used is not None else root.resolve()
-    if config.exclude and base != root.resolve() and base.is_relative_to(root.resolve()):
-        prefix = base.relative_to(root.resolve()).as_posix()
-        changes["exclude"] = [f"{prefix}/{pattern.lstrip('/')}" for pattern in config.exclude]
+    if base != root.resolve() and base.is_relative_to(root.resolve()):
+        prefix = base.relative_to(root.resolve()).as_posix() + "/"
+        changes["exclude"] = [prefix + pattern.lstrip("/") for pattern in config.exclude]
+        changes["per_path_ignore"] = {prefix + p.lstrip("/"): r for p, r in config.per_path_ignore.items()}
     return config.with_overrides(**changes)
 
 
@@ -157,11 +158,10 @@ def _nearest_config(root: Path, folder: str) -> Path | None:
 
 
 def _rule_ids(references: list[str], what: str) -> list[str]:
-    from bot.rule_catalog import rule_ids
-
-    known = rule_ids()
-    ids = [r.upper() for r in references]
-    unknown = [r for r, i in zip(references, ids, strict=True) if i not in known]
-    if unknown:
-        raise InputError(f"input '{what}': {unknown[0]!r} is not a rule (`tapfix rules` lists them)")
-    return ids
+    try:
+        return catalog_rule_ids(references)
+    except UnknownRule as exc:
+        raise InputError(
+            f"input '{what}': {exc.args[0]!r} is not a rule (IDs like TAP201 or names like "
+            "s3-versioning-missing; `tapfix rules` lists them)"
+        ) from None

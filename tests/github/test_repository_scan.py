@@ -196,3 +196,101 @@ def test_the_review_reads_working_directory_select_and_ignore(tmp_path, capsys, 
     )
     assert run.outputs["new-findings"] == "1", run.stderr + run.job_summary
     assert _sarif_results(workspace / "tapfix.sarif") == [("TAP201", "infra/main.tf")]
+
+
+def _crashing_rule(monkeypatch):
+    import fixers.engine
+    from fixers.findings import Rule, Severity
+    from fixers.rules import RuleUnit, all_rules
+
+    def crash(module, options):
+        raise ValueError("cannot read the bucket")
+        yield
+
+    monkeypatch.delenv("TAPFIX_DEBUG", raising=False)
+    units = (
+        *all_rules(),
+        RuleUnit(Rule(id="TAP998", name="test-rule", severity=Severity.LOW, why="t"), crash, None),
+    )
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: units)
+
+
+def test_fail_on_never_reports_findings_and_exits_0(tmp_path, capsys, github):
+    event_name, event = _event("push of a branch")
+    workspace = _repository(tmp_path / "repo")
+    run = run_action(tmp_path, capsys, github.fake, workspace, event, event_name, fail_on="never")
+    assert run.exit_code == 0, run.stderr
+    assert int(run.outputs["high"]) >= 2 and "| high |" in run.job_summary
+    (workspace / ".tapfix.yml").write_text("fail-on: never\n")  # the config says it as well
+    assert run_action(tmp_path, capsys, github.fake, workspace, event, event_name).exit_code == 0
+
+
+def test_fail_on_never_still_exits_2_when_a_rule_could_not_finish(tmp_path, capsys, github, monkeypatch):
+    _crashing_rule(monkeypatch)
+    event_name, event = _event("schedule (with repository)")
+    workspace = _repository(tmp_path / "repo")
+    run = run_action(
+        tmp_path, capsys, github.fake, workspace, event, event_name, fail_on="never", sarif_file="t.sarif"
+    )
+    assert run.exit_code == 2
+    assert "incomplete scan:" in run.stderr and "TAP998" in run.stderr
+    assert (workspace / "t.sarif").is_file() and run.outputs["findings"] != "0"  # the rest is reported
+
+
+def test_the_review_with_fail_on_never_exits_0_on_findings_and_2_when_a_rule_could_not_finish(
+    tmp_path, capsys, github, monkeypatch
+):
+    fake = github.fake
+    fake.files = changed_entries({}, {"infra/main.tf": BUCKET})
+    workspace = write_tree(tmp_path / "head", {"infra/main.tf": BUCKET})
+    run = run_action(tmp_path, capsys, fake, workspace, pull_request_event(fake), fail_on="never")
+    assert run.exit_code == 0, run.stderr
+    assert run.outputs["high"] == "2" and len(fake.review_comments) >= 1
+    _crashing_rule(monkeypatch)
+    run = run_action(tmp_path, capsys, fake, workspace, pull_request_event(fake), fail_on="never")
+    assert run.exit_code == 2 and "incomplete scan:" in run.stderr
+
+
+def test_fail_on_none_is_refused_naming_never(tmp_path, capsys, github):
+    event_name, event = _event("push of a branch")
+    run = run_action(
+        tmp_path, capsys, github.fake, _repository(tmp_path / "repo"), event, event_name, fail_on="none"
+    )
+    assert run.exit_code == 2
+    assert "input 'fail-on' = 'none'" in run.stderr and "'never'" in run.stderr
+
+
+def test_rule_names_are_accepted_where_ids_are(tmp_path, capsys, github):
+    event_name, event = _event("push of a branch")
+    workspace = _repository(tmp_path / "repo")
+    run = run_action(
+        tmp_path, capsys, github.fake, workspace, event, event_name, select="s3-versioning-missing", ignore=""
+    )
+    assert run.outputs["findings"] == run.outputs["high"] == "2"
+
+
+def test_a_terraform_file_linked_out_of_the_checkout_is_not_read(tmp_path, capsys, github):
+    event_name, event = _event("push of a branch")
+    workspace = _repository(tmp_path / "repo")
+    write_tree(tmp_path / "outside", {"secret.tf": 'resource "aws_s3_bucket" "secret" {}\n'})
+    (workspace / "infra" / "secret.tf").symlink_to(tmp_path / "outside" / "secret.tf")
+    run = run_action(tmp_path, capsys, github.fake, workspace, event, event_name, sarif_file="t.sarif")
+    assert "aws_s3_bucket.secret" not in (workspace / "t.sarif").read_text() + run.job_summary
+
+
+def test_per_path_ignore_of_a_config_in_the_working_directory_is_relative_to_it(tmp_path, capsys, github):
+    event_name, event = _event("push of a branch")
+    workspace = _repository(tmp_path / "repo")
+    (workspace / "infra" / ".tapfix.yml").write_text("per-path-ignore:\n  s3.tf: [TAP201]\n")
+    run = run_action(
+        tmp_path,
+        capsys,
+        github.fake,
+        workspace,
+        event,
+        event_name,
+        working_directory="infra",
+        sarif_file="t.sarif",
+    )
+    rules = {rule for rule, _ in _sarif_results(workspace / "t.sarif")}
+    assert "TAP202" in rules and "TAP201" not in rules, run.stderr
