@@ -9,6 +9,7 @@ import bisect
 import contextlib
 import gc
 import itertools
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
+from fixers.evaluate import evaluate, is_known, traversals
 from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
 from fixers.gc_tuning import THRESHOLDS
 from fixers.hcl.parser import prepare_parser
@@ -650,7 +652,171 @@ def scan_module(
         findings = [f for f in findings if f.path in module_input.targets]
         # an internal error names the module, not a file: it concerns the targets too
         errors = [e for e in errors if e.path in module_input.targets or e.path == module_input.path]
+    if module_input.modules is not None:
+        findings += call_findings(loaded.module, module_input.modules, config, module_input.targets)
     return findings, errors
+
+
+# --- module calls -----------------------------------------------------------------------------
+
+# How deep calls are followed (a root calling a module calling a module is 2), and how many
+# instances of one call (count, for_each) with distinct inputs are evaluated.
+MAX_CALL_DEPTH = 4
+MAX_CALL_INSTANCES = 16
+_CALL_META_ARGUMENTS = ("source", "version", "count", "for_each", "providers", "depends_on")
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A module call on the way from the scanned module to a called one."""
+
+    address: str  # module.sg, module.sg[0], module.sg["prod"]
+    path: str
+    line: int
+    inputs: dict[str, Any]
+
+
+def call_findings(
+    module: Module, modules: Any, config: Config, targets: set[str] | None = None
+) -> list[Finding]:
+    """The findings that the module's calls of other modules (a local `./path`, or a registry or git
+    module `terraform init` installed) cause there: the called module evaluated with the call's
+    arguments, each finding it does not have with its own defaults, at its own line, naming the
+    call and the inputs it rests on. A call's finding is about the called module's code, so it has
+    no fix there: the value to change is the caller's."""
+    found: dict[tuple, Finding] = {}
+    _follow_calls(module, modules, config, (), module.path, "", (module.path,), found, targets)
+    return list(found.values())
+
+
+def _follow_calls(
+    module: Module,
+    modules: Any,
+    config: Config,
+    chain: tuple[_Call, ...],
+    root_module: str,
+    key_prefix: str,
+    folders: tuple[str, ...],
+    found: dict[tuple, Finding],
+    targets: set[str] | None,
+) -> None:
+    if len(chain) >= MAX_CALL_DEPTH:
+        return
+    for call in module.of_type("module"):
+        if not chain and targets is not None and call.path not in targets:
+            continue
+        source = call.get("source")
+        source_value = source.value() if source is not None else None
+        if not isinstance(source_value, str):
+            continue
+        folder = modules.called(module.path, source_value, key_prefix + call.name, root_module)
+        if folder is None or folder in folders:
+            continue  # not installed, outside the scan, or a module calling itself
+        child_input = modules.read(folder)
+        if child_input is None:
+            continue
+        own = _own_findings(child_input, config)
+        seen_inputs: list[dict[str, Any]] = []
+        for suffix, scope in _call_instances(call):
+            inputs = {
+                a.name: evaluate(module, a.expr, scope)
+                for a in call.attribute_list
+                if a.name not in _CALL_META_ARGUMENTS
+            }
+            if inputs in seen_inputs:
+                continue
+            seen_inputs.append(inputs)
+            if len(seen_inputs) > MAX_CALL_INSTANCES:
+                break
+            child = load(child_input).module
+            child.inputs = inputs
+            step = _Call(f"module.{call.name}{suffix}", call.path, call.line, inputs)
+            for finding in run_rules(child, config):
+                if finding.identity in own or finding.suppressed:
+                    continue
+                _annotate(child, finding, (*chain, step), module.path)
+                found.setdefault(finding.identity, finding)
+            _follow_calls(
+                child,
+                modules,
+                config,
+                (*chain, step),
+                root_module,
+                f"{key_prefix}{call.name}.",
+                (*folders, folder),
+                found,
+                None,
+            )
+
+
+def _own_findings(child_input: ModuleInput, config: Config) -> set[tuple]:
+    """What the called module reports with its own defaults (and its own tfvars): not the caller's doing."""
+    return {f.identity for f in run_rules(load(child_input).module, config)}
+
+
+def _call_instances(call: Block) -> list[tuple[str, dict[str, Any]]]:
+    """(address suffix, evaluation scope) per instance of a module call: one without count and
+    for_each, or where they are unknown (`count.index` and `each` are then unknown too)."""
+    if call.count is not None:
+        count = call.count.value()
+        if isinstance(count, bool) or not isinstance(count, (int, float)) or count != int(count) or count < 0:
+            return [("", {})]
+        return [(f"[{i}]", {"count": {"index": i}}) for i in range(min(int(count), MAX_CALL_INSTANCES + 1))]
+    if call.for_each is not None:
+        each = call.for_each.value()
+        if isinstance(each, dict):
+            items = list(each.items())
+        elif isinstance(each, list) and all(isinstance(v, str) for v in each):
+            items = [(v, v) for v in each]
+        else:
+            return [("", {})]
+        return [
+            (f"[{json.dumps(k)}]", {"each": {"key": k, "value": v}})
+            for k, v in items[: MAX_CALL_INSTANCES + 1]
+        ]
+    return [("", {})]
+
+
+def _annotate(child: Module, finding: Finding, chain: tuple[_Call, ...], caller: str) -> None:
+    """Name the call (and the calls above it) and the inputs the finding rests on; the finding
+    becomes one of the caller's, with no fix (the value to change is the caller's)."""
+    last = chain[-1]
+    block = child.find(finding.resource) if finding.resource else None
+    used = _variables_used(child, block) if block is not None else set()
+    named = [n for n in last.inputs if n in used] or list(last.inputs)
+    shown = ", ".join(f"{n} = {_short(last.inputs[n])}" for n in named[:3]) + (
+        " ..." if len(named) > 3 else ""
+    )
+    via = " -> ".join(c.address for c in chain)
+    finding.message += f" (with the inputs of {via} at {chain[0].path}:{chain[0].line}: {shown})"
+    finding.key = f"{finding.key}|{caller}:{via}"
+    finding.fix = None
+    finding.fix_rejected = f"the value comes from {via}: change it where the module is called"
+    finding.related = [*finding.related, *(f"{c.path}:{c.line}: {c.address}" for c in chain)]
+
+
+def _variables_used(module: Module, block: Block) -> set[str]:
+    """The variables a block's arguments read, directly or through locals."""
+    used: set[str] = set()
+    seen: set[str] = set()
+    pending = [attr.expr for inner in block.walk() for attr in inner.attribute_list]
+    while pending:
+        for parts in traversals(pending.pop()):
+            if len(parts) >= 2 and parts[0] == "var" and isinstance(parts[1], str):
+                used.add(parts[1])
+            elif (
+                len(parts) >= 2 and parts[0] == "local" and isinstance(parts[1], str) and parts[1] not in seen
+            ):
+                seen.add(parts[1])
+                local = module.locals.get(parts[1])
+                if local is not None:
+                    pending.append(local.expr)
+    return used
+
+
+def _short(value: Any) -> str:
+    text = "(unknown)" if not is_known(value) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _scan_one(args: tuple[ModuleInput, Config, bool]) -> tuple[list[Finding], list[ScanError]]:

@@ -654,7 +654,15 @@ class _Evaluator:
         return UNKNOWN, []
 
     def _variable(self, name: str) -> Any:
-        attr = self.module.variable_value_attribute(name)
+        inputs = getattr(self.module, "inputs", None)
+        if inputs is not None:
+            # A called module: the call's argument, else the default (tfvars are the root's alone).
+            if name in inputs:
+                return inputs[name]
+            variable = self.module.variables.get(name)
+            attr = variable.get("default") if variable is not None else None
+        else:
+            attr = self.module.variable_value_attribute(name)
         return UNKNOWN if attr is None else self.plain.memo(attr)
 
     def _local(self, name: str) -> Any:

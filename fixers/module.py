@@ -104,6 +104,9 @@ class Module:
     _by_address: dict[str, Block] = field(default_factory=dict)
     _locals: dict[str, Attribute] = field(default_factory=dict)
     _tfvar_values: dict[str, Attribute] = field(default_factory=dict)
+    # The values a module call gives (name -> value, UNKNOWN where the caller cannot know it), or None
+    # for a module scanned on its own (tfvars, TF_VAR_* and defaults give them).
+    inputs: dict[str, Any] | None = None
     # `TF_VAR_name` values (name -> text), below every tfvars file in precedence, as in Terraform.
     environment: dict[str, str] = field(default_factory=dict)
     _environment_values: dict[str, Attribute | None] = field(default_factory=dict)

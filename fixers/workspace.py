@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import json
 import os
+import posixpath
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fixers.confined import NotRead, TooLarge, read_inside
+from fixers.confined import NotRead, TooLarge, inside, read_inside
 from fixers.hcl.source import MAX_FILE_BYTES, too_large
 from fixers.module_files import DiskFiles
 
@@ -60,10 +62,59 @@ class ModuleInput:
     file_source: Any = None
     # Values from the command line, above the module's own tfvars files (None: only those).
     values: VariableValues | None = None
+    # Where the modules this one calls are read (None: calls are not followed, their outputs unknown).
+    modules: DiskModules | None = None
 
 
 class NothingToScan(Exception):
     pass
+
+
+@dataclass
+class DiskModules:
+    """The folders of called modules, read from disk under `root` (the scan root) and never outside
+    `boundary`. Picklable, so that worker processes can follow calls too."""
+
+    root: str
+    boundary: str
+    exclude: list[str] = field(default_factory=list)
+
+    def called(self, caller: str, source: str, key: str, root_module: str) -> str | None:
+        """The folder (relative to the scan root) of the module that `source` names in a call from
+        the module in `caller`. A local path (`./x`, `../x`) is the folder itself; any other source
+        (registry, git) is where `terraform init` put it: `.terraform/modules/modules.json` of the
+        root module (`root_module`, where Terraform runs), under the call's key (`vpc`, `vpc.subnets`
+        for a call inside a called module). None when it is neither, or lies outside the boundary."""
+        if source.startswith(("./", "../")):
+            return self._inside(posixpath.normpath(posixpath.join(caller, source)))
+        installed = self._installed(root_module).get(key)
+        if installed is None:
+            return None
+        return self._inside(posixpath.normpath(posixpath.join(root_module, installed)))
+
+    def _inside(self, folder: str) -> str | None:
+        if folder == ".." or folder.startswith("../") or "\x00" in folder:
+            return None
+        path = Path(self.root, folder)
+        if not path.is_dir():
+            return None
+        if os.path.realpath(path) != os.path.realpath(self.boundary) and not inside(path, self.boundary):
+            return None  # a link out of the scanned directory: what it holds is not read
+        return folder
+
+    def _installed(self, root_module: str) -> dict[str, str]:
+        """modules.json's key -> folder (relative to the root module), {} when there is none."""
+        path = Path(self.root, root_module, ".terraform", "modules", "modules.json")
+        try:
+            data = json.loads(read_inside(path, self.boundary, MAX_FILE_BYTES))
+            entries = data["Modules"]
+            return {str(e["Key"]): str(e["Dir"]) for e in entries if isinstance(e, dict) and e.get("Key")}
+        except (NotRead, OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def read(self, folder: str) -> ModuleInput | None:
+        module = read_module(Path(self.root, folder), Path(self.root), self.exclude, Path(self.boundary))
+        return module if module.files else None
 
 
 # A module's `.tf.json` files are Terraform too; tapfix does not read that syntax, and says so where
@@ -183,6 +234,7 @@ def read_module(
         unreadable=unreadable,
         failed=failed,
         file_source=DiskFiles(str(root.resolve())),
+        modules=DiskModules(str(root.resolve()), str(boundary.resolve()), exclude),
     )
 
 

@@ -162,7 +162,6 @@ def test_name_shared_by_every_for_each_instance_is_reported_with_its_variable():
         "ok_random_suffix",  # the identifier already carries a random_id suffix
         "ok_skip_from_variable",  # skip_final_snapshot = var.x, default true
         "ok_skip_unknown",  # skip_final_snapshot from a variable without default: unknown
-        "ok_module_call",  # the identifier is a module argument, not a resource's
         "ok_read_replica",  # AWS takes no final snapshot of a read replica
     ],
 )

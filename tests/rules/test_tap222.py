@@ -156,7 +156,6 @@ resource "aws_db_instance" "crm" {"""
     [
         "ok_enabled",  # monitoring_interval = 30 with a role
         "ok_unknown_interval",  # interval from a variable without default: unknown
-        "ok_module_call",  # the interval is a module argument; the module's own value is unknown
         "ok_count_zero",  # count = 0: no instance to monitor
     ],
 )

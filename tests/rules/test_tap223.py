@@ -164,7 +164,6 @@ resource "aws_db_parameter_group" "legacy" {
         "ok_complete_mysql",  # slow log from a dynamic block, TLS from a static one
         "ok_unknown_parameters",  # dynamic block over a variable without default: unknown
         "ok_mysql84_slow_log",  # MySQL 8.4 enforces TLS by default
-        "ok_module_call",  # the family is a module argument; the module's group is unknown
         "ok_sqlserver",  # not MySQL, MariaDB or PostgreSQL
     ],
 )
