@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +134,7 @@ class Plan:
     config: Config
     config_path: Path | None
     modules: list[ModuleInput]
+    plans: list[Path] = field(default_factory=list)  # plan JSON files (`terraform show -json`)
 
 
 def _root_of(paths: list[Path]) -> Path:
@@ -255,7 +256,9 @@ def _plan(args: argparse.Namespace) -> Plan:
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-        why = _unscannable(path) if path.is_file() else None
+    plans = [p for p in paths if p.is_file() and _is_plan(p)]
+    for path in paths:
+        why = _unscannable(path) if path.is_file() and path not in plans else None
         if why is not None:
             raise UsageError(f"{path}: {why}")
     root = _root_of(paths)
@@ -270,13 +273,23 @@ def _plan(args: argparse.Namespace) -> Plan:
         raise UsageError("--jobs must be at least 1")
     try:
         excludes = _scan_relative(config.exclude, config_path, root)
-        modules = discover(paths, root, excludes, boundary_for(root))
+        code = [p for p in paths if p not in plans]
+        modules = discover(code, root, excludes, boundary_for(root)) if code else []
     except NothingToScan as exc:
         raise UsageError(str(exc)) from None
     values = _variable_values(args.var_file)
     for module in modules:
         module.values = values
-    return Plan(root, _shown(root), config, config_path, modules)
+    return Plan(root, _shown(root), config, config_path, modules, plans)
+
+
+def _is_plan(path: Path) -> bool:
+    from fixers.plan_json import looks_like_plan
+
+    if not path.name.endswith(".json") or path.name.endswith(".tf.json"):
+        return False
+    with open(path, "rb") as handle:
+        return looks_like_plan(handle.read(1 << 20))
 
 
 def _variable_values(var_files: list[str]):
@@ -424,8 +437,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
             if progress is not None:
                 progress.close()
     else:
-        _say_nothing_found(args.paths)
+        if not plan.plans:
+            _say_nothing_found(args.paths)
         report = ScanReport(findings=[], errors=[], files=0, modules=0)
+    for plan_file in plan.plans:
+        report = _merged(report, _scan_plan_file(plan_file, plan))
     report = _against_baseline(args, report, plan, known)
     text = render(args.format, report, _context(plan, _use_color(args)))
     if args.output:
@@ -433,6 +449,29 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         emit(text, sys.stdout)
     return _exit_code(report.findings, report.errors, plan.config, plan)
+
+
+def _scan_plan_file(path: Path, plan: Plan) -> Any:
+    from fixers.confined import boundary_for
+    from fixers.engine import scan_plan
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    shown = Path(os.path.relpath(path.resolve(), plan.root.resolve())).as_posix()
+    return scan_plan(shown, data, path.parent, plan.root, plan.config, boundary_for(plan.root))
+
+
+def _merged(report: Any, more: Any) -> Any:
+    return report.model_copy(
+        update={
+            "findings": [*report.findings, *more.findings],
+            "errors": [*report.errors, *more.errors],
+            "files": report.files + more.files,
+            "modules": report.modules + more.modules,
+        }
+    )
 
 
 def _write_report(flag: str, path: Path, text: str) -> None:
@@ -580,6 +619,10 @@ def _where(finding: Finding) -> tuple:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     plan = _plan(args)
+    if plan.plans:
+        raise UsageError(
+            f"{plan.plans[0]}: a plan gets no fixes (a fix edits code): run `tapfix fix` on the configuration"
+        )
     if not plan.modules:
         _say_nothing_found(args.paths)
         return EXIT_OK

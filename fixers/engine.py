@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lark import Tree
@@ -1050,3 +1051,52 @@ def fix_module(
         findings_after=final,
         errors_after=list(loaded.module.errors),
     )
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+def scan_plan(
+    plan_path: str, data: bytes, plan_dir: Path, root: Path, config: Config, boundary: Path | None = None
+) -> ScanReport:
+    """Findings on the planned values of a plan (`terraform show -json`), located in the code next to
+    the plan where it is there (fixers.plan_json). Rules about how code is written do not run; no fixes."""
+    from fixers import plan_json
+    from fixers.workspace import read_module
+
+    try:
+        plan = plan_json.read_plan(data)
+    except plan_json.NotAPlan as exc:
+        return ScanReport(
+            findings=[], errors=[ScanError(path=plan_path, message=str(exc))], files=1, modules=0
+        )
+    ignore = sorted({*config.ignore, *plan_json.CODE_ONLY_RULES})
+    on_plan = config.with_overrides(ignore=ignore, per_path_ignore={})
+    findings: list[Finding] = []
+    errors: list[ScanError] = []
+    modules = plan_json.plan_modules(plan, plan_dir)
+    for module in modules:
+        synthetic = f"{plan_path}#{module.address or 'root'}.tf"
+        produced, problems = scan_module(
+            ModuleInput(path=module.address or ".", files={synthetic: module.text.encode()}), on_plan, False
+        )
+        code = None
+        if module.config_dir is not None:
+            code = load(read_module(module.config_dir, root, boundary=boundary)).module
+        for finding in produced:
+            located = plan_json.relocate(finding, module, plan_path, code)
+            if config.ignored_at(located.rule_id, located.path):
+                continue
+            if code is not None and located.path != plan_path:
+                # a `tapfix:ignore` on the resource's block in the code covers its planned instances
+                local = (
+                    located.resource.removeprefix(f"{module.address}.")
+                    if module.address
+                    else located.resource
+                )
+                probe = located.model_copy(update={"resource": plan_json.config_address(local)})
+                _mark_suppressed(code, [probe])
+                located.suppressed, located.suppression_reason = probe.suppressed, probe.suppression_reason
+            findings.append(located)
+        errors += [e.model_copy(update={"path": plan_path, "line": 1, "column": 1}) for e in problems]
+    return ScanReport(findings=findings, errors=errors, files=1, modules=len(modules))
