@@ -190,8 +190,14 @@ def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
     from fixers.confined import boundary_for
 
     try:
-        # A config the user named is read where it is; one found in the tree stays in it.
-        config, used = load_config(path, boundary=None if args.config else boundary_for(root))
+        # A config the user named is read where it is. One found in the repository may link within it;
+        # one found above it (the search goes up to the working directory) only within its own folder.
+        boundary = None
+        if path is not None and not args.config:
+            boundary = boundary_for(root)
+            if not path.parent.resolve().is_relative_to(boundary):
+                boundary = path.parent.resolve()
+        config, used = load_config(path, boundary=boundary)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     select = _rule_ids("--select", [i for group in args.select or [] for i in group]) or None

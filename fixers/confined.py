@@ -99,8 +99,12 @@ def under(path: str, folder: str) -> bool:
 
 
 def boundary_for(root: Path) -> Path:
-    """What a scan of `root` may read: the working directory when `root` lies in it (a shared
-    `providers.tf -> ../../common/providers.tf` still reads when one module folder is scanned),
-    else `root` itself."""
-    cwd, scanned = Path.cwd().resolve(), root.resolve()
-    return cwd if scanned.is_relative_to(cwd) else scanned
+    """What a scan of `root` may read: the repository that holds it (the nearest folder at or above
+    it with a `.git`), so a shared `providers.tf -> ../../common/providers.tf` still reads when one
+    module folder is scanned; outside a repository, `root` itself. Never the working directory: run
+    from a home folder, that would let a cloned repository's links read the user's own files."""
+    scanned = root.resolve()
+    for folder in (scanned, *scanned.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return scanned

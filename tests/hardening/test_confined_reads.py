@@ -80,9 +80,10 @@ def test_a_tfvars_link_inside_the_repository_is_read(tmp_path, capsys, monkeypat
     repo = write_tree(
         tmp_path / "repo", {"infra/main.tf": MAIN, "shared/prod.tfvars": 'bucket = "Acme-Prod"\n'}
     )
+    (repo / ".git").mkdir()
     os.symlink("../shared/prod.tfvars", repo / "infra" / "terraform.tfvars")
-    monkeypatch.chdir(repo)
-    main(["scan", "--select", "TAP212", "infra"])
+    monkeypatch.chdir(repo / "infra")
+    main(["scan", "--select", "TAP212", "."])
     assert 'evaluates to "Acme-Prod"' in capsys.readouterr().out
 
 
@@ -110,6 +111,32 @@ def test_a_var_file_linked_out_of_the_working_directory_is_not_read(tmp_path, ca
     assert SECRET in capsys.readouterr().out
     assert main(["scan", "--var-file", "/dev/zero", "."]) == 2  # never read: not a regular file
     assert capsys.readouterr().err == "tapfix: error: --var-file /dev/zero: not a regular file\n"
+
+
+@pytest.mark.parametrize("kind", ["tfvars", "tf"])
+def test_a_link_out_of_a_clone_is_not_read_when_scanning_from_the_folder_above_it(
+    tmp_path, capsys, monkeypatch, kind
+):
+    # `cd ~ && tapfix scan src/clone`: the working directory holds the user's own files (a
+    # secrets.tfvars, ~/.aws/credentials); the clone's links must not reach them.
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / "secret.tfvars").write_text(f'bucket = "{SECRET}"\n')
+    (home / ".aws" / "credentials").write_text(CREDENTIALS)
+    clone = write_tree(home / "src" / "clone", {"main.tf": MAIN})
+    (clone / ".git").mkdir()
+    if kind == "tfvars":
+        os.symlink("../../secret.tfvars", clone / "terraform.tfvars")
+    else:
+        os.symlink("../../.aws/credentials", clone / "creds.tf")
+    monkeypatch.chdir(home)
+
+    codes, text = _all_formats(capsys, "src/clone")
+
+    assert SECRET not in text and SECRET.lower() not in text
+    assert "AKIA" not in text and "[default]" not in text
+    assert NOT_READ in text
+    assert set(codes.values()) == {1}
 
 
 @pytest.mark.parametrize("name, content", [("id_rsa", SSH_KEY), ("credentials", CREDENTIALS)])
