@@ -84,6 +84,7 @@ def load(module_input: ModuleInput) -> LoadedModule:
     module.environment = dict(values.environment)
     module.neighbours = set(module_input.neighbours)
     module.file_source = module_input.file_source
+    _attach_calls(module, module_input.modules, module.path, "", (module.path,))
     return LoadedModule(module_input, module, parsed)
 
 
@@ -111,6 +112,7 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
     module.neighbours = neighbours
     module.file_source, module.created = loaded.module.file_source, created
     module.environment = loaded.module.environment
+    _attach_calls(module, loaded.input.modules, module.path, "", (module.path,))
     return LoadedModule(loaded.input, module, parsed)
 
 
@@ -433,6 +435,7 @@ def _relocated(loaded: LoadedModule, edits: list[TextEdit]) -> Module | None:
     module.neighbours = neighbours
     module.file_source, module.created = loaded.module.file_source, created
     module.environment = loaded.module.environment
+    _attach_calls(module, loaded.input.modules, module.path, "", (module.path,))
     return module
 
 
@@ -706,14 +709,8 @@ def _follow_calls(
     for call in module.of_type("module"):
         if not chain and targets is not None and call.path not in targets:
             continue
-        source = call.get("source")
-        source_value = source.value() if source is not None else None
-        if not isinstance(source_value, str):
-            continue
-        folder = modules.called(module.path, source_value, key_prefix + call.name, root_module)
-        if folder is None or folder in folders:
-            continue  # not installed, outside the scan, or a module calling itself
-        child_input = modules.read(folder)
+        folder = _called_folder(module, call, modules, root_module, key_prefix, folders)
+        child_input = modules.read(folder) if folder is not None else None
         if child_input is None:
             continue
         own = _own_findings(child_input, config)
@@ -731,6 +728,7 @@ def _follow_calls(
                 break
             child = load(child_input).module
             child.inputs = inputs
+            _attach_calls(child, modules, root_module, f"{key_prefix}{call.name}.", (*folders, folder))
             step = _Call(f"module.{call.name}{suffix}", call.path, call.line, inputs)
             for finding in run_rules(child, config):
                 if finding.identity in own or finding.suppressed:
@@ -748,6 +746,54 @@ def _follow_calls(
                 found,
                 None,
             )
+
+
+def _called_folder(
+    module: Module, call: Block, modules: Any, root_module: str, key_prefix: str, folders: tuple[str, ...]
+) -> str | None:
+    """The folder a call's module is read from, or None: not installed, outside the scan, or a
+    module calling itself."""
+    source = call.get("source")
+    source_value = source.value() if source is not None else None
+    if not isinstance(source_value, str):
+        return None
+    folder = modules.called(module.path, source_value, key_prefix + call.name, root_module)
+    return None if folder is None or folder in folders else folder
+
+
+def _attach_calls(
+    module: Module, modules: Any, root_module: str, key_prefix: str, folders: tuple[str, ...]
+) -> None:
+    """Let the module's evaluation read the outputs of the modules it calls (`module.sg.id`): each
+    called module is read when an expression first asks, with the call's arguments as its inputs.
+    A call with count or for_each, or one that is not followed, has unknown outputs."""
+    if modules is None:
+        return
+    cache: dict[str, Module | None] = {}
+
+    def called(name: str) -> Module | None:
+        if name not in cache:
+            cache[name] = None  # asked again while its inputs are evaluated: a cycle, unknown
+            cache[name] = _called_module(module, name, modules, root_module, key_prefix, folders)
+        return cache[name]
+
+    module.called = called
+
+
+def _called_module(
+    module: Module, name: str, modules: Any, root_module: str, key_prefix: str, folders: tuple[str, ...]
+) -> Module | None:
+    call = module.find(f"module.{name}")
+    if call is None or call.count is not None or call.for_each is not None or len(folders) > MAX_CALL_DEPTH:
+        return None
+    folder = _called_folder(module, call, modules, root_module, key_prefix, folders)
+    child_input = modules.read(folder) if folder is not None else None
+    if child_input is None:
+        return None
+    child = load(child_input).module
+    child.inputs = {a.name: a.value() for a in call.attribute_list if a.name not in _CALL_META_ARGUMENTS}
+    _attach_calls(child, modules, root_module, f"{key_prefix}{name}.", (*folders, folder))
+    return child
 
 
 def _own_findings(child_input: ModuleInput, config: Config) -> set[tuple]:

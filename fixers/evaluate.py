@@ -643,6 +643,8 @@ class _Evaluator:
             return self._local(name), steps[1:]
         if root == "path" and self.module_paths and name == "module":
             return MODULE_MARKER, steps[1:]
+        if root == "module" and len(steps) >= 2 and steps[1][0] == "attr":
+            return self._module_output(name, steps[1][1]), steps[2:]
         if root in ("data", "module", "count", "each", "self", "path", "terraform"):
             return UNKNOWN, []
         # A resource argument written literally in the config (no count/for_each).
@@ -652,6 +654,17 @@ class _Evaluator:
         if len(steps) >= 2 and steps[1][0] == "attr" and steps[1][1] in block.attributes:
             return self.plain.memo(block.attributes[steps[1][1]]), steps[2:]
         return UNKNOWN, []
+
+    def _module_output(self, call: str, output: str) -> Any:
+        """`module.call.output`: the output's value in the called module, evaluated with the call's
+        inputs, when the engine follows the call; else unknown."""
+        called = getattr(self.module, "called", None)
+        child = called(call) if called is not None else None
+        block = child.find(f"output.{output}") if child is not None else None
+        value = block.attributes.get("value") if block is not None else None
+        if value is None:
+            return UNKNOWN
+        return self._derive({}, module=child, partial=False, names={}, module_paths=False).memo(value)
 
     def _variable(self, name: str) -> Any:
         inputs = getattr(self.module, "inputs", None)

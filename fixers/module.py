@@ -107,6 +107,9 @@ class Module:
     # The values a module call gives (name -> value, UNKNOWN where the caller cannot know it), or None
     # for a module scanned on its own (tfvars, TF_VAR_* and defaults give them).
     inputs: dict[str, Any] | None = None
+    # name -> the module a `module "name"` call reads, with the call's inputs, or None when the call
+    # is not followed (set by the engine; None here: module outputs are unknown).
+    called: Callable[[str], Module | None] | None = None
     # `TF_VAR_name` values (name -> text), below every tfvars file in precedence, as in Terraform.
     environment: dict[str, str] = field(default_factory=dict)
     _environment_values: dict[str, Attribute | None] = field(default_factory=dict)
@@ -175,6 +178,7 @@ class Module:
         self._environment_values = {}
         self._references = None
         self._eval_cache, self._memo = {}, {}
+        self.called = None  # its closure holds the module
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """`compute()`, once per module and key (and per block count, as blocks can be added).

@@ -231,3 +231,42 @@ def test_rule_fixtures_that_pass_values_to_a_local_module_now_report_what_the_va
             )
         ],
     }
+
+
+NET = 'variable "admin_cidr" {\n  type = string\n}\n\noutput "admin_cidr" {\n  value = var.admin_cidr\n}\n'
+ROOT_RULE = """\
+resource "aws_security_group" "bastion" {
+  name_prefix = "bastion-"
+  description = "Bastion"
+}
+
+resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  security_group_id = aws_security_group.bastion.id
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = [module.net.admin_cidr]
+}
+"""
+
+
+def test_an_output_of_a_followed_call_has_the_called_modules_value(tmp_path):
+    net_call = call("net", "./modules/net", '  admin_cidr = "0.0.0.0/0"\n')
+    root = tree(tmp_path, {"main.tf": ROOT_RULE + "\n" + net_call, "modules/net/main.tf": NET})
+    [(path, line, message)] = tap103(root)
+    assert (path, line) == ("main.tf", 12)
+    assert "admits 0.0.0.0/0 (cidr_blocks = [module.net.admin_cidr])" in message
+    assert "with the inputs" not in message  # the root's own resource
+
+
+def test_an_output_of_a_call_not_followed_or_with_count_is_unknown(tmp_path):
+    counted = call("net", "./modules/net", '  count      = 1\n  admin_cidr = "0.0.0.0/0"\n')
+    root = tree(tmp_path, {"main.tf": ROOT_RULE + "\n" + counted, "modules/net/main.tf": NET})
+    assert tap103(root) == []
+    registry = call("net", "acme/net/aws", '  admin_cidr = "0.0.0.0/0"\n')
+    tree(root, {"main.tf": ROOT_RULE + "\n" + registry})
+    assert tap103(root) == []
+    cycle = call("net", "./modules/net", "  admin_cidr = module.net.admin_cidr\n")
+    tree(root, {"main.tf": ROOT_RULE + "\n" + cycle})
+    assert tap103(root) == []
