@@ -241,6 +241,10 @@ def _unscannable(path: Path) -> str | None:
         return None
     if name.endswith(".tf.json"):
         return "Terraform's JSON syntax (.tf.json) is not supported: tapfix reads .tf files"
+    if name == "terraform.tfvars" or name.endswith((".tfvars", ".tfvars.json")):
+        return (
+            "variable values are read with their module: scan the module's folder (or one of its .tf files)"
+        )
     with open(path, "rb") as handle:
         head = handle.read(4)
     if head.startswith(b"PK"):
@@ -416,7 +420,7 @@ def _check_output(args: argparse.Namespace) -> None:
     """`-o` names a file (trivy's meaning). `-o sarif` almost always means the format: a text report in
     a file named `sarif` would only surface later, as a code-scanning upload that fails to parse."""
     name = args.output
-    if args.format is None and name in FORMATS and not Path(name).exists():
+    if args.format is None and name in FORMATS:
         raise UsageError(
             f"-o {name} writes the report to a file named '{name}', in text format. For {name} output use "
             f"-f {name} (and -o FILE to save it, e.g. -f {name} -o report.{_EXTENSION[name]}); "

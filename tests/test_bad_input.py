@@ -163,6 +163,11 @@ def test_scanning_one_file_reports_only_its_own_read_errors(tmp_path, capsys):
             "`terraform show -json FILE > plan.json && tapfix scan plan.json`",
         ),
         (
+            "production.tfvars",
+            b'environment = "production"\n',
+            "variable values are read with their module: scan the module's folder (or one of its .tf files)",
+        ),
+        (
             "main.tf.json",
             b'{"resource": {}}',
             "Terraform's JSON syntax (.tf.json) is not supported: tapfix reads .tf files",

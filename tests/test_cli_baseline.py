@@ -4,26 +4,14 @@ Each test runs `tapfix` in its own process, as a hook or a CI job does."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import tapfix
+
 BUCKET = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n}}\n'
 ONLY = ["--select", "TAP201,TAP202"]
-
-
-def tapfix(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true"},
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -13,19 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.cli import tapfix
+
 STACK = Path(__file__).parents[1] / "examples" / "aws-stack"
 UNVERSIONED = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
-
-
-def tapfix(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true", **(env or {})},
-        timeout=300,
-    )
 
 
 def test_fix_diff_lists_findings_at_the_lines_scan_reports(tmp_path):

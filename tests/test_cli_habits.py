@@ -12,19 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import tapfix
+
 UNVERSIONED = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
 ONLY = ["--select", "TAP201,TAP000"]
-
-
-def tapfix(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true", **(env or {})},
-        timeout=120,
-    )
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -8,26 +8,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import tapfix
 from tests.support.hcl_reference import find_plugin_dir, find_terraform, missing_tools
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan"
 CODE_ONLY = {"TAP224", "TAP404", "TAP501", "TAP502", "TAP503", "TAP504", "TAP505", "TAP507"}
-
-
-def tapfix(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true"},
-        timeout=300,
-    )
 
 
 def findings(result: subprocess.CompletedProcess) -> list[tuple]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ import fixers.engine
 from bot.command_line import main
 from fixers.findings import Rule, Severity
 from fixers.rules import RuleUnit, all_rules
+from tests.support.cli import tapfix
 
 BUCKET = 'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n}}\n'
 ONLY = ["--select", "TAP201"]
@@ -23,18 +21,6 @@ def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
-
-
-def run_process(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The command as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot.command_line", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CI": "true"},
-        timeout=120,
-    )
 
 
 def scan_json(capsys, *argv: str) -> tuple[int, list[dict]]:
@@ -208,14 +194,14 @@ def test_an_empty_config_file_means_the_defaults(tmp_path, capsys):
 )
 def test_ignore_takes_a_single_rule_and_rule_names(tmp_path, ignore):
     write(tmp_path, {".tapfix.yml": ignore + "\n", "main.tf": BUCKET.format(name="logs")})
-    result = run_process("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    result = tapfix("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["TAP202"]
 
 
 def test_fail_on_never_in_the_config_reports_findings_and_exits_0(tmp_path):
     write(tmp_path, {".tapfix.yml": "fail-on: never\n", "main.tf": BUCKET.format(name="logs")})
-    result = run_process("scan", ".", "--select", "TAP201", cwd=tmp_path)
+    result = tapfix("scan", ".", "--select", "TAP201", cwd=tmp_path)
     assert result.returncode == 0
     assert "TAP201 [high]" in result.stdout
 
@@ -230,7 +216,7 @@ def test_per_path_ignore_turns_rules_off_under_a_folder_only(tmp_path, monkeypat
             "infra/legacy.tf": BUCKET.format(name="old"),
         },
     )
-    result = run_process("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    result = tapfix("scan", ".", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
     found = sorted((f["path"], f["rule_id"]) for f in json.loads(result.stdout)["findings"])
     assert found == [
         ("examples/demo/main.tf", "TAP202"),
@@ -239,8 +225,8 @@ def test_per_path_ignore_turns_rules_off_under_a_folder_only(tmp_path, monkeypat
         ("infra/main.tf", "TAP202"),
     ]
     # scanning a folder below the config: the patterns still mean the same files
-    result = run_process("scan", "examples", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
+    result = tapfix("scan", "examples", "--select", "TAP201,TAP202", "--format", "json", cwd=tmp_path)
     assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["TAP202"]
     # and `fix` leaves the ignored rule's finding alone there
-    result = run_process("fix", "examples", "--select", "TAP201", cwd=tmp_path)
+    result = tapfix("fix", "examples", "--select", "TAP201", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, "Nothing to fix.\n")
