@@ -997,6 +997,32 @@ def _located_before(finding: Finding, before: dict[tuple, Finding]) -> Finding:
     return finding.model_copy(update={k: getattr(first, k) for k in where})
 
 
+def _sound(before: LoadedModule, after: LoadedModule, texts: dict[str, str]) -> bool:
+    """Do the edited files parse, and would Terraform accept the module as it did before?"""
+    return (
+        not any(e.path in texts for e in after.module.errors)
+        and new_problem(before.module, after.module) is None
+    )
+
+
+def _compatible(
+    loaded: LoadedModule, chosen: list[Finding]
+) -> tuple[list[Finding], dict[str, str], LoadedModule]:
+    """The fixes of `chosen`, in order, that can be applied together (each was verified, but fixes
+    verified in different groups were not checked together: two that each add
+    `data "aws_caller_identity" "current"` are each valid and together a duplicate). The others
+    wait for the next pass, where they see what the first ones added."""
+    kept = chosen[:1]
+    texts = apply_fix_texts(loaded, kept[0].fix.edits)
+    candidate = _rebuild(loaded, texts)
+    for finding in chosen[1:]:
+        more = apply_fix_texts(loaded, [e for f in [*kept, finding] for e in f.fix.edits])
+        bigger = _rebuild(loaded, more)
+        if _sound(loaded, bigger, more):
+            kept, texts, candidate = [*kept, finding], more, bigger
+    return kept, texts, candidate
+
+
 @released_afterwards()
 def fix_module(
     module_input: ModuleInput,
@@ -1072,15 +1098,8 @@ def fix_module(
         edits = [e for f in chosen for e in f.fix.edits]
         texts = apply_fix_texts(loaded, edits)
         candidate = _rebuild(loaded, texts)
-        # Fixes verified in different groups were not checked together: a set that does not parse or
-        # that Terraform would reject is cut to its first fix, and the others wait for the next pass.
-        if len(chosen) > 1 and (
-            any(e.path in texts for e in candidate.module.errors)
-            or new_problem(loaded.module, candidate.module) is not None
-        ):
-            chosen = chosen[:1]
-            texts = apply_fix_texts(loaded, chosen[0].fix.edits)
-            candidate = _rebuild(loaded, texts)
+        if len(chosen) > 1 and not _sound(loaded, candidate, texts):
+            chosen, texts, candidate = _compatible(loaded, chosen)
         loaded = candidate
         changed.update(texts)
         applied.extend(chosen)

@@ -34,8 +34,8 @@ from fixers.module import Module
 PROVIDER_PREFIX = "aws_"
 
 # Roots of references that are not resources; `path.` and `terraform.` always resolve, `self.` only
-# inside provisioners and conditions (not checked).
-_SPECIAL_ROOTS = {"var", "local", "module", "data", "count", "each", "self", "path", "terraform"}
+# inside provisioners and conditions, `ephemeral.` names ephemeral resources (neither is checked).
+_SPECIAL_ROOTS = {"var", "local", "module", "data", "count", "each", "self", "path", "terraform", "ephemeral"}
 _RESOURCE_META = {"count", "for_each", "provider", "depends_on"}
 _RESOURCE_META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 _PROVIDER_META = {"alias", "version"}
@@ -281,11 +281,25 @@ def _reference_problem(
         address, kind, type_name, rest = f"data.{name}.{parts[2]}", "data", name, parts[3:]
     else:
         address, kind, type_name, rest = f"{root}.{name}", "resource", root, parts[2:]
-    target = module.find(address)
+    target = module.find(address) or (_scoped_data(module).get(address) if kind == "data" else None)
     if target is None or target.type != kind:
         what = "data source" if kind == "data" else "resource"
         return address, f"reference to undeclared {what} {address}"
     return _instance_problem(target, kind, type_name, address, rest)
+
+
+def _scoped_data(module: Module) -> dict[str, Block]:
+    """The data sources declared inside `check` blocks (referenced as `data.<type>.<name>` too)."""
+
+    def collect() -> dict[str, Block]:
+        found = {}
+        for check in module.of_type("check"):
+            for inner in check.nested("data"):
+                if len(inner.labels) == 2:
+                    found[f"data.{inner.labels[0]}.{inner.labels[1]}"] = inner
+        return found
+
+    return module.memo("check-scoped data sources", collect)
 
 
 def _instance_problem(

@@ -13,8 +13,9 @@ import pytest
 
 import fixers.engine
 from bot.command_line import main
+from fixers.config import Config
 from fixers.edits import edit, insert_after, set_attribute
-from fixers.engine import apply_fix_texts, load
+from fixers.engine import apply_fix_texts, fix_module, load
 from fixers.findings import Applicability, Fix, Rule, Severity
 from fixers.rules import RuleUnit, rule_by_id
 from fixers.terraform_check import problems
@@ -202,3 +203,31 @@ def test_terraform_validate_rejects_each_withheld_fix_for_the_same_reason(
 def test_the_module_before_the_fixes_is_valid_for_both(validated):
     assert validated["good"].ok, validated["good"].summary()
     assert problems(load(ModuleInput(path=".", files={"main.tf": MODULE.encode()})).module) == {}
+
+
+def _account_named_rule():
+    """TAP998 names each topic after the account; a fix adds `data.aws_caller_identity.current` when
+    the module has none, so each fix alone is valid and two of them together declare it twice."""
+
+    def check(module, options):
+        declared = module.data_sources("aws_caller_identity")
+        for topic in module.resources("aws_sns_topic"):
+            if topic.has("name"):
+                continue
+            name = set_attribute(topic, "name", '"${data.aws_caller_identity.current.account_id}-topic"')
+            edits = (
+                [name] if declared else [name, insert_after(topic, 'data "aws_caller_identity" "current" {}')]
+            )
+            yield NAMING.finding(topic, f"{topic.address} has no name", fix=Fix.safe("Name it", *edits))
+
+    return RuleUnit(NAMING, check, rule_by_id()["TAP201"].source)
+
+
+def test_fixes_valid_alone_that_declare_the_same_name_together_are_applied_in_turn(monkeypatch):
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: (_account_named_rule(),))
+    module = ModuleInput(path=".", files={"main.tf": MODULE.encode()})
+    outcome = fix_module(module, Config())
+    assert sorted(f.resource for f in outcome.applied) == ["aws_sns_topic.alerts", "aws_sns_topic.audit"]
+    fixed = outcome.texts["main.tf"]
+    assert fixed.count('data "aws_caller_identity" "current"') == 1
+    assert problems(load(ModuleInput(path=".", files={"main.tf": fixed.encode()})).module) == {}
