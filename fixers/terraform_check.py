@@ -337,6 +337,15 @@ def _declared_aliases(module: Module) -> set[str]:
     return declared
 
 
+def _provider_values(expr: Tree) -> list[tuple]:
+    """The provider configurations `provider = aws.west` or `providers = { aws.east = aws.west }`
+    names: in a `providers` map only the values (the keys are the child module's names)."""
+    elements = [n for n in expr.iter_subtrees_topdown() if n.data == "object_elem"]
+    if not elements:
+        return traversals(expr)
+    return [parts for element in elements for parts in traversals(element.children[-1])]
+
+
 def _provider_references(module: Module) -> Iterator[tuple[tuple, str]]:
     declared: set[str] | None = None
     for block in module.blocks:
@@ -346,7 +355,7 @@ def _provider_references(module: Module) -> Iterator[tuple[tuple, str]]:
             attr = block.get(name)
             if attr is None:
                 continue
-            for parts in traversals(attr.expr):
+            for parts in _provider_values(attr.expr):
                 if len(parts) != 2 or not all(isinstance(p, str) for p in parts):
                     continue
                 if declared is None:
