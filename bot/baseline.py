@@ -13,9 +13,11 @@ import json
 import os
 from pathlib import Path
 
+from fixers.confined import NotRead, read_inside, repository_of
 from fixers.findings import Finding
 
 FORMAT = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024  # about 300,000 findings
 
 
 class BaselineError(Exception):
@@ -50,8 +52,13 @@ def write(path: Path, findings: list[Finding], root: Path) -> str:
 
 def read(path: Path) -> set[str]:
     """The fingerprints a baseline file records."""
+    # Like a tfvars file, a baseline in a repository may be a link a pull request planted: it is
+    # read only within that repository, as a regular file, up to a size.
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = read_inside(path, repository_of(path), MAX_BASELINE_BYTES, "the repository")
+        document = json.loads(data.decode("utf-8"))
+    except NotRead as exc:
+        raise BaselineError(str(exc)) from None
     except OSError as exc:
         raise BaselineError(f"cannot read it: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -304,19 +304,18 @@ def _is_plan(path: Path) -> bool:
 
 def _variable_values(var_files: list[str]):
     """`--var-file` files, read and checked, and the environment's `TF_VAR_*` values."""
-    from fixers.confined import NotRead, read_inside
+    from fixers.confined import NotRead, read_inside, repository_of
     from fixers.hcl.parser import HclSyntaxError, parse
     from fixers.hcl.source import MAX_FILE_BYTES
     from fixers.workspace import VariableValues, environment_values
 
-    cwd = Path.cwd()
     files = []
     for name in var_files:
-        # A file under the working directory is the repository's: a link in it may not lead out
-        # (its values would show in findings). One named elsewhere is read where it is.
-        inside = Path(os.path.abspath(name)).is_relative_to(cwd)
+        # A file in a repository may be a link its authors planted (`env/prod.tfvars -> ~/secret`):
+        # it is read only within that repository, since its values show in findings. A file
+        # outside any repository is the user's own, read where it is.
         try:
-            data = read_inside(name, cwd if inside else None, MAX_FILE_BYTES, "the working directory")
+            data = read_inside(name, repository_of(name), MAX_FILE_BYTES, "the repository")
             parse(data.decode("utf-8"))
         except NotRead as exc:
             raise UsageError(f"--var-file {name}: {exc}") from None

@@ -108,3 +108,10 @@ def boundary_for(root: Path) -> Path:
         if os.path.lexists(folder / ".git"):
             return folder
     return scanned
+
+
+def repository_of(path: str | os.PathLike[str]) -> Path | None:
+    """The repository that holds the file `path` as it is named (the nearest folder above it with
+    a `.git`, found without resolving links: a linked folder on the way is still inside), or None."""
+    absolute = Path(os.path.abspath(path))
+    return next((f for f in absolute.parents if os.path.lexists(f / ".git")), None)

@@ -87,10 +87,11 @@ def test_a_tfvars_link_inside_the_repository_is_read(tmp_path, capsys, monkeypat
     assert 'evaluates to "Acme-Prod"' in capsys.readouterr().out
 
 
-def test_a_var_file_linked_out_of_the_working_directory_is_not_read(tmp_path, capsys, monkeypatch):
+def test_a_var_file_linked_out_of_its_repository_is_not_read(tmp_path, capsys, monkeypatch):
     """CI may pass `--var-file env/prod.tfvars`; the pull request can make that file a link."""
     _outside(tmp_path)
     repo = write_tree(tmp_path / "repo", {"main.tf": MAIN})
+    (repo / ".git").mkdir()
     (repo / "env").mkdir()
     os.symlink("../../outside/secrets.tfvars", repo / "env" / "prod.tfvars")
     os.symlink("../../outside/id_rsa", repo / "env" / "key.tfvars")
@@ -101,9 +102,9 @@ def test_a_var_file_linked_out_of_the_working_directory_is_not_read(tmp_path, ca
         out, err = capsys.readouterr()
         assert (out, err) == (
             "",
-            f"tapfix: error: --var-file {name}: not read: a symbolic link to a file outside the working directory\n",
+            f"tapfix: error: --var-file {name}: not read: a symbolic link to a file outside the repository\n",
         )
-    # A file named outside the working directory is the user's own choice: read where it is.
+    # A file outside any repository is the user's own choice: read where it is.
     assert (
         main(["scan", "--select", "TAP212", "--var-file", str(tmp_path / "outside" / "secrets.tfvars"), "."])
         == 1
@@ -137,6 +138,22 @@ def test_a_link_out_of_a_clone_is_not_read_when_scanning_from_the_folder_above_i
     assert "AKIA" not in text and "[default]" not in text
     assert NOT_READ in text
     assert set(codes.values()) == {1}
+
+
+def test_a_baseline_linked_out_of_the_repository_or_to_a_device_is_not_read(tmp_path, capsys, monkeypatch):
+    _outside(tmp_path)
+    repo = write_tree(tmp_path / "repo", {"main.tf": MAIN})
+    (repo / ".git").mkdir()
+    os.symlink("../outside/credentials", repo / "baseline.json")
+    os.symlink("/dev/zero", repo / "endless.json")  # endless: it would never finish reading
+    monkeypatch.chdir(repo)
+
+    for name in ("baseline.json", "endless.json"):
+        assert main(["scan", "--baseline", name, "."]) == 2
+        assert capsys.readouterr() == (
+            "",
+            f"tapfix: error: --baseline {name}: not read: a symbolic link to a file outside the repository\n",
+        )
 
 
 @pytest.mark.parametrize("name, content", [("id_rsa", SSH_KEY), ("credentials", CREDENTIALS)])
