@@ -53,7 +53,8 @@ OPERATIONS = [
     "checks/update",
 ]
 
-# (event name, index in @octokit/webhooks-examples, fixture file). See shared docs §9.
+# (event name, index in @octokit/webhooks-examples, fixture file); tests/github/fixtures/actions/
+# holds the `schedule` payloads, which are not webhooks (see its README.md).
 WEBHOOK_EXAMPLES = [
     ("pull_request", 0, "pull_request.opened.json"),
     ("pull_request", 22, "pull_request.synchronize.json"),

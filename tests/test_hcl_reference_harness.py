@@ -177,7 +177,7 @@ def test_hashicorp_parser_reports_errors_and_python_hcl2_quirks(hcl_reference: H
     files = {
         "ok.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n',
         "unclosed.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n',
-        # accepted by python-hcl2 8.1.4, rejected by HashiCorp (docs/parsing.md in shared docs)
+        # accepted by python-hcl2 8.1.4, rejected by HashiCorp
         "two_on_a_line.tf": "locals {\n  a = 1 b = 2\n}\n",
         "newline_in_string.tf": 'locals {\n  a = "one\ntwo"\n}\n',
         "attribute_twice.tf": "locals {\n  a = 1\n  a = 2\n}\n",

@@ -1,4 +1,4 @@
-"""`--format json`: the public contract of shared/docs/design.md. The listed fields keep their names and
+"""`--format json`: the public contract documented in docs/cli.md. The listed fields keep their names and
 meaning; fields after them (column, fingerprint, suppressed, ...) are additions.
 
 Paths are relative to the scanned directory; `root` says where that directory is.

@@ -40,7 +40,7 @@ _SECURITY_SEVERITY = {
     Severity.MEDIUM: "5.5",
     Severity.LOW: "3.0",
 }
-# The catalog numbers rules by area (shared/docs/rules.md): 1xx network exposure, 2xx data stores and
+# The catalog numbers rules by area (docs/rules.md lists them): 1xx network exposure, 2xx data stores and
 # secrets, 3xx observability, 4xx resilience, 5xx module hygiene; TAP000 is about the input itself.
 _AREA = {"0": "correctness", "1": "security", "2": "security", "3": "observability", "4": "reliability"}
 

@@ -1,6 +1,6 @@
 """python-hcl2's Lark parser, with located, readable errors.
 
-`hcl2.parses_to_tree` keeps positions on every node (see shared/docs/parsing.md). We call the
+`hcl2.parses_to_tree` keeps positions on every node. We call the
 same Lark parser it builds, but never let a read-only install, a deep nesting or a grammar error
 escape as a traceback.
 """
