@@ -1,7 +1,7 @@
 """Code scanning of a branch: on `push`, `schedule` and `workflow_dispatch` the action scans the
 checked-out repository (or its `working-directory`) whole and writes the SARIF file, the job summary
 and the outputs, without a single API request; the `select`, `ignore` and `working-directory` inputs
-also shape the pull-request review. Event payloads are GitHub's examples (tests/github/fixtures)."""
+also shape the pull-request review and `/tapfix`. Event payloads are GitHub's examples (tests/github/fixtures)."""
 
 from __future__ import annotations
 
@@ -294,3 +294,27 @@ def test_per_path_ignore_of_a_config_in_the_working_directory_is_relative_to_it(
     )
     rules = {rule for rule, _ in _sarif_results(workspace / "t.sarif")}
     assert "TAP202" in rules and "TAP201" not in rules, run.stderr
+
+
+def test_tapfix_command_fixes_only_under_working_directory_and_only_selected_rules(tmp_path, capsys, github):
+    from tests.github.tapfix_command_pr import comment_event, default_branch, files_after, open_pr
+
+    fake = github.fake
+    open_pr(fake, {}, {"infra/s3.tf": BUCKET, "other/s3.tf": BUCKET})
+    before = files_after(fake)
+    workspace = default_branch(tmp_path, config="")
+    run = run_action(
+        tmp_path,
+        capsys,
+        fake,
+        workspace,
+        comment_event(fake),
+        "issue_comment",
+        working_directory="infra",
+        select="TAP201",
+    )
+    assert run.exit_code == 0, run.stderr
+    after = files_after(fake)
+    assert after["other/s3.tf"] == before["other/s3.tf"]  # outside the working directory
+    fixed = after["infra/s3.tf"][1].decode()
+    assert "aws_s3_bucket_versioning" in fixed and "aws_s3_bucket_public_access_block" not in fixed
