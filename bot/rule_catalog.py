@@ -26,7 +26,8 @@ def find_rule(rule_id: str) -> Rule | None:
 
 
 def fix_label(rule: Rule) -> str:
-    return rule.fix.value if rule.fix is not None else "none"
+    """`safe`, `unsafe`, `display-only`, or each of them a rule's fixes can be (`safe/unsafe`)."""
+    return "/".join(a.value for a in rule.fixes) or "none"
 
 
 def docs_url(rule_id: str) -> str:

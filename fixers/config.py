@@ -189,6 +189,18 @@ def _allowed_keys() -> str:
     return ", ".join(f.alias or n for n, f in Config.model_fields.items())
 
 
+def _unknown_key(key: Any) -> str:
+    """An unknown key, with the allowed key it most likely means (`fail_on` -> `fail-on`)."""
+    import difflib
+
+    allowed = [f.alias or n for n, f in Config.model_fields.items()]
+    written = str(key)
+    guess = difflib.get_close_matches(written.lower().replace("_", "-"), allowed, n=1, cutoff=0.75)
+    hint = f": did you mean '{guess[0]}'?" if guess else ""
+    shown = written if len(written) <= 80 else written[:77] + "..."
+    return f"unknown key '{shown}'{hint} (allowed keys: {_allowed_keys()})"
+
+
 def _shown(value: Any) -> str:
     """A value from the file, quoted and clipped: an error line stays one short line."""
     text = repr(value)
@@ -206,7 +218,7 @@ def _explain(error: dict[str, Any]) -> str:
     where = where if len(where) <= 80 else where[:77] + "..."
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key '{where}' (allowed keys: {_allowed_keys()})"
+        return _unknown_key(error["loc"][0] if error["loc"] else where)
     key = loc[0] if loc else ""
     accepts = ACCEPTS.get(key, "")
     got = error.get("input")
@@ -339,6 +351,11 @@ def load_config(
         return Config(), path
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys ({_allowed_keys()})")
+    # The model also takes its fields' Python names (`fail_on`: with_overrides builds it from them);
+    # in a file only the documented keys are allowed.
+    aliased = [k for k in raw if k in Config.model_fields and Config.model_fields[k].alias not in (None, k)]
+    if aliased:
+        raise ConfigError(f"{path}: {_unknown_key(aliased[0])}")
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:

@@ -162,11 +162,19 @@ class Rule(BaseModel):
     name: str
     severity: Severity
     why: str
-    fix: Applicability | None = None  # the applicability of the fix it offers, None when it has none
+    # The applicability of the fixes it offers: one, or each one its findings can carry (a fix that is
+    # safe on one block may be unsafe or display-only on another); None when it offers none.
+    fix: Applicability | tuple[Applicability, ...] | None = None
 
     @property
     def fixable(self) -> bool:
-        return self.fix is not None
+        return bool(self.fixes)
+
+    @property
+    def fixes(self) -> tuple[Applicability, ...]:
+        """Every applicability its fixes can have, safest first."""
+        declared = (self.fix,) if isinstance(self.fix, Applicability) else self.fix or ()
+        return tuple(a for a in Applicability if a in declared)
 
     def finding(
         self,

@@ -354,7 +354,7 @@ def test_rules_lists_every_registered_rule_with_severity_and_fix(capsys):
     code, out, _ = run(capsys, "rules")
     rows = [line.split() for line in out.splitlines()[1:]]
     expected = [
-        [u.rule.id, u.rule.name, u.rule.severity.value, u.rule.fix.value if u.rule.fix else "none"]
+        [u.rule.id, u.rule.name, u.rule.severity.value, "/".join(a.value for a in u.rule.fixes) or "none"]
         for u in all_rules()
     ]
     assert (code, rows) == (0, expected)

@@ -86,7 +86,7 @@ def test_no_new_resources_applies_edits_and_lists_what_would_add_resources(tmp_p
 
 
 def test_scan_counts_for_unsafe_fixes_leave_out_display_only_fixes(tmp_path):
-    # examples/aws-stack: 10 unsafe fixes; TAP213's engine change is display-only in other modules, and
+    # examples/aws-stack: 11 unsafe fixes; TAP213's engine change is display-only in other modules, and
     # any display-only fix is listed but never counted as something `tapfix fix` applies.
     text = tapfix("scan", "examples/aws-stack", cwd=STACK.parents[1]).stdout
     report = json.loads(tapfix("scan", "examples/aws-stack", "-f", "json", cwd=STACK.parents[1]).stdout)

@@ -31,7 +31,7 @@ RULE = Rule(
     name="sg-egress-unrestricted",
     severity=Severity.CRITICAL,
     why="Egress to any address on any port lets a compromised instance exfiltrate data or reach a command server.",
-    fix=Applicability.UNSAFE,
+    fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
 )
 
 FAMILY = {"0.0.0.0/0": "ipv4", "::/0": "ipv6"}

@@ -21,7 +21,7 @@ RULE = Rule(
     name="elasticache-engine-version-mismatch",
     severity=Severity.MEDIUM,
     why="A parameter group serves one engine family; a version outside it fails to apply or drifts.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
 )
 
 GROUP = "aws_elasticache_replication_group"
@@ -154,7 +154,9 @@ def _mismatch(module: Module, user: Block, engine: str, source: _Source) -> Find
         fix = None
         if target is not None:
             after = "engine" if user.has("engine") else "parameter_group_name"
-            fix = Fix.safe(
+            # A group that exists runs the version ElastiCache chose when it was created: pinning
+            # another one upgrades it in place (or downgrades it, which replaces it).
+            fix = Fix.unsafe(
                 f"Pin engine_version to {target}",
                 set_attribute(user, "engine_version", hcl_string(target), after=after),
             )
@@ -193,6 +195,6 @@ def _mismatch(module: Module, user: Block, engine: str, source: _Source) -> Find
     return RULE.finding(
         version_attr,
         f"{message}; {target} upgrades it in place",
-        fix=Fix.safe(f"Set engine_version to {target}", edit),
+        fix=Fix.unsafe(f"Set engine_version to {target} (upgrades a running group in place)", edit),
         related=related,
     )

@@ -23,7 +23,7 @@ RULE = Rule(
     name="rds-parameter-group-minimal",
     severity=Severity.LOW,
     why="Slow queries leave no trace without the slow log, and clients may connect without TLS.",
-    fix=Applicability.UNSAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),
 )
 
 

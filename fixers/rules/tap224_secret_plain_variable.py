@@ -25,7 +25,7 @@ RULE = Rule(
     name="secret-in-plain-variable",
     severity=Severity.MEDIUM,
     why="A secret in a plain variable is printed in plan output and CI logs.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),
 )
 
 SECRET_WORDS = re.compile(r"password|passwd|secret|token|api_?key|private_?key", re.IGNORECASE)

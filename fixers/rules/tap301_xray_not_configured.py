@@ -34,7 +34,7 @@ RULE = Rule(
     name="xray-not-configured",
     severity=Severity.HIGH,
     why="X-Ray access without a traced workload (or a daemon without access) records no trace at all.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
 )
 
 # Managed policies whose purpose is X-Ray. CloudWatchAgentServerPolicy also allows

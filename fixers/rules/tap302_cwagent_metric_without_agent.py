@@ -36,7 +36,7 @@ RULE = Rule(
     name="cwagent-metric-without-agent",
     severity=Severity.HIGH,
     why="An alarm on a metric nothing publishes never fires: it sits in INSUFFICIENT_DATA or OK forever.",
-    fix=Applicability.UNSAFE,
+    fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
 )
 
 NAMESPACE = "CWAgent"

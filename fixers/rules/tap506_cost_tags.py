@@ -32,7 +32,7 @@ RULE = Rule(
     name="cost-tags-missing",
     severity=Severity.LOW,
     why="Spend without the cost-allocation tags lands in a bucket nobody answers for.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),
 )
 
 # Other names under which modules commonly hold a tag's value.

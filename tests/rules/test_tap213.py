@@ -14,7 +14,9 @@ def test_group_without_engine_version_is_pinned_to_the_family_version():
         "it creates the group, and nothing ties that default to family redis7"
     )
     assert findings[0].related == ['main.tf:10: family = "redis7"']
-    assert findings[0].fix.applicability == "safe"
+    assert (
+        findings[0].fix.applicability == "unsafe"
+    )  # the group may exist on another version: this upgrades or replaces it
     assert (
         fix_diff("TAP213/missing_version", "TAP213")
         == """\
