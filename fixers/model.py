@@ -211,6 +211,43 @@ def bare_interpolations(expr: Tree) -> Tree:
     return done[id(expr)]
 
 
+def _lone_interpolation_in(text: str, expr: Tree) -> bool:
+    """Whether the expression's text may hold a `"${...}"` with nothing else in the quotes: a scan
+    of the text, so that the tree is walked only where one may be (a policy document full of
+    `"arn:${...}"` templates has none)."""
+    start, end = _start(expr), _end(expr)
+    i = text.find('"${', start, end)
+    while i != -1:
+        close = _interpolation_end(text, i + 3, end)
+        if close is not None and text.startswith('"', close):
+            return True
+        i = text.find('"${', i + 3, end)
+    return False
+
+
+def _interpolation_end(text: str, i: int, stop: int) -> int | None:
+    """Just after the `}` that closes the interpolation whose body starts at `i` (strings and
+    braces inside it skipped), or None."""
+    depth, quoted = 1, False
+    while i < stop:
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
 def _only_interpolation(node: Tree) -> Tree | None:
     if node.data != "string":
         return None
@@ -240,7 +277,7 @@ def build_body(file: SourceText, body: Tree, parent: Block | None) -> tuple[list
                     value_start=_start(expr),
                     value_end=_value_end(file, expr),
                     eq_start=_start(eq),
-                    expr=bare_interpolations(expr) if '"${' in file.text[_start(expr) : _end(expr)] else expr,
+                    expr=bare_interpolations(expr) if _lone_interpolation_in(file.text, expr) else expr,
                     block=parent,
                 )
             )
