@@ -7,6 +7,7 @@ is derived from them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -212,17 +213,26 @@ def bare_interpolations(expr: Tree) -> Tree:
 
 
 def _lone_interpolation_in(text: str, expr: Tree) -> bool:
-    """Whether the expression's text may hold a `"${...}"` with nothing else in the quotes: a scan
-    of the text, so that the tree is walked only where one may be (a policy document full of
-    `"arn:${...}"` templates has none)."""
-    start, end = _start(expr), _end(expr)
-    i = text.find('"${', start, end)
+    """Whether the expression's text may hold a `"${...}"` with nothing else in the quotes, so that
+    the tree is walked only where one may be (a policy full of `"arn:${...}"` templates has none)."""
+    found = _lone_interpolations(text)
+    if not found:
+        return False
+    i = bisect.bisect_left(found, _start(expr))
+    return i < len(found) and found[i] < _end(expr)
+
+
+@functools.lru_cache(maxsize=64)
+def _lone_interpolations(text: str) -> list[int]:
+    """Where `"${...}"` strings with nothing else in the quotes start in a file: one scan per file."""
+    found = []
+    i = text.find('"${')
     while i != -1:
-        close = _interpolation_end(text, i + 3, end)
+        close = _interpolation_end(text, i + 3, len(text))
         if close is not None and text.startswith('"', close):
-            return True
-        i = text.find('"${', i + 3, end)
-    return False
+            found.append(i)
+        i = text.find('"${', i + 3)
+    return found
 
 
 def _interpolation_end(text: str, i: int, stop: int) -> int | None:
