@@ -273,24 +273,55 @@ def _plan(args: argparse.Namespace) -> Plan:
             raise UsageError(f"{path}: {why}")
     root = _root_of(paths)
     config, config_path = _config(args, root)
+    written: list[tuple[str, str, str]] = []  # (key, pattern as written, pattern relative to root)
     if config.per_path_ignore and config_path is not None:
         per_path = {}
         for pattern, rules in config.per_path_ignore.items():
             for relative in _scan_relative([pattern], config_path, root, covering=True):
                 per_path[relative] = [*per_path.get(relative, []), *rules]
+                written.append(("per-path-ignore", pattern, relative))
         config = config.with_overrides(per_path_ignore=per_path)
+    else:
+        written.extend(("per-path-ignore", p, p) for p in config.per_path_ignore)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     try:
-        excludes = _scan_relative(config.exclude, config_path, root)
+        excludes = []
+        for pattern in config.exclude:
+            for relative in _scan_relative([pattern], config_path, root):
+                excludes.append(relative)
+                written.append(("exclude", pattern, relative))
         code = [p for p in paths if p not in plans]
         modules = discover(code, root, excludes, boundary_for(root)) if code else []
     except NothingToScan as exc:
         raise UsageError(str(exc)) from None
+    if code and all(p.is_dir() for p in code):
+        _warn_unmatched(written, code, root)
     values = _variable_values(args.var_file)
     for module in modules:
         module.values = values
     return Plan(root, _shown(root), config, config_path, modules, plans)
+
+
+def _warn_unmatched(patterns: list[tuple[str, str, str]], folders: list[Path], root: Path) -> None:
+    """One line on stderr for each `exclude` or `per-path-ignore` pattern that matches no Terraform
+    file under the scanned folders: a typo there silently scans or reports what it meant to leave out."""
+    if not patterns:
+        return
+    from fixers.workspace import is_terraform_file, matches_any
+
+    scanned: list[str] = []
+    base = root.resolve()
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"]
+            where = Path(dirpath).resolve()
+            prefix = where.relative_to(base).as_posix() if where.is_relative_to(base) else where.as_posix()
+            prefix = "" if prefix == "." else prefix + "/"
+            scanned.extend(prefix + f for f in filenames if is_terraform_file(f))
+    for key, pattern, relative in patterns:
+        if not any(matches_any(path, [relative]) for path in scanned):
+            _stderr(f"warning: {key} pattern {pattern!r} matches no scanned path")
 
 
 def _is_plan(path: Path) -> bool:
@@ -699,6 +730,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
+        # One object per rule ID; the other names of a rule that has several (TAP000) under "also".
         rows = [
             {
                 "id": r.id,
@@ -707,15 +739,18 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 "fix": rule_catalog.fix_label(r),
                 "why": r.why,
                 "docs_url": rule_catalog.docs_url(r.id),
+                **({"also": [{"name": n, "severity": v.value} for n, v in r.also]} if r.also else {}),
             }
             for r in rules
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
-    name_width = max([len("NAME"), *(len(r.name) for r in rules)])
+    # A rule that reports several kinds of finding under one ID (TAP000) has a line for each name.
+    named = [(r, name, severity) for r in rules for name, severity in rule_catalog.named_rows(r)]
+    name_width = max([len("NAME"), *(len(name) for _, name, _ in named)])
     print(f"{'ID':<7} {'NAME':<{name_width}}  {'SEVERITY':<9} FIX")
-    for r in rules:
-        print(f"{r.id:<7} {r.name:<{name_width}}  {r.severity.value:<9} {rule_catalog.fix_label(r)}")
+    for r, name, severity in named:
+        print(f"{r.id:<7} {name:<{name_width}}  {severity.value:<9} {rule_catalog.fix_label(r)}")
     return EXIT_OK
 
 

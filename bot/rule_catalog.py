@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fixers.engine import DOCS_URL
-from fixers.findings import Rule
+from fixers.findings import Rule, Severity
 from fixers.rules import all_rules
 
 
@@ -21,8 +21,18 @@ def rule_ids() -> set[str]:
     return {rule.id for rule in rules()}
 
 
-def find_rule(rule_id: str) -> Rule | None:
-    return next((r for r in rules() if r.id == rule_id.upper()), None)
+def find_rule(reference: str) -> Rule | None:
+    """The rule an ID or any of its names refers to."""
+    from fixers.rules import resolve_rule
+
+    rule_id = resolve_rule(reference)
+    return next((r for r in rules() if r.id == rule_id), None)
+
+
+def named_rows(rule: Rule) -> list[tuple[str, Severity]]:
+    """(name, severity) of each kind of finding the rule reports: one for most rules, two for TAP000
+    (`parse-error`, `suppression-invalid`)."""
+    return [(rule.name, rule.severity), *rule.also]
 
 
 def fix_label(rule: Rule) -> str:

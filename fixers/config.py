@@ -55,13 +55,14 @@ class UnknownRule(ValueError):
 
 def rule_id(reference: Any) -> str:
     """The ID of the rule `reference` names: an ID in any case, or a rule name like
-    `s3-versioning-missing`. An ID-shaped word is kept even when no rule has it (a rule a test or a
+    `s3-versioning-missing` (the name itself for a name that selects part of a rule's findings:
+    `suppression-invalid`, see rules.rule_selector). An ID-shaped word is kept even when no rule has it (a rule a test or a
     plugin defines): `unknown_rules` reports those where a user wrote them. UnknownRule otherwise."""
-    from fixers.rules import resolve_rule  # the rules import this module
+    from fixers.rules import rule_selector  # the rules import this module
 
     if not isinstance(reference, str):
         raise UnknownRule(reference)
-    found = resolve_rule(reference)
+    found = rule_selector(reference)
     if found is None and _RULE_ID.match(reference.strip().upper()):
         found = reference.strip().upper()
     if found is None:
@@ -87,6 +88,17 @@ def catalog_rule_ids(references: list[str]) -> list[str]:
 def _one_or_many(value: Any) -> Any:
     """`ignore: TAP506` means `ignore: [TAP506]`."""
     return [value] if isinstance(value, str) else value
+
+
+def normal_pattern(pattern: Any) -> Any:
+    """A path pattern as the scan's paths are written: `./examples/` is `examples`."""
+    if not isinstance(pattern, str):
+        return pattern
+    trimmed = pattern
+    while trimmed.startswith("./"):
+        trimmed = trimmed[2:]
+    trimmed = trimmed.rstrip("/")
+    return trimmed or pattern
 
 
 def _rule_ids(value: Any) -> Any:
@@ -137,9 +149,20 @@ class Config(BaseModel):
     def _per_path_rules(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        return {k: _rule_ids(v) for k, v in value.items()}
+        rules: dict[Any, Any] = {}
+        for pattern, named in value.items():
+            named = _rule_ids(named)
+            key = normal_pattern(pattern)
+            rules[key] = [*rules[key], *named] if key in rules and isinstance(named, list) else named
+        return rules
 
-    @field_validator("exclude", "required_tags", mode="before")
+    @field_validator("exclude", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any) -> Any:
+        value = _one_or_many(value)
+        return [normal_pattern(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("required_tags", mode="before")
     @classmethod
     def _strings(cls, value: Any) -> Any:
         return _one_or_many(value)
@@ -155,17 +178,24 @@ class Config(BaseModel):
     def rule_options(self) -> RuleOptions:
         return RuleOptions(required_tags=tuple(self.required_tags))
 
-    def rule_enabled(self, rule_id: str) -> bool:
-        if rule_id in self.ignore:
+    def rule_enabled(self, rule_id: str, name: str = "") -> bool:
+        """Is the rule on, or with `name`, that kind of its findings (selected by ID or by name)?"""
+        named = {rule_id, name}
+        if named.intersection(self.ignore):
             return False
-        return self.select is None or rule_id in self.select
+        return self.select is None or bool(named.intersection(self.select))
 
-    def ignored_at(self, rule_id: str, path: str) -> bool:
-        """Does `per-path-ignore` turn `rule_id` off for `path` (relative to the scanned directory)?"""
+    def ignored_at(self, rule_id: str, path: str, name: str = "") -> bool:
+        """Does `per-path-ignore` turn `rule_id` (or its findings called `name`) off for `path`
+        (relative to the scanned directory)?"""
         return any(
-            rule_id in rules and matches_any(path, [pattern])
+            (rule_id in rules or name in rules) and matches_any(path, [pattern])
             for pattern, rules in self.per_path_ignore.items()
         )
+
+    def severity_of(self, rule_id: str, name: str = "") -> Severity | None:
+        """The configured severity of findings called `name`, else of the rule; None when not set."""
+        return self.severity.get(name) or self.severity.get(rule_id)
 
     def unknown_rules(self) -> list[tuple[str, str]]:
         """(key, ID) of every rule ID the config names that is not in the catalog."""

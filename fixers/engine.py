@@ -120,7 +120,7 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
 
 
 def _enabled_rules(config: Config) -> list[RuleUnit]:
-    return [u for u in all_rules() if config.rule_enabled(u.rule.id)]
+    return [u for u in all_rules() if config.rule_enabled(u.rule.id, u.rule.name)]
 
 
 def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None = None) -> list[Finding]:
@@ -151,18 +151,20 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
             )
             continue
         for finding in produced:
-            if config.per_path_ignore and config.ignored_at(finding.rule_id, finding.path):
+            if config.per_path_ignore and config.ignored_at(finding.rule_id, finding.path, finding.name):
                 continue
             finding.module = module.path
             finding.docs_url = DOCS_URL.format(rule_id=finding.rule_id)
-            if finding.rule_id in config.severity:
-                finding.severity = config.severity[finding.rule_id]
+            finding.severity = config.severity_of(finding.rule_id, finding.name) or finding.severity
             findings.append(finding)
     _mark_suppressed(module, findings)
-    if config.rule_enabled(_SUPPRESSION_RULE):
-        findings.extend(
-            f for f in _suppression_problems(module) if not config.ignored_at(_SUPPRESSION_RULE, f.path)
-        )
+    if config.rule_enabled(_SUPPRESSION_RULE, _SUPPRESSION_NAME):
+        for problem in _suppression_problems(module):
+            if not config.ignored_at(_SUPPRESSION_RULE, problem.path, _SUPPRESSION_NAME):
+                problem.severity = (
+                    config.severity_of(_SUPPRESSION_RULE, _SUPPRESSION_NAME) or problem.severity
+                )
+                findings.append(problem)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
     return findings
 
@@ -198,8 +200,9 @@ def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
 
 
 # A malformed `tapfix:ignore` comment is a problem with tapfix's input, not with the infrastructure, so it
-# is reported under TAP000 (the code for input tapfix cannot use) with its own name and low severity:
-# rule IDs are public and stable, and the catalog has no other ID for it.
+# is reported under TAP000 (the code for input tapfix cannot use) with its own name and low severity,
+# both declared by TAP000's rule (`also`): rule IDs are public and stable. The name selects, ignores
+# and overrides the severity of these findings alone; TAP000 covers them and parse errors.
 _SUPPRESSION_RULE = "TAP000"
 _SUPPRESSION_NAME = "suppression-invalid"
 
@@ -1150,7 +1153,7 @@ def scan_plan(
             code = load(read_module(module.config_dir, root, boundary=boundary)).module
         for finding in produced:
             located = plan_json.relocate(finding, module, plan_path, code)
-            if config.ignored_at(located.rule_id, located.path):
+            if config.ignored_at(located.rule_id, located.path, located.name):
                 continue
             if code is not None and located.path != plan_path:
                 # a `tapfix:ignore` on the resource's block in the code covers its planned instances

@@ -165,6 +165,13 @@ class Rule(BaseModel):
     # The applicability of the fixes it offers: one, or each one its findings can carry (a fix that is
     # safe on one block may be unsafe or display-only on another); None when it offers none.
     fix: Applicability | tuple[Applicability, ...] | None = None
+    # Other kinds of finding reported under the same ID, each with its own name and severity (TAP000's
+    # `suppression-invalid`). Each name selects and ignores its own findings; the ID covers them all.
+    also: tuple[tuple[str, Severity], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *(name for name, _ in self.also))
 
     @property
     def fixable(self) -> bool:

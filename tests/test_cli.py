@@ -354,8 +354,9 @@ def test_rules_lists_every_registered_rule_with_severity_and_fix(capsys):
     code, out, _ = run(capsys, "rules")
     rows = [line.split() for line in out.splitlines()[1:]]
     expected = [
-        [u.rule.id, u.rule.name, u.rule.severity.value, "/".join(a.value for a in u.rule.fixes) or "none"]
+        [u.rule.id, name, severity.value, "/".join(a.value for a in u.rule.fixes) or "none"]
         for u in all_rules()
+        for name, severity in [(u.rule.name, u.rule.severity), *u.rule.also]
     ]
     assert (code, rows) == (0, expected)
 

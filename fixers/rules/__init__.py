@@ -43,10 +43,23 @@ def rule_by_id() -> dict[str, RuleUnit]:
 
 
 def resolve_rule(reference: str) -> str | None:
-    """The rule ID that `reference` names: an ID in any case (`tap201`) or a rule's name
+    """The rule ID that `reference` names: an ID in any case (`tap201`) or one of a rule's names
     (`s3-versioning-missing`); None when it names no rule."""
     wanted = reference.strip()
     for unit in all_rules():
-        if wanted.upper() == unit.rule.id or wanted.lower() == unit.rule.name:
+        if wanted.upper() == unit.rule.id or wanted.lower() in unit.rule.names:
             return unit.rule.id
+    return None
+
+
+def rule_selector(reference: str) -> str | None:
+    """What `--select`/`--ignore` and the config keep of `reference`: the rule's ID, or, for a rule
+    that reports several kinds of finding under one ID (TAP000), the name of the kind it names, so
+    that `suppression-invalid` selects those findings and not parse errors. None when it names no rule."""
+    wanted = reference.strip()
+    for unit in all_rules():
+        if wanted.upper() == unit.rule.id:
+            return unit.rule.id
+        if wanted.lower() in unit.rule.names:
+            return wanted.lower() if unit.rule.also else unit.rule.id
     return None
