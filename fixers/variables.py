@@ -26,7 +26,10 @@ EC2_INSTANCE_TYPE = "^[a-z][a-z0-9-]*\\\\.[a-z0-9]+$"
 
 
 def _or_null(condition: str, name: str, nullable: bool) -> str:
-    return f"var.{name} == null || {condition}" if nullable else condition
+    # Not `var.x == null || condition`: Terraform before 1.12 evaluates both sides of `||`, and
+    # `contains(list, null)` or `startswith(null, ...)` is an error. A conditional evaluates only
+    # the branch it takes.
+    return f"var.{name} == null ? true : {condition}" if nullable else condition
 
 
 def cidr_condition(name: str, shape: str = "string", *, nullable: bool = False) -> str:

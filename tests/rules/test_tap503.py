@@ -47,7 +47,7 @@ def test_cidr_variables_recognised_by_name_use_or_default_get_a_validation_their
    default     = null
 +
 +  validation {
-+    condition     = var.ipv6_cidr == null || can(cidrhost(var.ipv6_cidr, 0))
++    condition     = var.ipv6_cidr == null ? true : can(cidrhost(var.ipv6_cidr, 0))
 +    error_message = "The ipv6_cidr must be a CIDR block, such as 10.0.0.0/16."
 +  }
  }
