@@ -16,12 +16,13 @@ import ipaddress
 import json
 import math
 import re
+import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lark import Token, Tree
 
-from fixers.limits import REGEX_SECONDS, Budget
+from fixers.limits import REGEX_SECONDS, REGEX_TOTAL_SECONDS, RULE_SECONDS, Budget
 from fixers.module_files import MODULE_MARKER, module_relative, text_of
 
 
@@ -102,6 +103,14 @@ def referenced_files(module: Any) -> set[str]:
     """The module-relative paths the module's file functions read (where the path is known and
     stays in the folder): what a caller without the module's folder on disk must fetch."""
     found: set[str] = set()
+    # The paths are the PR author's expressions, evaluated before any rule (and its budget) runs:
+    # past the budget, the files not yet found stay unknown, at both ends of the PR alike.
+    with Budget(RULE_SECONDS):
+        _find_referenced_files(module, found)
+    return found
+
+
+def _find_referenced_files(module: Any, found: set[str]) -> None:
     for attr in module.iter_attributes():
         for node in attr.expr.iter_subtrees() if isinstance(attr.expr, Tree) else ():
             if node.data != "function_call":
@@ -115,7 +124,6 @@ def referenced_files(module: Any) -> set[str]:
             path = file_argument(module, inner[0]) if inner else None
             if path is not None:
                 found.add(path)
-    return found
 
 
 # --- traversals ------------------------------------------------------------------------------
@@ -334,12 +342,19 @@ class _Limits:
     """What one evaluation may spend. Evaluators derived for an inner scope, a referenced local or
     a template share it, so that no reference or template starts from zero again."""
 
-    __slots__ = ("depth", "iterations", "steps")
+    __slots__ = ("depth", "iterations", "module_regex_seconds", "regex_seconds", "sizes", "steps")
 
-    def __init__(self) -> None:
+    def __init__(self, module: Any = None) -> None:
         self.depth = 0
         self.steps = 0
         self.iterations = 0
+        # CPU time left for the regular expressions of this evaluation, all calls together, and of
+        # every evaluation of its module (rules evaluate a value again and again, and each time the
+        # patterns that ran out of time last time are skipped and the next ones run).
+        self.regex_seconds = REGEX_TOTAL_SECONDS
+        self.module_regex_seconds: list[float] = getattr(module, "regex_seconds_left", [REGEX_TOTAL_SECONDS])
+        # id -> (list or dict, its size): `_bounded` walks each shared part once per evaluation.
+        self.sizes: dict[int, tuple[Any, int]] = {}
 
 
 class _Evaluator:
@@ -365,7 +380,7 @@ class _Evaluator:
         # In a partial template: its variables whose values are unknown -> what they stand for.
         self.names = names or {}
         self.nested = limits is not None
-        self.limits = limits if limits is not None else _Limits()
+        self.limits = limits if limits is not None else _Limits(module)
         self._plain: _Evaluator | None = None
 
     def _derive(
@@ -567,7 +582,7 @@ class _Evaluator:
         return UNKNOWN if tree is None else self.eval(tree)
 
     def _tuple(self, node: Tree) -> Any:
-        return _bounded([self.eval(c) for c in self._children(node)])
+        return self._bounded([self.eval(c) for c in self._children(node)])
 
     def _object(self, node: Tree) -> Any:
         out: dict[str, Any] = {}
@@ -577,7 +592,7 @@ class _Evaluator:
             if key is UNKNOWN:
                 return UNKNOWN
             out[key] = self.eval(value_node)
-        return _bounded(out)
+        return self._bounded(out)
 
     def _object_key(self, key_node: Tree) -> Any:
         inner = self._children(key_node)
@@ -774,8 +789,50 @@ class _Evaluator:
             args = args[:-1] + args[-1]
         if name not in _PARTIAL_FUNCTIONS and not all(is_known(a) for a in args):
             return UNKNOWN
-        _bounded(args)
-        return _bounded(func(*args))
+        self._bounded(args)
+        _calling.append(self.limits)
+        try:
+            return self._bounded(func(*args))
+        finally:
+            _calling.pop()
+
+    def _bounded(self, value: Any) -> Any:
+        """`value`, or EvalError when it holds more than MAX_VALUE_SIZE characters and elements.
+        Shared parts count each time they appear (`[local.a, local.a]`), as in the value Terraform
+        would build, but are walked once per evaluation (their sizes are kept by identity), and each
+        element walked is a step: `[for i in range(1000) : length(local.l17)]`, where l17 is 17
+        doublings of a list, costs 1000 small steps, not 1000 walks of 2^17 elements."""
+        limits = self.limits
+        sizes = limits.sizes
+        stack: list[tuple[Any, bool]] = [(value, False)]
+        while stack:
+            item, walked = stack.pop()
+            if not isinstance(item, (list, dict)):
+                if isinstance(item, str) and len(item) >= MAX_VALUE_SIZE:
+                    raise EvalError("value too large")
+                continue
+            known = sizes.get(id(item))
+            if known is not None and known[0] is item:
+                continue
+            parts = item if isinstance(item, list) else list(item.values())
+            if not walked:
+                limits.steps += 1 + len(parts)
+                if limits.steps > _MAX_STEPS:
+                    raise _Spent("too many steps")
+                stack.append((item, True))
+                stack.extend((part, False) for part in parts if isinstance(part, (list, dict)))
+                continue
+            # Every list or dict among `parts` was walked (and sized) after `item` was pushed.
+            size = 1 + (len(item) if isinstance(item, dict) else 0)
+            for part in parts:
+                if isinstance(part, (list, dict)):
+                    size += sizes[id(part)][1]
+                else:
+                    size += 1 + len(part) if isinstance(part, str) else 1
+            if size > MAX_VALUE_SIZE:
+                raise EvalError("value too large")
+            sizes[id(item)] = (item, size)
+        return value
 
     def _partial_call(self, node: Tree) -> Any:
         """`jsonencode` of a partially known value, or a rendered `templatefile` (the only calls
@@ -832,12 +889,12 @@ class _Evaluator:
         if data is None:
             return UNKNOWN
         if name == "filebase64":
-            return _bounded(base64.b64encode(data).decode("ascii"))
+            return self._bounded(base64.b64encode(data).decode("ascii"))
         text = text_of(data)
         if text is None:
             return UNKNOWN
         if name == "file":
-            return _bounded(text)
+            return self._bounded(text)
         variables = self.eval(arg_nodes[1])
         if not isinstance(variables, dict):
             return UNKNOWN
@@ -871,7 +928,7 @@ class _Evaluator:
                 if not keep:
                     continue
             out.append(inner.eval(rest["exprs"][0]))
-        return _bounded(out)
+        return self._bounded(out)
 
     def _for_object_expr(self, node: Tree) -> Any:
         intro, rest = self._for_parts(node)
@@ -896,7 +953,7 @@ class _Evaluator:
                 out.setdefault(key, []).append(value)
             else:
                 out[key] = value
-        return _bounded(out)
+        return self._bounded(out)
 
     def _for_parts(self, node: Tree) -> tuple[Tree, dict[str, Any]]:
         intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
@@ -1214,6 +1271,10 @@ def _substr(s: str, offset: Any, length: Any) -> str:
 _SLOW_REGEXES: dict[tuple[str, bytes], None] = {}
 _SLOW_REGEXES_KEPT = 1024
 
+# The limits of the evaluations whose function calls are running, innermost last: `replace` charges
+# its regular expression's CPU time to the evaluation that called it.
+_calling: list[_Limits] = []
+
 
 def _replace(s: str, old: str, new: str) -> str:
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
@@ -1224,16 +1285,29 @@ def _replace(s: str, old: str, new: str) -> str:
         slow = (old, hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).digest())
         if slow in _SLOW_REGEXES:
             raise EvalError("replace: the regular expression ran out of time")
+        # Each pattern may differ (`"/^(a|a)*${i}$/"` in a loop, under `try`), so the evaluation
+        # has one budget for all of its regular expressions; past it, the whole value is unknown.
+        limits = _calling[-1] if _calling else _Limits()
+        room = min(REGEX_SECONDS, limits.regex_seconds, limits.module_regex_seconds[0])
+        if room <= 0:
+            raise _Spent("regular expressions ran out of time")
         try:
             pattern = re.compile(old[1:-1])
-            with Budget(REGEX_SECONDS) as budget:
-                result = pattern.sub(re.sub(r"\$(\d+)", r"\\\1", new), s)
+            started = time.process_time()
+            try:
+                with Budget(room) as budget:
+                    result = pattern.sub(re.sub(r"\$(\d+)", r"\\\1", new), s)
+            finally:
+                spent = time.process_time() - started
+                limits.regex_seconds -= spent
+                limits.module_regex_seconds[0] -= spent
         except re.error as exc:
             raise EvalError(f"replace: {exc}") from None
-        if budget.expired:
+        if budget.expired and budget.seconds == REGEX_SECONDS:
             if len(_SLOW_REGEXES) >= _SLOW_REGEXES_KEPT:
                 del _SLOW_REGEXES[next(iter(_SLOW_REGEXES))]
             _SLOW_REGEXES[slow] = None
+        if budget.expired:
             raise EvalError("replace: the regular expression ran out of time")
         return result
     if len(s) + (s.count(old) if old else len(s) + 1) * len(new) > MAX_VALUE_SIZE:
@@ -1356,25 +1430,6 @@ def _no_surrogates(value: Any) -> Any:
     """JSON's `\\ud800` escapes decode to lone surrogates, which no output can encode."""
     if _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
         raise EvalError("surrogate code point")
-    return value
-
-
-def _bounded(value: Any) -> Any:
-    """`value`, or EvalError when it holds more than MAX_VALUE_SIZE characters and elements. Shared
-    parts count each time they appear (`[local.a, local.a]`), as in the value Terraform would build."""
-    size, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        size += 1
-        if isinstance(item, str):
-            size += len(item)
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-            size += len(item)
-        if size > MAX_VALUE_SIZE:
-            raise EvalError("value too large")
     return value
 
 

@@ -9,7 +9,14 @@ says which limit it hit, and the rest of the scan goes on:
 - `RULE_SECONDS`: one rule on one module (reported like a rule crash; the other rules still run);
 - `VERIFY_SECONDS`: verifying one module's fixes (the fixes not verified in time are not offered);
 - `REGEX_SECONDS`: one regular expression from the Terraform code (`replace(s, "/re/", ...)`), whose
-  value is then unknown.
+  value is then unknown;
+- `REGEX_TOTAL_SECONDS`: all the regular expressions of one evaluated value together (a loop can
+  build a new pattern at each turn), past which the whole value is unknown;
+- `REGEX_MODULE_SECONDS`: all the regular expressions of one module's evaluations together (every
+  rule evaluates the module's values again), past which the values that need one more are unknown.
+
+The paths of a module's file functions, which the PR review evaluates before any rule runs, share one
+`RULE_SECONDS` budget per module (the files past it stay unknown).
 
 Budgets count the process's CPU time (user + system), not wall time, so a loaded CI machine does
 not turn a normal scan into an error. They are enforced with `SIGPROF` in the main thread of a POSIX
@@ -28,6 +35,8 @@ PARSE_SECONDS = 60.0
 RULE_SECONDS = 30.0
 VERIFY_SECONDS = 120.0
 REGEX_SECONDS = 0.25
+REGEX_TOTAL_SECONDS = 1.0
+REGEX_MODULE_SECONDS = 4.0
 
 # How soon the signal comes back after a budget ran out and its code is still running: an
 # OutOfTime raised where Python discards exceptions (a `__del__`) must not end the budget.

@@ -15,6 +15,7 @@ from lark import Tree
 from fixers.findings import ScanError
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import SourceText
+from fixers.limits import REGEX_MODULE_SECONDS
 from fixers.model import Attribute, Block, Reference, blocks_of_file
 
 _NOT_RESOURCE_ROOTS = {"var", "local", "data", "module", "count", "each", "self", "path", "terraform"}
@@ -118,6 +119,8 @@ class Module:
     _memo: dict[Any, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
     _claimed: set[str] = field(default_factory=set)  # addresses fixes of this scan already chose
+    # CPU seconds left for the regular expressions of all the evaluations of this module's values.
+    regex_seconds_left: list[float] = field(default_factory=lambda: [REGEX_MODULE_SECONDS])
 
     @classmethod
     def build(cls, path: str, files: Iterable[ParsedFile], tfvars: Iterable[ParsedFile] = ()) -> Module:

@@ -471,6 +471,16 @@ def test_the_docs_state_the_limits_the_code_applies():
     assert rows["CPU time for one rule on one module"] == f"{fixers.limits.RULE_SECONDS:g} s"
     assert rows["CPU time to verify one module's fixes"] == f"{fixers.limits.VERIFY_SECONDS:g} s"
     assert rows['CPU time for one `replace(s, "/regex/", ...)`'] == f"{fixers.limits.REGEX_SECONDS:g} s"
+    assert rows['CPU time for all the `replace(s, "/regex/", ...)` of one value'] == (
+        f"{fixers.limits.REGEX_TOTAL_SECONDS:g} s"
+    )
+    assert rows['CPU time for all the `replace(s, "/regex/", ...)` of one module'] == (
+        f"{fixers.limits.REGEX_MODULE_SECONDS:g} s"
+    )
+    assert rows["CPU time to find the files one module's `file()` calls read (PR review)"] == (
+        f"{fixers.limits.RULE_SECONDS:g} s"
+    )
+    assert rows["work to evaluate one value"].startswith(f"{fixers.evaluate._MAX_STEPS:,} steps")
     assert (
         rows["a value the evaluator builds"] == f"{fixers.evaluate.MAX_VALUE_SIZE:,} characters and elements"
     )
