@@ -176,6 +176,15 @@ def _is_file(entry: Path) -> bool | None:
         return False if exc.errno == errno.ELOOP else None
 
 
+def _is_special(entry: Path) -> bool:
+    """A FIFO, a socket or a device, or a link to one (found by `stat`, which opens nothing)."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def _read(entry: Path, boundary: Path, limit: int) -> tuple[bytes | None, str, bool]:
     """(bytes, why not, whether the read failed: permissions, I/O)."""
     try:
@@ -209,9 +218,17 @@ def read_module(
         failed.add(rel_dir)
     for entry in entries:
         is_file = _is_file(entry)
-        if is_file is False:
-            continue
         rel = entry.name if rel_dir == "." else f"{rel_dir}/{entry.name}"
+        if is_file is False:
+            if (
+                (entry.name.endswith(".tf") or _is_tfvars(entry.name))
+                and not matches_any(rel, exclude)
+                and _is_special(entry)
+            ):
+                # A FIFO or a device is never opened (a FIFO would hang the read), but it is said.
+                unreadable[rel] = "not a regular file"
+                failed.add(rel)
+            continue
         is_tf = entry.name.endswith(".tf") and not matches_any(rel, exclude)
         if entry.name.endswith(".tf.json") and not matches_any(rel, exclude):
             unreadable[rel] = JSON_SYNTAX_UNSUPPORTED
