@@ -18,14 +18,14 @@ PAGE = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 
 def table() -> str:
     lines = [
-        "| ID | Name | Severity | Fix | Why it matters |",
-        "|---|---|---|---|---|",
+        "| ID | Name | Severity | Fix | Default | Why it matters |",
+        "|---|---|---|---|---|---|",
     ]
     for rule in rule_catalog.rules():
         why = rule.why.replace("|", "\\|").replace("\n", " ")
         lines.append(
             f"| [{rule.id}](rules/{rule.id}.md) | `{rule.name}` | {rule.severity.value} "
-            f"| {rule_catalog.fix_label(rule)} | {why} |"
+            f"| {rule_catalog.fix_label(rule)} | {'yes' if rule.default else 'no'} | {why} |"
         )
     return "\n".join(lines)
 

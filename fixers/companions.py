@@ -5,11 +5,12 @@ companions that already exist, and pick a free name."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from fixers.edits import INDENT, hcl_string, set_attribute
+from fixers.edits import INDENT, hcl_string, replace_value, set_attribute
 from fixers.evaluate import UNKNOWN, is_known, traversals
-from fixers.findings import TextEdit
+from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module, _address_of
 
@@ -151,6 +152,11 @@ def instance_scopes(block: Block) -> list[tuple[str, dict[str, Any]]] | None:
 def companions(module: Module, served: Block, resource_type: str, attribute: str = "bucket") -> list[Block]:
     """Resources of `resource_type` whose `attribute` points at `served` (by reference, through
     locals, or by the same literal name), excluding ones that are known to have no instance."""
+    return [c for c in _pointing_at(module, served, resource_type, attribute) if instance_count(c) != 0]
+
+
+def _pointing_at(module: Module, served: Block, resource_type: str, attribute: str) -> list[Block]:
+    """Every resource of `resource_type` whose `attribute` points at `served`, with instances or not."""
     # Rules ask once per served block: checking every candidate each time was quadratic on large
     # modules. Candidates that mention `served` come from the module's reference index, and
     # candidates named by a literal from a per-module table; the exact tests below still decide.
@@ -177,8 +183,120 @@ def companions(module: Module, served: Block, resource_type: str, attribute: str
                 )
             )
         )
-        if matches and instance_count(candidate) != 0:
+        if matches:
             found.append(candidate)
+    return found
+
+
+# --- companions behind a flag ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A companion that exists but has no instance with the module's current values, because of
+    input variables (`count = var.enable_flow_log ? 1 : 0`, `length(keys(var.versioning)) > 0`)."""
+
+    companion: Block
+    flags: tuple[str, ...]  # the variables its count/for_each depends on whose values are off
+    value: Attribute | None  # where the one flag's value is written (its default, or a tfvars line)
+    by_default: bool  # the value is the variable's default, not an assignment in a .tfvars file
+    turn_on: TextEdit | None  # that value set to true, when the flag is one bool
+
+
+def switched_off(
+    module: Module, served: Block, resource_type: str, attribute: str = "bucket"
+) -> Switch | None:
+    """The first companion of `served` that the module declares but switches off through its input
+    variables, or None. Such a module has the feature: whether it is on is its callers' choice
+    (a reusable module), or its own default (a configuration applied as it is, see `applies_directly`)."""
+    for companion in _pointing_at(module, served, resource_type, attribute):
+        gate = companion.count or companion.for_each
+        if gate is None or instance_count(companion) != 0:
+            continue
+        flags = tuple(
+            name
+            for name in _variables_in(module, gate)
+            if (value := module.variable_value_attribute(name)) is not None and _off(value.value())
+        )
+        if not flags:
+            continue  # `count = 0` written down, or off for a reason that is no input
+        value = module.variable_value_attribute(flags[0]) if len(flags) == 1 else None
+        turn_on = None
+        # Only a default is edited: a tfvars file is the operator's, and not part of the module.
+        default = module.variables[flags[0]].get("default") if value is not None else None
+        if value is not None and value is default and value.value() is False:
+            turn_on = replace_value(value, "true")
+        return Switch(companion, flags, value, value is None or value is default, turn_on)
+    return None
+
+
+def off_by_default(
+    module: Module, served: Block, switch: Switch, consequence: str
+) -> tuple[Any, str, Fix | None]:
+    """Where a finding about a switched-off companion points (the flag's value), its message, and
+    its fix: the flag turned on where its value is written, never a second companion."""
+    flags = ", ".join(f"`{name}`" for name in switch.flags)
+    where = "by default" if switch.by_default else f"in {switch.value.file.path}"
+    message = (
+        f"{served.address} has {switch.companion.address}, but it is off {where}: set {flags}; "
+        f"until then {consequence}"
+    )
+    at = switch.value if switch.value is not None else (switch.companion.count or switch.companion.for_each)
+    fix = None
+    if switch.turn_on is not None:
+        fix = Fix.unsafe(f"Turn {switch.companion.address} on: {switch.flags[0]} = true", switch.turn_on)
+    return at, message, fix
+
+
+def applies_directly(module: Module) -> bool:
+    """True for a configuration that is applied as it is (it configures a provider or a backend, or
+    a .tfvars file sets its variables):
+    its variables' defaults are what gets deployed. A module without either is called by others,
+    who choose its inputs."""
+    if any(block.labels for block in module.of_type("provider")):
+        return True
+    if any(t.nested("backend") or t.nested("cloud") for t in module.of_type("terraform")):
+        return True
+    # A .tfvars file that sets a variable: someone applies this directory with those values.
+    return any(
+        module.variable_value_attribute(name) is not variable.get("default")
+        for name, variable in module.variables.items()
+    )
+
+
+def _off(value: Any) -> bool:
+    return value is False or value is None or value in ({}, [], "", 0)
+
+
+def _negations(expr: Any) -> list[Any]:
+    """The operands of every `!` in `expr`."""
+    found, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if not hasattr(node, "children"):
+            continue
+        if getattr(node, "data", "") == "unary_op" and str(node.children[0]) == "!":
+            found.append(node.children[1])
+            continue
+        stack.extend(node.children)
+    return found
+
+
+def _variables_in(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
+    """The input variables `attr` mentions, directly or through locals (8 deep), in order."""
+    found: list[str] = []
+    # A variable under `!` switches the companion off when it is on (`!var.is_directory_bucket`):
+    # not a flag that turns it on.
+    negated = {parts for node in _negations(attr.expr) for parts in traversals(node)}
+    for parts in traversals(attr.expr):
+        if parts in negated:
+            continue
+        if len(parts) >= 2 and parts[0] == "var" and isinstance(parts[1], str) and parts[1] not in found:
+            found.append(parts[1])
+        elif len(parts) >= 2 and parts[0] == "local" and depth < 8:
+            local = module.locals.get(parts[1]) if isinstance(parts[1], str) else None
+            if local is not None:
+                found += [v for v in _variables_in(module, local, depth + 1) if v not in found]
     return found
 
 

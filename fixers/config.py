@@ -47,6 +47,8 @@ class RuleOptions(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     required_tags: tuple[str, ...] = DEFAULT_REQUIRED_TAGS
+    # True when the config states the required tags; without it they are only a suggestion.
+    tag_policy: bool = False
 
 
 class UnknownRule(ValueError):
@@ -109,6 +111,7 @@ def _rule_ids(value: Any) -> Any:
 # What each key accepts, said the way a person writes it: every config error ends with this.
 ACCEPTS = {
     "select": "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)",
+    "extend-select": "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)",
     "ignore": "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)",
     "severity": "a mapping of rule to severity, like {TAP203: medium}; severities: "
     + ", ".join(s.value for s in Severity),
@@ -123,6 +126,9 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
     select: list[str] | None = Field(default=None, description="run only these rules")
+    extend_select: list[str] = Field(
+        default_factory=list, alias="extend-select", description="run these rules besides the default set"
+    )
     ignore: list[str] = Field(default_factory=list, description="never run these rules")
     severity: dict[str, Severity] = Field(default_factory=dict, description="per-rule severity overrides")
     fail_on: FailOn = Field(default=FailOn.HIGH, alias="fail-on")
@@ -130,11 +136,10 @@ class Config(BaseModel):
     per_path_ignore: dict[str, list[str]] = Field(
         default_factory=dict, alias="per-path-ignore", description="glob pattern -> rules not run there"
     )
-    required_tags: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_REQUIRED_TAGS), alias="required-tags"
-    )
+    # None: no tag policy was given, and TAP506 requires only the module's own tag convention.
+    required_tags: list[str] | None = Field(default=None, alias="required-tags")
 
-    @field_validator("select", "ignore", mode="before")
+    @field_validator("select", "extend_select", "ignore", mode="before")
     @classmethod
     def _rules(cls, value: Any) -> Any:
         return None if value is None else _rule_ids(value)
@@ -169,21 +174,27 @@ class Config(BaseModel):
 
     @field_validator("required_tags")
     @classmethod
-    def _tags_not_empty(cls, value: list[str]) -> list[str]:
-        if any(not t.strip() for t in value):
+    def _tags_not_empty(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and any(not t.strip() for t in value):
             raise ValueError("tag keys must be non-empty strings")
         return value
 
     @property
     def rule_options(self) -> RuleOptions:
-        return RuleOptions(required_tags=tuple(self.required_tags))
+        if self.required_tags is None:
+            return RuleOptions()
+        return RuleOptions(required_tags=tuple(self.required_tags), tag_policy=True)
 
-    def rule_enabled(self, rule_id: str, name: str = "") -> bool:
-        """Is the rule on, or with `name`, that kind of its findings (selected by ID or by name)?"""
+    def rule_enabled(self, rule_id: str, name: str = "", default: bool = True) -> bool:
+        """Is the rule on, or with `name`, that kind of its findings (selected by ID or by name)?
+        `select` names exactly the rules that run; without it, the rules in the default set
+        (`default`, from the rule's declaration) and those of `extend-select`."""
         named = {rule_id, name}
         if named.intersection(self.ignore):
             return False
-        return self.select is None or bool(named.intersection(self.select))
+        if self.select is not None:
+            return bool(named.intersection(self.select))
+        return default or bool(named.intersection(self.extend_select))
 
     def ignored_at(self, rule_id: str, path: str, name: str = "") -> bool:
         """Does `per-path-ignore` turn `rule_id` (or its findings called `name`) off for `path`
@@ -203,6 +214,7 @@ class Config(BaseModel):
 
         named = [
             *(("select", r) for r in self.select or []),
+            *(("extend-select", r) for r in self.extend_select),
             *(("ignore", r) for r in self.ignore),
             *(("severity", r) for r in self.severity),
             *(("per-path-ignore", r) for rules in self.per_path_ignore.values() for r in rules),

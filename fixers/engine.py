@@ -120,7 +120,7 @@ def _rebuild(loaded: LoadedModule, texts: dict[str, str]) -> LoadedModule:
 
 
 def _enabled_rules(config: Config) -> list[RuleUnit]:
-    return [u for u in all_rules() if config.rule_enabled(u.rule.id, u.rule.name)]
+    return [u for u in all_rules() if config.rule_enabled(u.rule.id, u.rule.name, u.rule.default)]
 
 
 def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None = None) -> list[Finding]:

@@ -350,15 +350,23 @@ def test_fix_without_a_safe_fix_leaves_the_file_and_exits_1(tmp_path, capsys):
 # --- rules -------------------------------------------------------------------------------------
 
 
-def test_rules_lists_every_registered_rule_with_severity_and_fix(capsys):
+def test_rules_lists_every_registered_rule_with_severity_fix_and_default_status(capsys):
     code, out, _ = run(capsys, "rules")
-    rows = [line.split() for line in out.splitlines()[1:]]
+    table, _, note = out.partition("\n\n")
+    rows = [line.split() for line in table.splitlines()[1:]]
     expected = [
-        [u.rule.id, name, severity.value, "/".join(a.value for a in u.rule.fixes) or "none"]
+        [
+            u.rule.id,
+            name,
+            severity.value,
+            "/".join(a.value for a in u.rule.fixes) or "none",
+            "yes" if u.rule.default else "no",
+        ]
         for u in all_rules()
         for name, severity in [(u.rule.name, u.rule.severity), *u.rule.also]
     ]
     assert (code, rows) == (0, expected)
+    assert "right on at least 9 of 10 findings" in note and "--extend-select" in note
 
 
 def test_rules_json_carries_the_docs_url(capsys):

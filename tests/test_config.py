@@ -107,6 +107,63 @@ def test_required_tags_reach_the_rules(tmp_path, capsys, monkeypatch):
     assert seen and set(seen) == {("Team", "Service")}
 
 
+def test_without_required_tags_the_rules_see_no_tag_policy(tmp_path, capsys, monkeypatch):
+    seen = []
+    probe = Rule(id="TAP201", name="probe", severity=Severity.LOW, why="records its options")
+
+    def check(module, options):
+        seen.append(options.tag_policy)
+        return []
+
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: (RuleUnit(probe, check, all_rules()[0].source),))
+    write(tmp_path, {"main.tf": BUCKET.format(name="logs")})
+    main(["scan", str(tmp_path)])
+    assert seen == [False]
+
+
+def _default_and_other(monkeypatch) -> None:
+    """Two probe rules, one in the default set and one outside it, each reporting every module."""
+    units = []
+    for rule_id, default in (("TAP201", True), ("TAP505", False)):
+        rule = Rule(id=rule_id, name=f"probe-{rule_id}", severity=Severity.LOW, why="probe", default=default)
+
+        def check(module, options, rule=rule):
+            return [rule.finding(module.of_type("resource")[0], "probe")]
+
+        units.append(RuleUnit(rule, check, all_rules()[0].source))
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: tuple(units))
+
+
+@pytest.mark.parametrize(
+    ("config", "argv", "expected"),
+    [
+        ("", [], ["TAP201"]),  # the default set only
+        ("extend-select: [TAP505]\n", [], ["TAP201", "TAP505"]),
+        ("extend-select: module-readme-missing\n", [], ["TAP201", "TAP505"]),  # a name, one rule
+        ("", ["--extend-select", "TAP505"], ["TAP201", "TAP505"]),
+        ("extend-select: [TAP505]\n", ["--ignore", "TAP505"], ["TAP201"]),
+        ("", ["--select", "TAP505"], ["TAP505"]),  # select names exactly what runs
+        ("select: [TAP201]\nextend-select: [TAP505]\n", [], ["TAP201"]),
+    ],
+)
+def test_rules_outside_the_default_set_run_only_when_selected_or_extended(
+    tmp_path, capsys, monkeypatch, config, argv, expected
+):
+    _default_and_other(monkeypatch)
+    write(tmp_path, {".tapfix.yml": config, "main.tf": BUCKET.format(name="logs")})
+    _, findings = scan_json(capsys, str(tmp_path), *argv)
+    assert sorted(f["rule_id"] for f in findings) == expected
+
+
+def test_every_rule_outside_the_default_set_says_so_and_why_in_its_docs_page():
+    docs = Path(__file__).parents[1] / "docs" / "rules"
+    for unit in all_rules():
+        page = (docs / f"{unit.rule.id}.md").read_text()
+        if not unit.rule.default:
+            assert "Not in the default rule set" in page, unit.rule.id
+            assert "benchmarks/realworld" in page, unit.rule.id
+
+
 RULES = "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-missing)"
 
 
@@ -115,7 +172,7 @@ RULES = "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-
     [
         (
             "rules: [TAP201]\n",
-            "unknown key 'rules' (allowed keys: select, ignore, severity, fail-on, exclude, per-path-ignore, "
+            "unknown key 'rules' (allowed keys: select, extend-select, ignore, severity, fail-on, exclude, per-path-ignore, "
             "required-tags)",
         ),
         (

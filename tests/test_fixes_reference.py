@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from fixers.config import Config
 from fixers.engine import fix_module, load, scan
 from fixers.terraform_check import problems
 from fixers.workspace import ModuleInput, read_module
+from tests.rules.harness import every_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(p for p in (ROOT / "tests" / "rules").glob("TAP*/*") if p.is_dir())
@@ -46,7 +46,7 @@ def _all_files(directory: Path) -> dict[str, str]:
 def _fixed(directory: Path) -> tuple[dict[str, str], dict[str, str], tuple]:
     """(whole fixed module, changed files only, identities of the applied findings)."""
     module = read_module(directory, directory)
-    outcome = fix_module(module, Config(), unsafe=True)
+    outcome = fix_module(module, every_rule(), unsafe=True)
     files = _all_files(directory)
     files.update(outcome.texts)
     return files, dict(outcome.texts), tuple(f.identity for f in outcome.applied)
@@ -158,9 +158,9 @@ def test_in_process_check_and_terraform_validate_agree_on_the_fixed_module(direc
 def test_rescan_after_fix_is_clean_for_applied_fixes_and_fixing_again_changes_nothing(directory):
     applied = _fixed(directory)[2]
     fixed_input = _fixed_input(directory)
-    report = scan([fixed_input], Config(), jobs=1)
+    report = scan([fixed_input], every_rule(), jobs=1)
     assert [f.rule_id for f in report.findings if f.identity in set(applied)] == []
-    assert fix_module(fixed_input, Config(), unsafe=True).texts == {}
+    assert fix_module(fixed_input, every_rule(), unsafe=True).texts == {}
 
 
 def test_fixture_modules_and_the_example_are_terraform_fmt_clean(hcl_reference):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixers.companions import applies_directly, mentions
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, remove_block, replace_block_with_attribute
 from fixers.evaluate import UNKNOWN
@@ -79,6 +80,19 @@ def offences(module: Module) -> list[Offence]:
             holder = rule.body
             offence.evidence = (holder.get(world[0][0]) if holder is not None else None) or rule.at
     return list(found.values())
+
+
+def _from_inputs(module: Module, offence: Offence) -> bool:
+    resource = offence.resource
+    sources = [resource.for_each, resource.count]
+    if isinstance(offence.evidence, Attribute):
+        sources.append(offence.evidence)
+    return any(
+        address.startswith("var.")
+        for attr in sources
+        if attr is not None
+        for address in mentions(module, attr)
+    )
 
 
 # --- rendering new rules --------------------------------------------------------------------------
@@ -364,6 +378,11 @@ def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Findi
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     found = offences(module)
+    if not applies_directly(module):
+        # In a module others call, allow-all egress that comes from its inputs' defaults (a
+        # for_each over `var.egress_rules`, a `cidr_blocks = var.egress_cidrs`) is what callers get
+        # unless they pass their own rules: the module mirrors AWS's default, the choice is theirs.
+        found = [o for o in found if not _from_inputs(module, o)]
     by_group: dict[str, list[Offence]] = {}
     for offence in found:
         by_group.setdefault(offence.rules[0].group or id(offence), []).append(offence)

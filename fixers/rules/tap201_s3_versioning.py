@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fixers.companions import (
+    applies_directly,
     companions,
     free_name,
     instance_ref,
     meta_arguments,
+    off_by_default,
     passed_to_module,
+    switched_off,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
@@ -58,6 +61,14 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
                 fix=Fix.safe("Enable versioning", replace_value(status_attr, hcl_string("Enabled"))),
             )
             continue
+        switch = switched_off(module, bucket, "aws_s3_bucket_versioning")
+        if switch is not None:
+            if applies_directly(module):
+                at, message, fix = off_by_default(
+                    module, bucket, switch, "overwritten or deleted objects cannot be recovered"
+                )
+                yield RULE.finding(at, message, resource=bucket.address, fix=fix)
+            continue  # a module called by others: turning versioning on is the caller's choice
         name = free_name(module, "aws_s3_bucket_versioning", bucket.name)
         versioning = HclBlock(
             f'resource "aws_s3_bucket_versioning" "{name}"',

@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from fixers.companions import (
+    applies_directly,
     companions,
     free_name,
     instance_count,
     instance_ref,
     meta_arguments,
+    off_by_default,
     passed_to_module,
+    switched_off,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
@@ -79,6 +82,17 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         if blocks:
             yield from _incomplete(module, bucket, blocks[0], states[0])
             continue
+        switch = switched_off(module, bucket, PAB)
+        if switch is not None:
+            if applies_directly(module):
+                at, message, fix = off_by_default(
+                    module,
+                    bucket,
+                    switch,
+                    "nothing stops a public ACL or bucket policy from exposing its objects",
+                )
+                yield RULE.finding(at, message, resource=bucket.address, fix=fix)
+            continue  # a module called by others: turning it on is the caller's choice
         name = free_name(module, PAB, bucket.name)
         block = HclBlock(
             f'resource "{PAB}" "{name}"',

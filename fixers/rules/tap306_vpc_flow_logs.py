@@ -6,11 +6,14 @@ import re
 from collections.abc import Iterator
 
 from fixers.companions import (
+    applies_directly,
     companions,
     free_name,
     instance_ref,
     meta_arguments,
+    off_by_default,
     passed_to_module,
+    switched_off,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
@@ -68,6 +71,14 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         own = [f for f in flow_logs if _serves(serving, f, vpc)]
         if any(enabled(f) for f in own):
             continue
+        switch = switched_off(module, vpc, "aws_flow_log", "vpc_id")
+        if switch is not None:
+            if applies_directly(module):
+                at, message, fix = off_by_default(
+                    module, vpc, switch, "nothing records the traffic the VPC accepts or rejects"
+                )
+                yield RULE.finding(at, message, resource=vpc.address, fix=fix)
+            continue  # a module called by others: turning its flow log on is the caller's choice
         if own:
             disabled = own[0]
             yield RULE.finding(

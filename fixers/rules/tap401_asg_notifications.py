@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="A group that cannot launch instances retries quietly; only a notification makes it visible.",
     fix=Applicability.SAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 NOTIFICATIONS = ("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR")

@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Without a termination hook, scale-in kills instances before logs and in-flight work are saved.",
     fix=Applicability.SAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"

@@ -23,6 +23,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Service-native backups die with the resource and its account; AWS Backup keeps them apart.",
     fix=Applicability.SAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 # The data stores, and the argument that names each one (for names of what the fix adds).

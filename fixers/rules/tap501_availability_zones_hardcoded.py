@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Literal zone names tie the module to one region and to one account's zone mapping.",
     fix=Applicability.UNSAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 # us-east-1a, eu-central-2b, us-gov-west-1a, cn-north-1b. Local and Wavelength zones

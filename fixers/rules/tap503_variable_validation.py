@@ -42,6 +42,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="A bad CIDR, instance type or enumeration value should fail at plan, naming the variable.",
     fix=Applicability.SAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 _CIDR_NAME = re.compile(r"(?:^|_)(?:cidrs?|cidr_blocks?|cidr_ranges?|cidr_ipv[46]|ipv[46]_cidrs?)$")
@@ -70,19 +71,32 @@ ENUM_ARGUMENTS: dict[tuple[str, str], tuple[str | int, ...]] = {
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
+    found = {name: classify(module, name, variable) for name, variable in module.variables.items()}
+    validated: dict[str, str] = {}  # kind -> the first variable of that kind with a validation
     for name, variable in module.variables.items():
-        if variable.nested("validation") or variable.dynamic("validation"):
+        kind = found[name] and found[name][0]
+        if kind and _validated(variable):
+            validated.setdefault(kind, name)
+    for name, variable in module.variables.items():
+        if found[name] is None or _validated(variable):
             continue
-        found = classify(module, name, variable)
-        if found is None:
-            continue
-        what, evidence, validation = found
+        kind, what, evidence, validation = found[name]
+        if kind not in validated:
+            continue  # the module validates no variable of this kind: its convention is not to
         yield RULE.finding(
             variable,
-            f"{variable.address} holds {what} ({evidence}) but has no validation: a bad value "
-            "fails only at apply, or silently, instead of at plan",
+            f"{variable.address} holds {what} ({evidence}) but has no validation, unlike "
+            f"var.{validated[kind]} (the module validates its {_KIND_NAMES[kind]}): a bad value passes "
+            "the module's checks and fails later, in an error that does not name the variable",
             fix=Fix.safe(f"Validate {variable.address} as {what}", append_validation(variable, validation)),
         )
+
+
+_KIND_NAMES = {"cidr": "CIDR variables", "instance": "instance-type variables", "enum": "enumerations"}
+
+
+def _validated(variable: Block) -> bool:
+    return bool(variable.nested("validation") or variable.dynamic("validation"))
 
 
 def append_validation(variable: Block, validation: HclBlock) -> TextEdit:
@@ -138,7 +152,9 @@ def _values(default: Any, shape: str) -> list[Any]:
     return [default]
 
 
-def classify(module: Module, name: str, variable: Block) -> tuple[str, str, HclBlock] | None:
+def classify(module: Module, name: str, variable: Block) -> tuple[str, str, str, HclBlock] | None:
+    """(kind, what it holds, the evidence, the validation to add), or None when the module gives no
+    evidence that the variable holds a CIDR, an instance type or an enumeration."""
     default_attr = variable.get("default")
     default = evaluate(module, default_attr.expr) if default_attr is not None else None
     if default_attr is not None and not is_known(default):
@@ -146,21 +162,23 @@ def classify(module: Module, name: str, variable: Block) -> tuple[str, str, HclB
     nullable = default_attr is not None and default is None
     shape = _shape(variable, default)
     uses = list(_uses(module, name))
-    found = _cidr(name, shape, default, nullable, uses)
-    if found is None:
-        found = _instance_type(name, shape, default, nullable, uses)
-    if found is None:
-        found = _enumeration(module, name, variable, shape, default, nullable)
-    return found
+    for kind, found in (
+        ("cidr", _cidr(name, shape, default, nullable, uses)),
+        ("instance", _instance_type(name, shape, default, nullable, uses)),
+        ("enum", _enumeration(module, name, variable, shape, default, nullable)),
+    ):
+        if found is not None:
+            return (kind, *found)
+    return None
 
 
 def _cidr(name, shape, default, nullable, uses) -> tuple[str, str, HclBlock] | None:
     if shape is None:
         return None
+    # A name is no evidence (`ipv6_cidr_block_network_border_group` holds a zone group): the value
+    # must go where a CIDR goes, or be one.
     reasons = []
-    if _CIDR_NAME.search(name):
-        reasons.append("its name")
-    used = [f"{arg} of {where}" for arg, where, _ in uses if "cidr" in arg]
+    used = [f"{arg} of {where}" for arg, where, _ in uses if arg == "cidr prefix" or _CIDR_NAME.search(arg)]
     if used:
         reasons.append("used as " + used[0])
     if default is not None:
@@ -185,8 +203,8 @@ def _instance_type(name, shape, default, nullable, uses) -> tuple[str, str, HclB
     if shape != "string":
         return None
     used = [(arg, where) for arg, where, _ in uses if arg in _INSTANCE_ARGUMENTS]
-    if not used and not _INSTANCE_NAME.search(name):
-        return None
+    if not used and not (isinstance(default, str) and _INSTANCE_NAME.search(name)):
+        return None  # a name alone is no evidence
     kinds = {_INSTANCE_ARGUMENTS[arg] for arg, _ in used}
     if isinstance(default, str):
         if kinds and kinds != {_family(default)}:

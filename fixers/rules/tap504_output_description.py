@@ -20,6 +20,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Outputs are the module's interface; without a description callers guess what a value is.",
     fix=Applicability.SAFE,
+    default=False,  # precision on public code: see its docs page
 )
 
 # Words written in capitals in descriptions (attribute and output names are snake_case).

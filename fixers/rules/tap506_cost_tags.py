@@ -1,5 +1,10 @@
 """TAP506: a provider configuration whose default_tags lack the required cost-allocation keys.
 
+Which keys are required: the `required-tags` of `.tapfix.yml` when it states a tag policy. Without
+one, a tag policy is the organisation's choice, not tapfix's: the rule then requires only the keys
+the module's own resources show as its convention (set on their own by at least two, and by most,
+of the taggable resources that use the provider) and that some of them forget.
+
 One finding per `provider "aws"` block (its identity is the provider and its alias), never one
 per resource: the keys belong in `default_tags`, which reaches every taggable resource using that
 provider configuration, including those of child modules and those a later change adds. A
@@ -33,6 +38,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Spend without the cost-allocation tags lands in a bucket nobody answers for.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),
+    default=False,  # precision on public code: see its docs page
 )
 
 # Other names under which modules commonly hold a tag's value.
@@ -57,7 +63,6 @@ def taggable_types() -> frozenset[str]:
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
-    required = list(options.required_tags)
     for provider in module.of_type("provider"):
         if provider.labels[:1] != ["aws"] or provider.dynamic("default_tags"):
             continue
@@ -69,13 +74,21 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         keys = _keys(module, tags_attr)
         if keys is None:
             continue  # the tags come from somewhere we cannot read: nothing to say
+        if options.tag_policy:
+            required = list(options.required_tags)
+            why = f"required: {', '.join(required)}"
+        else:
+            required = _conventional_keys(module, alias)
+            why = "the module's own convention: " + ", ".join(
+                f"{n} of {total} resources set {k} themselves" for k, (n, total) in required.items()
+            )
         missing = [k for k in required if k not in keys]
         if not missing:
             continue
         lacking, total = _resources_lacking(module, alias, missing)
         where = 'provider "aws"' + (f" (alias {alias})" if alias else "")
         message = (
-            f"{where} has no {', '.join(missing)} in default_tags (required: {', '.join(required)}): "
+            f"{where} has no {', '.join(missing)} in default_tags ({why}): "
             f"{lacking} of {total} taggable resources using it do not set "
             + ("it" if len(missing) == 1 else "them")
             + " either, and resources added later get none"
@@ -114,6 +127,49 @@ def _uses(block: Block, alias: str | None) -> bool:
         return alias is None
     found = traversals(provider.expr)
     return bool(found) and found[0][:1] == ("aws",) and (found[0][1:2] or (None,))[0] == alias
+
+
+def _written_tags(module: Module, alias: str | None) -> list[dict[str, str]]:
+    """For each taggable resource using this provider configuration whose own tags can be read:
+    the keys written as items of a `tags = { ... }` constructor -> their value's source text. Keys
+    that come through a shared map (`tags = local.tags`) are the module's own tagging mechanism,
+    not a convention default_tags should take over, and are left out."""
+    found = []
+    for resource in module.resources():
+        if resource.resource_type not in taggable_types() or not _uses(resource, alias):
+            continue
+        attr = resource.get("tags")
+        if _keys(module, attr) is None:
+            continue
+        written: dict[str, str] = {}
+        node = unwrap(attr.expr) if attr is not None else None
+        if isinstance(node, Tree) and node.data == "object":
+            file = attr.file
+            for element in (c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"):
+                key_node, value_node = element.children[0], element.children[-1]
+                key = file.text[key_node.meta.start_pos : key_node.meta.end_pos].strip().strip('"')
+                written[key] = file.text[value_node.meta.start_pos : value_node.meta.end_pos].strip()
+        found.append(written)
+    return found
+
+
+def _conventional_keys(module: Module, alias: str | None) -> dict[str, tuple[int, int]]:
+    """Tag keys most of the provider's taggable resources write themselves, with one same value (at
+    least two of them), while some do not: key -> (resources setting it, resources whose tags can be
+    read). A key whose value differs per resource (Name) is no default_tags material."""
+    tagged = _written_tags(module, alias)
+    values: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for written in tagged:
+        for key, value in written.items():
+            counts[key] = counts.get(key, 0) + 1
+            values.setdefault(key, set()).add(value)
+    total = len(tagged)
+    return {
+        k: (n, total)
+        for k, n in sorted(counts.items())
+        if n >= 2 and 2 * n > total and n < total and len(values[k]) == 1
+    }
 
 
 def _resources_lacking(module: Module, alias: str | None, missing: list[str]) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from fixers.config import Config
 from fixers.engine import fix_module, scan
 from fixers.findings import Finding
+from fixers.rules import all_rules
 from fixers.workspace import read_module
 
 RULES_DIR = Path(__file__).parent
@@ -27,9 +28,15 @@ def load_fixture(case: str):
     return read_module(directory, directory)
 
 
+def every_rule() -> Config:
+    """A config that runs every rule, in the default set or not: rule tests test each rule."""
+    return Config(select=[u.rule.id for u in all_rules()])
+
+
 def scan_fixture(case: str, rule_id: str | None = None, config: Config | None = None) -> list[Finding]:
-    """Findings (of `rule_id` only, when given) for the fixture module, paths relative to it."""
-    report = scan([load_fixture(case)], config or Config(), jobs=1)
+    """Findings (of `rule_id` only, when given) for the fixture module, paths relative to it, every
+    rule selected unless `config` says otherwise."""
+    report = scan([load_fixture(case)], config or every_rule(), jobs=1)
     assert report.errors == [], report.errors
     findings = report.findings
     if rule_id is not None:
@@ -44,17 +51,17 @@ def where(findings: list[Finding]) -> list[tuple[str, str, int, str | None]]:
 
 def fixed_files(case: str, rule_id: str, unsafe: bool = True, config: Config | None = None) -> dict[str, str]:
     """The text of every file changed by applying `rule_id`'s fixes to the fixture."""
-    outcome = fix_module(load_fixture(case), config or Config(), unsafe=unsafe, rule_ids={rule_id})
+    outcome = fix_module(load_fixture(case), config or every_rule(), unsafe=unsafe, rule_ids={rule_id})
     return outcome.texts
 
 
-def fix_diff(case: str, rule_id: str, unsafe: bool = True) -> str:
+def fix_diff(case: str, rule_id: str, unsafe: bool = True, config: Config | None = None) -> str:
     """A unified diff of the fix, for exact comparison in tests."""
     import difflib
 
     directory = fixture_dir(case)
     out = []
-    for path, text in sorted(fixed_files(case, rule_id, unsafe).items()):
+    for path, text in sorted(fixed_files(case, rule_id, unsafe, config).items()):
         original = directory / path
         before = original.read_text() if original.exists() else ""
         out.extend(

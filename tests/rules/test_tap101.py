@@ -273,9 +273,16 @@ def test_rule_on_a_group_defined_elsewhere_is_reported_without_a_fix():
         "ok_unknown_cidr",  # CIDR from a variable without default
         "ok_count_zero",  # the allow-all rule exists only while debugging (count = 0)
         "ok_module_call",  # module inputs named like egress rules
+        "ok_egress_from_inputs_of_a_called_module",  # allow-all only as an input's default: callers choose
         "ok_dynamic_unknown",  # dynamic egress over a variable without default
         "ok_udp_dns",  # one port (53) to the internet is not all traffic
     ],
 )
 def test_no_finding_when_egress_is_narrow_or_unknowable(case):
     assert scan_fixture(f"TAP101/{case}", "TAP101") == []
+
+
+def test_allow_all_egress_from_an_input_default_is_reported_where_the_configuration_is_applied_as_is():
+    # The same module as ok_egress_from_inputs_of_a_called_module, with a provider: its defaults deploy.
+    findings = scan_fixture("TAP101/egress_from_inputs_applied_as_is", "TAP101")
+    assert where(findings) == [("TAP101", "main.tf", 33, "aws_vpc_security_group_egress_rule.this")]

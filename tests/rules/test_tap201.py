@@ -109,3 +109,19 @@ resource "aws_s3_bucket_versioning" "legacy" {
 )
 def test_no_finding_when_versioning_is_enabled_or_unknowable(case):
     assert scan_fixture(f"TAP201/{case}", "TAP201") == []
+
+
+def test_versioning_behind_a_map_input_of_a_module_others_call_is_their_choice_not_a_finding():
+    # terraform-aws-s3-bucket: count = create && length(keys(var.versioning)) > 0 && !directory
+    assert scan_fixture("TAP201/ok_versioning_behind_map_in_reusable_module", "TAP201") == []
+
+
+def test_versioning_switched_off_by_a_map_default_in_a_configuration_applied_as_is_names_the_input_without_a_duplicate():
+    findings = scan_fixture("TAP201/versioning_map_off_in_root", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 14, "aws_s3_bucket.this")]
+    assert findings[0].message == (
+        "aws_s3_bucket.this has aws_s3_bucket_versioning.this, but it is off by default: set `versioning`; "
+        "until then overwritten or deleted objects cannot be recovered"
+    )
+    # What to put in the map is the module's own business: no fix, and never a second versioning resource.
+    assert findings[0].fix is None

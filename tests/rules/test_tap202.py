@@ -111,3 +111,17 @@ resource "aws_s3_bucket_public_access_block" "reports" {
 )
 def test_no_finding_when_public_access_is_blocked_or_unknowable(case):
     assert scan_fixture(f"TAP202/{case}", "TAP202") == []
+
+
+def test_public_access_block_behind_a_bool_flag_off_by_default_is_turned_on_by_its_default():
+    findings = scan_fixture("TAP202/public_access_block_flag_off_in_root", "TAP202")
+    assert where(findings) == [("TAP202", "main.tf", 8, "aws_s3_bucket.reports")]
+    assert findings[0].message.startswith(
+        "aws_s3_bucket.reports has aws_s3_bucket_public_access_block.reports, but it is off by default: "
+        "set `block_public_access`"
+    )
+    assert findings[0].fix.applicability == "unsafe"
+    assert fix_diff("TAP202/public_access_block_flag_off_in_root", "TAP202") == (
+        "--- a/main.tf\n+++ b/main.tf\n@@ -7,3 +7,3 @@\n   type        = bool\n"
+        "-  default     = false\n+  default     = true\n }\n"
+    )

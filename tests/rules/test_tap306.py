@@ -212,14 +212,26 @@ def test_second_vpc_reuses_the_destination_of_the_existing_flow_log():
     )
 
 
-def test_flow_log_switched_off_by_its_count_is_reported_without_a_fix():
-    findings = scan_fixture("TAP306/disabled_flow_log", "TAP306")
-    assert where(findings) == [("TAP306", "main.tf", 12, "aws_vpc.main")]
+def test_flow_log_behind_a_flag_in_a_configuration_applied_as_is_is_off_by_default_and_the_fix_flips_the_flag():
+    findings = scan_fixture("TAP306/flag_off_in_root", "TAP306")
+    # The finding points at the flag's default, the one value that decides.
+    assert where(findings) == [("TAP306", "main.tf", 8, "aws_vpc.main")]
     assert findings[0].message == (
-        "aws_vpc.main has no flow log: aws_flow_log.main is disabled (its count, "
-        "var.enable_flow_logs ? 1 : 0, evaluates to no instance), so nothing records the traffic "
-        "the VPC accepts or rejects"
+        "aws_vpc.main has aws_flow_log.main, but it is off by default: set `enable_flow_logs`; "
+        "until then nothing records the traffic the VPC accepts or rejects"
     )
+    assert findings[0].fix.applicability == "unsafe"
+    # Never a second, always-on flow log: the existing one is turned on.
+    assert fix_diff("TAP306/flag_off_in_root", "TAP306") == (
+        "--- a/main.tf\n+++ b/main.tf\n@@ -7,3 +7,3 @@\n   type        = bool\n"
+        "-  default     = false\n+  default     = true\n }\n"
+    )
+
+
+def test_flow_log_switched_off_in_tfvars_points_there_without_a_fix():
+    findings = scan_fixture("TAP306/flag_off_in_tfvars", "TAP306")
+    assert where(findings) == [("TAP306", "terraform.tfvars", 1, "aws_vpc.main")]
+    assert "but it is off in terraform.tfvars: set `enable_flow_logs`" in findings[0].message
     assert findings[0].fix is None
 
 
@@ -233,6 +245,8 @@ def test_flow_log_switched_off_by_its_count_is_reported_without_a_fix():
         "ok_subnet_flow_logs",  # the VPC's subnets are recorded on purpose
         "ok_via_local",  # vpc_id = local.vpc_id, which is aws_vpc.main.id
         "ok_vpc_disabled",  # the VPC itself has count = 0
+        "disabled_flow_log",  # behind var.enable_flow_logs in a module others call: their choice
+        "ok_flag_in_reusable_module",  # terraform-aws-vpc's shape: local flag, vpc_id = try(...) via a local
     ],
 )
 def test_no_finding_when_the_vpc_is_recorded_or_cannot_be_told(case):

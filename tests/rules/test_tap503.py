@@ -4,10 +4,14 @@ import pytest
 
 from tests.rules.harness import fix_diff, scan_fixture, where
 
-CONSEQUENCE = " but has no validation: a bad value fails only at apply, or silently, instead of at plan"
+CONSEQUENCE = (
+    ": a bad value passes the module's checks and fails later, in an error that does not name the variable"
+)
+CIDR = " but has no validation, unlike var.admin_cidr (the module validates its CIDR variables)" + CONSEQUENCE
 
 
-def test_cidr_variables_recognised_by_name_use_or_default_get_a_validation_their_default_passes():
+def test_cidr_variables_used_as_cidrs_where_the_module_validates_cidrs_get_a_validation_their_default_passes():
+    """A name is no evidence: ipv6_cidr_block_network_border_group (a zone group) gets no finding."""
     findings = scan_fixture("TAP503/cidrs_split_files", "TAP503")
     assert where(findings) == [
         ("TAP503", "variables.tf", 1, "var.vpc_cidr"),
@@ -15,11 +19,10 @@ def test_cidr_variables_recognised_by_name_use_or_default_get_a_validation_their
         ("TAP503", "variables.tf", 13, "var.ipv6_cidr"),
     ]
     assert [f.message for f in findings] == [
-        'var.vpc_cidr holds a CIDR block (its name, used as cidr_block of aws_vpc.main, default "10.40.0.0/16")'
-        + CONSEQUENCE,
+        'var.vpc_cidr holds a CIDR block (used as cidr_block of aws_vpc.main, default "10.40.0.0/16")' + CIDR,
         "var.office_ranges holds a list of CIDR blocks (used as cidr_blocks of "
-        "aws_security_group_rule.bastion_ssh)" + CONSEQUENCE,
-        "var.ipv6_cidr holds a CIDR block (its name)" + CONSEQUENCE,
+        "aws_security_group_rule.bastion_ssh)" + CIDR,
+        "var.ipv6_cidr holds a CIDR block (used as ipv6_cidr_block of aws_subnet.dual_stack)" + CIDR,
     ]
     assert all(f.fix.applicability == "safe" for f in findings)
     assert (
@@ -55,7 +58,7 @@ def test_cidr_variables_recognised_by_name_use_or_default_get_a_validation_their
     )
 
 
-def test_instance_types_get_the_check_of_the_family_the_argument_they_feed_takes():
+def test_instance_types_get_the_check_of_the_family_the_argument_they_feed_takes_where_the_module_validates_one():
     findings = scan_fixture("TAP503/instance_types", "TAP503")
     assert where(findings) == [
         ("TAP503", "main.tf", 1, "var.instance_type"),
@@ -64,6 +67,7 @@ def test_instance_types_get_the_check_of_the_family_the_argument_they_feed_takes
     ]
     assert findings[1].message == (
         'var.db_size holds an RDS instance class (used as instance_class of aws_db_instance.reports, default "db.t4g.medium")'
+        " but has no validation, unlike var.bastion_type (the module validates its instance-type variables)"
         + CONSEQUENCE
     )
     diff = fix_diff("TAP503/instance_types", "TAP503")
@@ -72,7 +76,7 @@ def test_instance_types_get_the_check_of_the_family_the_argument_they_feed_takes
     assert '+    condition     = startswith(var.cache_node, "cache.")\n' in diff
 
 
-def test_enumerations_come_from_map_keys_and_provider_value_sets():
+def test_enumerations_come_from_map_keys_and_provider_value_sets_where_the_module_validates_one():
     findings = scan_fixture("TAP503/enumerations", "TAP503")
     assert where(findings) == [
         ("TAP503", "main.tf", 1, "var.size"),
@@ -80,7 +84,8 @@ def test_enumerations_come_from_map_keys_and_provider_value_sets():
         ("TAP503", "main.tf", 13, "var.log_retention_days"),
     ]
     assert findings[0].message == (
-        "var.size holds one of large, small (the key looked up in local.instance_types)" + CONSEQUENCE
+        "var.size holds one of large, small (the key looked up in local.instance_types) but has no "
+        "validation, unlike var.billing_mode (the module validates its enumerations)" + CONSEQUENCE
     )
     assert findings[2].message.startswith(
         "var.log_retention_days holds one of 0, 1, 3, ..., 3653 (23 values) (used as retention_in_days"
@@ -101,7 +106,8 @@ def test_enumerations_come_from_map_keys_and_provider_value_sets():
         "ok_comparison_is_not_an_enumeration",  # `!= "production"` implies no complete set of values
         "ok_lookup_with_fallback",  # lookup() with a default accepts any key
         "ok_not_a_cidr",  # a number named *_cidr_newbits; an empty-string default a CIDR check would reject
+        "ok_no_validation_convention",  # CIDRs, types and enumerations, none validated: not the module's way
     ],
 )
-def test_no_finding_without_evidence_or_with_a_validation(case):
+def test_no_finding_without_evidence_with_a_validation_or_without_the_convention(case):
     assert scan_fixture(f"TAP503/{case}", "TAP503") == []

@@ -44,3 +44,25 @@ resource "aws_cloudwatch_log_group" "app" {
   name              = "/orders/app"
   retention_in_days = var.log_retention_days
 }
+
+variable "billing_mode" {
+  description = "How the sessions table is billed."
+  type        = string
+  default     = "PAY_PER_REQUEST"
+
+  validation {
+    condition     = contains(["PROVISIONED", "PAY_PER_REQUEST"], var.billing_mode)
+    error_message = "The billing_mode must be PROVISIONED or PAY_PER_REQUEST."
+  }
+}
+
+resource "aws_dynamodb_table" "sessions" {
+  name         = "sessions"
+  billing_mode = var.billing_mode
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}

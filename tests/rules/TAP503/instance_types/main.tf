@@ -37,3 +37,19 @@ resource "aws_elasticache_cluster" "cache" {
   node_type       = var.cache_node
   num_cache_nodes = 1
 }
+
+variable "bastion_type" {
+  description = "EC2 instance type of the bastion."
+  type        = string
+  default     = "t3.micro"
+
+  validation {
+    condition     = startswith(var.bastion_type, "t3.")
+    error_message = "The bastion runs on a t3 type."
+  }
+}
+
+resource "aws_instance" "bastion" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = var.bastion_type
+}
