@@ -214,7 +214,8 @@ RULES = "a rule or a list of rules (IDs like TAP201 or names like s3-versioning-
         ),
         (
             "- TAP201\n",
-            "the config must be a mapping of keys (select, ignore, severity, fail-on, exclude, per-path-ignore, "
+            "the config must be a mapping of keys (select, extend-select, ignore, severity, fail-on, exclude, "
+            "per-path-ignore, "
             "required-tags)",
         ),
         ("select: [TAP201\n", None),  # not YAML: the position is given

@@ -67,7 +67,7 @@ def test_scan_events_scan_the_whole_checkout_into_sarif_summary_and_outputs(tmp_
     results = _sarif_results(workspace / "tapfix.sarif")
     # every module of the repository, paths relative to its root (what code scanning resolves)
     assert ("TAP201", "infra/s3.tf") in results and ("TAP201", "legacy/s3.tf") in results
-    assert ("TAP504", "infra/outputs.tf") in results
+    assert ("TAP502", "infra/outputs.tf") in results
     assert run.outputs["sarif-file"] == "tapfix.sarif"
     assert int(run.outputs["findings"]) == len(results)
     assert run.outputs["high"] == str(sum(1 for rule, _ in results if rule in ("TAP201", "TAP202")))
