@@ -1,17 +1,29 @@
 """TAP224: a secret held in a variable that is not marked sensitive.
 
+A variable holds a secret when its value flows (directly, through locals, or as a branch of a
+conditional) into a resource argument the AWS provider schema marks sensitive: a password, an auth
+token, a private key (sensitive_arguments.json). A name is no evidence: `..._rotation_duration`,
+`..._schedule_expression` and `auth_token_update_strategy` are not secrets, and a variable that only
+decides whether a password is set (`local.is_replica ? null : var.password`) holds none.
+
 One problem, two fixes, so two findings with their own keys:
 - on the variable (safe): `sensitive = true`, which keeps the value out of plan output;
 - on each `aws_db_instance` / `aws_rds_cluster` whose master password comes from such a variable
   (unsafe): `manage_master_user_password = true` instead of the password, so no password
   passes through Terraform at all. It is reported only while the variable is plain: once the
-  variable is sensitive, the database finding goes away with it.
+  variable is sensitive, the database finding goes away with it. A database that already sets
+  `manage_master_user_password` (a module offering both ways) gets no such finding.
 """
 
 from __future__ import annotations
 
-import re
+import functools
+import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lark import Tree
 
 from fixers.config import RuleOptions
 from fixers.edits import alignment_chains, edit, remove_attribute, replace_value, set_attribute
@@ -28,24 +40,7 @@ RULE = Rule(
     fix=(Applicability.SAFE, Applicability.UNSAFE),
 )
 
-SECRET_WORDS = re.compile(r"password|passwd|secret|token|api_?key|private_?key", re.IGNORECASE)
-# A last word that says the variable holds something about a secret, not the secret itself:
-# `db_password_secret_arn`, `token_ttl`, `private_key_path`.
-METADATA_WORDS = {
-    "arn", "arns", "id", "ids", "name", "names", "path", "paths", "file", "filename", "url", "uri",
-    "length", "ttl", "version", "versions", "prefix", "suffix", "enabled", "enable", "rotation",
-    "days", "count", "type", "kms", "policy", "parameter", "param", "ssm", "header", "expiry",
-    "expiration", "timeout", "seconds", "minutes", "hours", "size", "bucket", "role", "user",
-    "username", "location", "store", "vault", "endpoint", "algorithm", "format", "mode",
-}  # fmt: skip
 DB_PASSWORDS = {"aws_db_instance": "password", "aws_rds_cluster": "master_password"}
-
-
-def secret_name(name: str) -> bool:
-    if not SECRET_WORDS.search(name):
-        return False
-    last = re.split(r"[_\-]", name.lower())[-1]
-    return last not in METADATA_WORDS
 
 
 def plain(variable: Block) -> bool:
@@ -53,17 +48,72 @@ def plain(variable: Block) -> bool:
     return variable.value("sensitive", False) is False and variable.value("ephemeral", False) is False
 
 
-def holds_text(variable: Block) -> bool:
-    """Typed `string`, or untyped with no default or a string default."""
-    type_attr = variable.get("type")
-    if type_attr is not None:
-        return type_attr.source.strip() == "string"
-    default = variable.get("default")
-    return default is None or isinstance(default.value(), str) or default.source.strip() == "null"
+@functools.cache
+def sensitive_arguments() -> dict[str, tuple[str, ...]]:
+    """Resource type -> the arguments hashicorp/aws marks sensitive (nested: `block.argument`)."""
+    data = json.loads(Path(__file__).with_name("sensitive_arguments.json").read_text(encoding="utf-8"))
+    return {t: tuple(args) for t, args in data["resources"].items()}
+
+
+def _sensitive_attributes(block: Block) -> Iterator[Attribute]:
+    for path in sensitive_arguments().get(block.resource_type or "", ()):
+        *nesting, name = path.split(".")
+        holders = [block]
+        for step in nesting:
+            holders = [n for h in holders for n in h.nested(step)]
+        for holder in holders:
+            attr = holder.get(name)
+            if attr is not None:
+                yield attr
+
+
+# Calls whose result carries none of their argument's value: a length, a test.
+_NO_VALUE_CALLS = {"length", "can", "contains", "startswith", "endswith", "type", "keys"}
+
+
+def _value_parts(expr: Any) -> Iterator[Any]:
+    """The parts of `expr` whose value can become its value: both branches of a conditional but not
+    its condition, no comparison or logic operator, no length()."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if node.data == "conditional":
+            stack.extend(node.children[1:])
+            continue
+        if node.data == "binary_op":
+            continue
+        if (
+            node.data == "function_call"
+            and str(getattr(node.children[0], "children", [""])[0]) in _NO_VALUE_CALLS
+        ):
+            continue
+        if node.data in ("get_attr_expr_term", "index_expr_term") or (
+            node.data == "expr_term" and any(getattr(c, "data", "") == "identifier" for c in node.children)
+        ):
+            yield node
+            continue
+        stack.extend(node.children)
+
+
+def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
+    """The variables whose value can become `attr`'s value, directly or through locals."""
+    names: list[str] = []
+    for part in _value_parts(attr.expr):
+        for parts in traversals(part):
+            target, _, _ = _address_of(parts)
+            if target and target.startswith("var."):
+                names.append(target[4:])
+            elif target and target.startswith("local.") and depth < 8:
+                local = module.locals.get(target[6:])
+                if local is not None:
+                    names += value_variables(module, local, depth + 1)
+    return list(dict.fromkeys(names))
 
 
 def fed_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
-    """The variables `attr` takes its value from, directly or through locals."""
+    """The variables `attr` mentions, directly or through locals."""
     names: list[str] = []
     for parts in traversals(attr.expr):
         target, _, _ = _address_of(parts)
@@ -79,26 +129,29 @@ def fed_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     variables = module.variables
     feeds: dict[str, list[tuple[Block, Attribute]]] = {}
-    for db in module.resources(*DB_PASSWORDS):
-        attr = db.get(DB_PASSWORDS[db.resource_type])
-        if attr is None or db.value("manage_master_user_password", False) is True:
-            continue
-        for name in fed_variables(module, attr):
-            if name in variables and plain(variables[name]):
-                feeds.setdefault(name, []).append((db, attr))
+    for resource in module.resources(*sensitive_arguments()):
+        for attr in _sensitive_attributes(resource):
+            for name in value_variables(module, attr):
+                if name in variables and plain(variables[name]):
+                    feeds.setdefault(name, []).append((resource, attr))
     for name, variable in variables.items():
-        if not plain(variable):
-            continue
         users = feeds.get(name, [])
-        if not users and not (secret_name(name) and holds_text(variable)):
+        if not users:
             continue
         yield _variable_finding(module, variable, users)
-        for db, attr in users:
-            yield _database_finding(variable, db, attr)
+        for resource, attr in users:
+            # A database that already has manage_master_user_password (set, or chosen by an input)
+            # offers the managed password: nothing to switch over.
+            if (
+                DB_PASSWORDS.get(resource.resource_type or "") == attr.name
+                and attr.block is resource
+                and not resource.has("manage_master_user_password")
+            ):
+                yield _database_finding(variable, resource, attr)
 
 
 def _variable_finding(module: Module, variable: Block, users: list[tuple[Block, Attribute]]) -> Finding:
-    fed = ", ".join(f"{db.address}.{attr.name}" for db, attr in users)
+    fed = ", ".join(f"{db.address}.{_path(db, attr)}" for db, attr in users)
     what = f" (it sets {fed})" if fed else ""
     blocked = _for_each_users(module, variable)
     message = (
@@ -120,6 +173,16 @@ def _variable_finding(module: Module, variable: Block, users: list[tuple[Block, 
         verb = "exposes" if len(outputs) == 1 else "expose"
         described += " (and " + ", ".join(o.address for o in outputs) + f", which {verb} it)"
     return RULE.finding(variable, message, fix=Fix.safe(described, *edits))
+
+
+def _path(resource: Block, attr: Attribute) -> str:
+    """`password`, or `master_user_options.master_user_password` for a nested argument."""
+    steps = [attr.name]
+    holder = attr.block
+    while holder is not None and holder is not resource:
+        steps.insert(0, holder.type)
+        holder = holder.parent
+    return ".".join(steps)
 
 
 def _database_finding(variable: Block, db: Block, attr: Attribute) -> Finding:

@@ -19,7 +19,7 @@ from bot.github.models import ChangedFile
 from bot.github.plan import PlannedFinding, PlannedFix, planned_finding
 from bot.github.render import comment_body
 from bot.github.suggestion import MAX_COPIED_LINES
-from fixers.config import Config
+from fixers.config import Config, load_config
 from fixers.engine import load, run_rules, verify_alone
 from fixers.findings import Applicability, Fix, Severity, TextEdit
 from fixers.terraform_check import new_problem
@@ -55,7 +55,8 @@ def _review(tmp_path: Path, text: str, **inputs: str) -> FakeGitHub:
     the stack takes seconds)."""
     fake = FakeGitHub()
     fake.files = changed_entries({}, {PATH: text})
-    workspace = write_tree(tmp_path / "ws", {PATH: text})
+    # The stack's own config: its tag policy, and the rules outside the default set it plants flaws for.
+    workspace = write_tree(tmp_path / "ws", {PATH: text, ".tapfix.yml": (STACK / ".tapfix.yml").read_text()})
     env = action_env(tmp_path, fake, workspace, pull_request_event(fake), "pull_request", inputs)
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -111,7 +112,7 @@ def test_suggestions_copy_back_few_lines_and_never_share_one(reviewed, stack):
 
 
 def test_each_suggestion_committed_alone_parses_fixes_its_finding_and_adds_none(reviewed, stack):
-    config = Config()
+    config, _ = load_config(STACK / ".tapfix.yml")  # what the review ran with
     module = ModuleInput(path="stack", files={PATH: stack.encode()})
     head = load(module)
     findings = {f.fingerprint: f for f in run_rules(head.module, config)}

@@ -131,7 +131,8 @@ def test_variable_used_in_for_each_is_reported_without_a_fix():
     findings = scan_fixture("TAP224/for_each_user", "TAP224")
     assert where(findings) == [("TAP224", "main.tf", 1, "var.webhook_token")]
     assert findings[0].message == (
-        f"var.webhook_token {PRINTED}; aws_ssm_parameter.webhook_token uses it in for_each, "
+        f"var.webhook_token (it sets aws_ssm_parameter.webhook_token.value) {PRINTED}; "
+        "aws_ssm_parameter.webhook_token uses it in for_each, "
         "where Terraform refuses sensitive values, so no fix is offered"
     )
     assert findings[0].fix is None
@@ -159,6 +160,7 @@ def test_explicit_sensitive_false_is_turned_around():
     [
         "ok_sensitive_db",  # the password variable is sensitive
         "ok_metadata_names",  # *_secret_arn, password_length, token_ttl, private_key_path, flags
+        "ok_names_are_no_evidence",  # rotation durations, cron, SET/ROTATE/DELETE, a replica's identifier
         "ok_module_call",  # a sensitive variable handed to a module
         "ok_ephemeral_write_only",  # ephemeral variable into password_wo: never in plan or state
         "ok_random_password",  # the password comes from random_password, not a variable
@@ -166,3 +168,16 @@ def test_explicit_sensitive_false_is_turned_around():
 )
 def test_no_finding_for_sensitive_or_non_secret_variables(case):
     assert scan_fixture(f"TAP224/{case}", "TAP224") == []
+
+
+def test_a_variable_is_a_secret_when_it_reaches_an_argument_the_provider_marks_sensitive():
+    findings = scan_fixture("TAP224/auth_token_and_offered_managed_password", "TAP224")
+    assert where(findings) == [
+        ("TAP224", "main.tf", 2, "var.auth_token"),
+        ("TAP224", "main.tf", 8, "var.database_password"),
+    ]
+    assert findings[0].message.startswith(
+        "var.auth_token (it sets aws_elasticache_replication_group.this.auth_token) is not marked sensitive"
+    )
+    # The module already offers manage_master_user_password: no finding removes its password input.
+    assert [f.key for f in findings] == ["", ""]
