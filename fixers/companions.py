@@ -333,8 +333,9 @@ def _mentioning(module: Module, address: str) -> dict[int, Block]:
 
 
 def passed_to_module(module: Module, served: Block) -> bool:
-    """True when `served` is handed to a module call, which may configure it out of our sight."""
-    return any(ref.source.type == "module" for ref in module.references_to(served.address))
+    """True when `served` is handed to a module call, directly or through locals (`vpc_id =
+    local.vpc.id`), which may configure it out of our sight."""
+    return any(block.type == "module" for block in _mentioning(module, served.address).values())
 
 
 def require_provider(module: Module, name: str, source: str, version: str) -> list[TextEdit]:

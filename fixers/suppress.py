@@ -65,13 +65,60 @@ def _parse(rest: str) -> tuple[set[str], list[str], str]:
 
 def suppressions_in(source: SourceText) -> list[Suppression]:
     found = []
-    if "tapfix:ignore" not in source.text:
-        return found
-    for match in _DIRECTIVE.finditer(source.text):
-        rules, unknown, reason = _parse(match.group("rest").strip())
-        line = source.line_col(match.start())[0]
-        found.append(Suppression(source.path, line, frozenset(rules), reason, tuple(unknown)))
+    if "tapfix:ignore" in source.text:
+        for match in _DIRECTIVE.finditer(source.text):
+            rules, unknown, reason = _parse(match.group("rest").strip())
+            line = source.line_col(match.start())[0]
+            found.append(Suppression(source.path, line, frozenset(rules), reason, tuple(unknown)))
+    if ":ignore:" in source.text or "checkov:skip=" in source.text:
+        found += _foreign(source)
+        found.sort(key=lambda s: s.line)
     return found
+
+
+# Other scanners' suppressions of the same check: the author's explicit, recorded opt-out, which
+# tapfix honours for the rule that checks the same thing (tfsec and trivy share their IDs).
+FOREIGN_CHECKS = {
+    "aws-s3-enable-versioning": "TAP201",
+    "aws-s3-block-public-acls": "TAP202",
+    "aws-s3-block-public-policy": "TAP202",
+    "aws-s3-ignore-public-acls": "TAP202",
+    "aws-s3-no-public-buckets": "TAP202",
+    "aws-s3-specify-public-access-block": "TAP202",
+    "aws-ec2-no-public-egress-sgr": "TAP101",
+    "aws-vpc-no-public-egress-sgr": "TAP101",
+    "aws-ec2-no-public-ingress-sgr": "TAP103",
+    "aws-vpc-no-public-ingress-sgr": "TAP103",
+    "aws-ec2-require-vpc-flow-logs-for-all-vpcs": "TAP306",
+    "CKV_AWS_21": "TAP201",  # S3 versioning
+    "CKV2_AWS_6": "TAP202",  # S3 Block Public Access
+    "CKV2_AWS_11": "TAP306",  # VPC flow logs
+    "CKV_AWS_118": "TAP222",  # RDS Enhanced Monitoring
+    "CKV_AWS_382": "TAP101",  # security group egress to 0.0.0.0/0 on all ports
+    "CKV_AWS_24": "TAP103",  # SSH from 0.0.0.0/0
+    "CKV_AWS_25": "TAP103",  # RDP from 0.0.0.0/0
+}
+_FOREIGN = re.compile(
+    r"(?:#|//)[^\n]*?(?:(?P<tool>tfsec|trivy):ignore:(?P<check>[a-z0-9-]+)|checkov:skip=(?P<ckv>CKV2?_AWS_\d+))"
+)
+_MORE = re.compile(
+    r"(?:(?P<tool>tfsec|trivy):ignore:(?P<check>[a-z0-9-]+)|checkov:skip=(?P<ckv>CKV2?_AWS_\d+))"
+)
+
+
+def _foreign(source: SourceText) -> list[Suppression]:
+    found = []
+    for comment in _FOREIGN.finditer(source.text):
+        line = source.line_col(comment.start())[0]
+        text = source.line_text(line)
+        for match in _MORE.finditer(text):
+            check = match.group("check") or match.group("ckv")
+            rule = FOREIGN_CHECKS.get(check)
+            if rule is not None:
+                tool = match.group("tool") or "checkov"
+                found.append(Suppression(source.path, line, frozenset({rule}), f"{match.group(0)} ({tool})"))
+    # One comment line may be matched once per directive on it: keep each (line, rule) once.
+    return list({(s.line, s.rules): s for s in found}.values())
 
 
 def covers(

@@ -164,3 +164,28 @@ def test_fix_leaves_suppressed_findings_alone(tmp_path, capsys):
     assert main(["fix", str(tmp_path), *ONLY]) == 0
     assert (tmp_path / "main.tf").read_text() == text
     assert capsys.readouterr().out == "Nothing to fix.\n"
+
+
+@pytest.mark.parametrize(
+    ("comment", "reason"),
+    [
+        (
+            "#tfsec:ignore:aws-s3-encryption-customer-key tfsec:ignore:aws-s3-enable-versioning\n",
+            "tfsec:ignore:aws-s3-enable-versioning (tfsec)",
+        ),
+        ("# trivy:ignore:aws-s3-enable-versioning\n", "trivy:ignore:aws-s3-enable-versioning (trivy)"),
+        ("  # checkov:skip=CKV_AWS_21:logs are rewritten nightly\n", "checkov:skip=CKV_AWS_21 (checkov)"),
+    ],
+)
+def test_another_scanners_suppression_of_the_same_check_is_the_authors_opt_out(
+    tmp_path, capsys, comment, reason
+):
+    text = bucket("flow_logs", inside=comment) if comment.startswith("  ") else comment + bucket("flow_logs")
+    _, findings = scan(tmp_path, capsys, {"main.tf": text})
+    assert states(findings) == [("TAP201", "aws_s3_bucket.flow_logs", True, reason)]
+
+
+def test_another_scanners_suppression_of_another_check_silences_nothing(tmp_path, capsys):
+    text = "#tfsec:ignore:aws-s3-enable-logging checkov:skip=CKV_AWS_18\n" + bucket("flow_logs")
+    _, findings = scan(tmp_path, capsys, {"main.tf": text})
+    assert states(findings) == [("TAP201", "aws_s3_bucket.flow_logs", False, None)]

@@ -33,6 +33,7 @@ RULE = Rule(
     severity=Severity.CRITICAL,
     why="Egress to any address on any port lets a compromised instance exfiltrate data or reach a command server.",
     fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
+    default=False,  # precision on public code: see its docs page
 )
 
 FAMILY = {"0.0.0.0/0": "ipv4", "::/0": "ipv6"}

@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterator
 
 from fixers.companions import (
+    applies_directly,
     free_name,
     instance_count,
     instance_ref,
+    mentions,
     meta_arguments,
     refers_to,
     uncopyable_meta,
@@ -50,6 +52,8 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             interval = int(interval)  # Terraform converts "0" to the number the argument takes
         if interval is UNKNOWN or isinstance(interval, bool) or interval != 0:
             continue
+        if attr is not None and not applies_directly(module) and _from_inputs(module, attr):
+            continue  # an input of a module others call: whether to pay for monitoring is theirs
         detail = (
             f"monitoring_interval 0{via(module, attr)}"
             if attr is not None
@@ -61,6 +65,10 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             "(per-process CPU and memory, swap, file system) to tell why the database is slow",
             fix=_fix(module, db),
         )
+
+
+def _from_inputs(module: Module, attr) -> bool:
+    return any(address.startswith("var.") for address in mentions(module, attr))
 
 
 # --- the monitoring role -------------------------------------------------------------------------
@@ -164,6 +172,10 @@ def _fix(module: Module, db: Block) -> Fix | None:
     described = "Set monitoring_interval to 60"
     dependency = None
     role_arn = db.get("monitoring_role_arn")
+    if role_arn is not None and role_arn.source.strip() != "null" and role_arn.value() is None:
+        # The module's own logic leaves the role out (`var.create_monitoring_role ? ... : null`):
+        # an interval without a role fails at apply, and which input to change is the module's.
+        return None
     if role_arn is None or role_arn.source.strip() == "null":
         role = _role(module, db)
         if role is None:

@@ -98,12 +98,14 @@ def _value_parts(expr: Any) -> Iterator[Any]:
 
 
 def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
-    """The variables whose value can become `attr`'s value, directly or through locals."""
+    """The variables whose whole value can become `attr`'s value, directly or through locals. A
+    field of a configuration object (`var.default_user.passwords`) is left out: `sensitive` marks a
+    whole variable, which would hide the rest of the configuration and break its for_each uses."""
     names: list[str] = []
     for part in _value_parts(attr.expr):
         for parts in traversals(part):
-            target, _, _ = _address_of(parts)
-            if target and target.startswith("var."):
+            target, key, rest = _address_of(parts)
+            if target and target.startswith("var.") and key is None and not rest:
                 names.append(target[4:])
             elif target and target.startswith("local.") and depth < 8:
                 local = module.locals.get(target[6:])

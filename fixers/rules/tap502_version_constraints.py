@@ -10,7 +10,14 @@ from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args, first_line, module_finding, module_prefix, unwrap
+from fixers.rules._module_level import (
+    call_args,
+    first_line,
+    module_finding,
+    module_prefix,
+    string_literal,
+    unwrap,
+)
 
 RULE = Rule(
     id="TAP502",
@@ -63,7 +70,10 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     )
     fix = None
     fixable = all(p in KNOWN_PROVIDERS for p in unconstrained)
-    if not module.errors and fixable:
+    refused = _refused_by_constraints(module, has_version, unconstrained)
+    if refused:
+        message += f"; no fix: {refused}"
+    if not module.errors and fixable and not refused:
         floor = terraform_floor(module)
         edits = _fix(module, blocks, declared, has_version, unconstrained, floor)
         added = ([f"required_version >= {_dotted(floor)}"] if not has_version else []) + [
@@ -77,6 +87,30 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
     finding = module_finding(RULE, module, message, resource="terraform", fix=fix, at=at)
     if finding is not None:
         yield finding
+
+
+def _refused_by_constraints(module: Module, has_version: bool, unconstrained: list[str]) -> str | None:
+    """Why the constraints the fix would write refuse the code as written, or None. The fix writes
+    Terraform >= 1.5.7 and aws >= 5.0, < 7.0; code written for older versions must not be pinned
+    to versions that reject it."""
+    if not has_version:
+        for variable in module.of_type("variable"):
+            declared = variable.get("type")
+            if declared is not None and string_literal(declared.expr) is not None:
+                return (
+                    f"{variable.address} has a quoted type ({declared.source.strip()}), which Terraform "
+                    "rejects since 0.15: pinning a current Terraform would refuse the code as written"
+                )
+    if "aws" in unconstrained:
+        from fixers.terraform_check import problems
+
+        for key, problem in sorted(problems(module).items()):
+            if key[0] == "schema":
+                return (
+                    f"the code does not fit the AWS provider {KNOWN_PROVIDERS['aws'][1]} "
+                    f"({problem}): it was written for another major version"
+                )
+    return None
 
 
 def _join(items: list[str]) -> str:

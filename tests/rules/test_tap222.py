@@ -157,6 +157,7 @@ resource "aws_db_instance" "crm" {"""
         "ok_enabled",  # monitoring_interval = 30 with a role
         "ok_unknown_interval",  # interval from a variable without default: unknown
         "ok_count_zero",  # count = 0: no instance to monitor
+        "ok_interval_input_of_called_module",  # interval_from_variable without a provider: callers choose
     ],
 )
 def test_no_finding_when_monitoring_is_on_or_unknowable(case):
@@ -193,3 +194,11 @@ resource "aws_iam_role_policy_attachment" "tenant_monitoring" {
 }
 """
     )
+
+
+def test_an_interval_whose_role_the_module_leaves_null_gets_no_fix_that_would_fail_at_apply():
+    # monitoring_role_arn = var.create_monitoring_role ? role : var.monitoring_role_arn, both off:
+    # setting the interval alone would make RDS reject the instance at apply.
+    findings = scan_fixture("TAP222/role_off_by_module_logic", "TAP222")
+    assert where(findings) == [("TAP222", "main.tf", 43, "aws_db_instance.this")]
+    assert findings[0].fix is None

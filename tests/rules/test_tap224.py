@@ -160,7 +160,7 @@ def test_explicit_sensitive_false_is_turned_around():
     [
         "ok_sensitive_db",  # the password variable is sensitive
         "ok_metadata_names",  # *_secret_arn, password_length, token_ttl, private_key_path, flags
-        "ok_names_are_no_evidence",  # rotation durations, cron, SET/ROTATE/DELETE, a replica's identifier
+        "ok_names_are_no_evidence",  # rotation durations, cron, SET/ROTATE/DELETE, a replica's id, a config map
         "ok_module_call",  # a sensitive variable handed to a module
         "ok_ephemeral_write_only",  # ephemeral variable into password_wo: never in plan or state
         "ok_random_password",  # the password comes from random_password, not a variable

@@ -241,6 +241,7 @@ def test_flow_log_switched_off_in_tfvars_points_there_without_a_fix():
         "ok_split_files",  # the flow log lives in another file
         "ok_for_each",  # for_each = aws_vpc.this with vpc_id = each.value.id
         "ok_module_call",  # the VPC is handed to a module that records it
+        "ok_module_call_via_local",  # ... through a local (vpc_id = local.vpc.id)
         "ok_unknown_vpc_id",  # a flow log on var.flow_log_vpc_id may be this VPC: never guessed
         "ok_subnet_flow_logs",  # the VPC's subnets are recorded on purpose
         "ok_via_local",  # vpc_id = local.vpc_id, which is aws_vpc.main.id

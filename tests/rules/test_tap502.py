@@ -129,3 +129,19 @@ def test_a_suppression_anywhere_in_the_module_silences_the_module_level_finding(
 )
 def test_no_finding_when_every_constraint_is_declared(case):
     assert scan_fixture(f"TAP502/{case}", "TAP502") == []
+
+
+def test_code_with_quoted_types_gets_no_terraform_floor_that_would_reject_it():
+    (finding,) = scan_fixture("TAP502/quoted_types_no_fix", "TAP502")
+    assert finding.message.endswith(
+        '; no fix: var.bucket_name has a quoted type ("string"), which Terraform rejects since 0.15: '
+        "pinning a current Terraform would refuse the code as written"
+    )
+    assert finding.fix is None
+
+
+def test_code_written_for_another_aws_major_gets_no_aws_constraint_that_would_reject_it():
+    (finding,) = scan_fixture("TAP502/aws_v4_argument_no_fix", "TAP502")
+    assert "; no fix: the code does not fit the AWS provider >= 5.0, < 7.0 (" in finding.message
+    assert "unsupported argument 'name'" in finding.message
+    assert finding.fix is None

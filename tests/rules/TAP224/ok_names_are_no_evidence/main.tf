@@ -24,6 +24,12 @@ variable "creation_token" {
   default     = null
 }
 
+variable "default_user" {
+  description = "A map of default user attributes, passwords among them."
+  type        = any
+  default     = {}
+}
+
 variable "replicate_source_db" {
   description = "Identifier of the database this one replicates."
   type        = string
@@ -71,4 +77,12 @@ resource "aws_elasticache_replication_group" "this" {
 
 resource "aws_efs_file_system" "this" {
   creation_token = var.creation_token
+}
+
+resource "aws_elasticache_user" "default" {
+  user_id       = "default-user"
+  user_name     = "default"
+  engine        = "redis"
+  access_string = "on ~* +@all"
+  passwords     = try(var.default_user.passwords, null)
 }
