@@ -157,6 +157,8 @@ def scan(repos: list[Repo], cache: Path, rules: str) -> tuple[list[Found], list[
         for error in report["errors"]:
             problems.append(f"{repo.name}: {error['path']}:{error['line']}: {error['message'][:120]}")
         for f in report["findings"]:
+            if f.get("suppressed"):
+                continue  # silenced by the author (tapfix:ignore, or another scanner's ignore of the check)
             fix = f["fix"]["applicability"] if f.get("fix") else ""
             found.append(Found(repo.name, f["path"], f["line"], f["rule_id"], f["message"], fix))
     return found, problems

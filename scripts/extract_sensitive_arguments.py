@@ -10,6 +10,7 @@ Usage (offline, from the local provider mirror):
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import sys
@@ -38,8 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terraform", default=shutil.which("terraform") or "terraform")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from extract_provider_schema import PROVIDER, provider_schema
+    # The schema comes the way scripts/extract_provider_schema.py gets it, from the same mirror.
+    spec = importlib.util.spec_from_file_location(
+        "extract_provider_schema", ROOT / "scripts" / "extract_provider_schema.py"
+    )
+    extractor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extractor)
+    PROVIDER, provider_schema = extractor.PROVIDER, extractor.provider_schema
 
     plugin_dir = args.plugin_dir
     if plugin_dir is None:

@@ -86,13 +86,21 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         if not missing:
             continue
         lacking, total = _resources_lacking(module, alias, missing)
+        calls = _served_calls(module, alias)
+        if total == 0 and not calls:
+            continue  # a configuration nothing uses (an alias kept for later): it tags nothing
         where = 'provider "aws"' + (f" (alias {alias})" if alias else "")
-        message = (
-            f"{where} has no {', '.join(missing)} in default_tags ({why}): "
-            f"{lacking} of {total} taggable resources using it do not set "
-            + ("it" if len(missing) == 1 else "them")
-            + " either, and resources added later get none"
-        )
+        them = "it" if len(missing) == 1 else "them"
+        if total == 0:
+            shown = ", ".join(c.address for c in calls[:3]) + (", ..." if len(calls) > 3 else "")
+            served = f"it serves the resources of {len(calls)} module call{'s' if len(calls) > 1 else ''} ({shown})"
+            message = f"{where} has no {', '.join(missing)} in default_tags ({why}): {served}, which get none"
+        else:
+            message = (
+                f"{where} has no {', '.join(missing)} in default_tags ({why}): "
+                f"{lacking} of {total} taggable resources using it do not set {them}"
+                " either, and resources added later get none"
+            )
         variants = {k: v for k in missing if (v := _case_variant(k, keys))}
         if variants:
             shown = ", ".join(f"{v}, not {k}" for k, v in variants.items())
@@ -127,6 +135,23 @@ def _uses(block: Block, alias: str | None) -> bool:
         return alias is None
     found = traversals(provider.expr)
     return bool(found) and found[0][:1] == ("aws",) and (found[0][1:2] or (None,))[0] == alias
+
+
+def _served_calls(module: Module, alias: str | None) -> list[Block]:
+    """The module calls whose resources this provider configuration serves: without an alias, the
+    calls that pass no `providers` map (they inherit the default configuration); with one, the
+    calls whose `providers` map hands it on (`aws = aws.<alias>`)."""
+    calls = []
+    for call in module.of_type("module"):
+        providers = call.get("providers")
+        if providers is None:
+            if alias is None:
+                calls.append(call)
+            continue
+        handed = [parts for parts in traversals(providers.expr) if parts[:1] == ("aws",)]
+        if any((parts[1:2] or (None,))[0] == alias for parts in handed):
+            calls.append(call)
+    return calls
 
 
 def _written_tags(module: Module, alias: str | None) -> list[dict[str, str]]:

@@ -5,20 +5,19 @@ group two blocks above."""
 
 from pathlib import Path
 
-from fixers.config import Config
 from fixers.engine import fix_module, scan
 from fixers.evaluate import evaluate
 from fixers.hcl.source import decode
 from fixers.module import Module, parse_file
 from fixers.workspace import read_module
-from tests.rules.harness import scan_fixture, where
+from tests.rules.harness import every_rule, scan_fixture, where
 
 # Outside tests/rules: `terraform fmt` rewrites "${x}" to x, and rule fixtures must be fmt-clean.
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_interpolation"
 
 
 def scan_legacy(case: str) -> list:
-    report = scan([read_module(LEGACY / case, LEGACY / case)], Config(), jobs=1)
+    report = scan([read_module(LEGACY / case, LEGACY / case)], every_rule(), jobs=1)
     assert report.errors == []
     return [f for f in report.findings if f.rule_id == "TAP101"]
 
@@ -31,7 +30,7 @@ def test_tap101_finds_and_fixes_the_legacy_form_exactly_as_the_bare_reference(hc
     assert legacy[0].message.startswith("aws_security_group_rule.alb_out lets aws_security_group.alb send")
     assert legacy[0].fix is not None and legacy[0].fix.applicability == bare[0].fix.applicability
     directory = LEGACY / "rule_on_group_above"
-    outcome = fix_module(read_module(directory, directory), Config(), unsafe=True, rule_ids={"TAP101"})
+    outcome = fix_module(read_module(directory, directory), every_rule(), unsafe=True, rule_ids={"TAP101"})
     fixed = outcome.texts["main.tf"]
     assert 'resource "aws_security_group_rule" "alb_out"' not in fixed
     assert 'resource "aws_security_group_rule" "alb_to_vpc_8081"' in fixed

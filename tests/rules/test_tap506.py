@@ -136,3 +136,12 @@ def test_without_a_tag_policy_a_key_most_resources_set_themselves_is_required():
 )
 def test_without_a_tag_policy_no_finding_where_the_module_shows_no_convention(case):
     assert scan_fixture(f"TAP506/{case}", "TAP506") == []
+
+
+def test_with_a_tag_policy_a_provider_serving_only_module_calls_says_so_and_an_unused_alias_is_quiet():
+    findings = scan_fixture("TAP506/ok_example_root_of_module_calls", "TAP506", config=POLICY)
+    assert where(findings) == [("TAP506", "main.tf", 3, "provider.aws")]
+    assert findings[0].message == (
+        'provider "aws" has no Environment, Owner, Project, CostCenter in default_tags '
+        f"{REQUIRED}: it serves the resources of 1 module call (module.bucket), which get none"
+    )
