@@ -253,6 +253,8 @@ def applies_directly(module: Module) -> bool:
     a .tfvars file sets its variables):
     its variables' defaults are what gets deployed. A module without either is called by others,
     who choose its inputs."""
+    if getattr(module, "inputs", None) is not None:
+        return True  # a module instance evaluated with its caller's values: they are the deployment
     if any(block.labels for block in module.of_type("provider")):
         return True
     if any(t.nested("backend") or t.nested("cloud") for t in module.of_type("terraform")):
