@@ -27,7 +27,7 @@ RULE = Rule(
     name="s3-versioning-missing",
     severity=Severity.HIGH,
     why="Without versioning an overwrite or delete cannot be undone.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
 )
 
 

@@ -29,7 +29,7 @@ RULE = Rule(
     name="s3-public-access-block-missing",
     severity=Severity.HIGH,
     why="Without Block Public Access one public ACL or policy statement exposes the bucket.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
 )
 
 FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")

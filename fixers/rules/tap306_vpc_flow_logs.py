@@ -44,7 +44,7 @@ RULE = Rule(
     name="vpc-flow-logs-missing",
     severity=Severity.MEDIUM,
     why="Without flow logs nothing records which addresses reached the VPC or were rejected by it.",
-    fix=Applicability.SAFE,
+    fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
 )
 
 _LOG_DELIVERY = "delivery.logs.amazonaws.com"

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from fixers.config import Config
 from fixers.engine import load, run_rules
 from fixers.rules import rule_by_id
 from fixers.workspace import read_module
-from tests.rules.harness import RULES_DIR
+from tests.rules.harness import RULES_DIR, every_rule
 
 
 def _fixture_modules() -> list:
     return sorted({path.parent for path in RULES_DIR.rglob("*.tf")})
+
+
+# Every rule, and a tag policy: TAP506's fixes that ask for new variables come with a policy.
+EVERY_RULE_WITH_A_TAG_POLICY = every_rule().with_overrides(
+    required_tags=["Environment", "Owner", "Project", "CostCenter"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +28,7 @@ def produced() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for directory in _fixture_modules():
         module = load(read_module(directory, directory)).module
-        for finding in run_rules(module, Config()):
+        for finding in run_rules(module, EVERY_RULE_WITH_A_TAG_POLICY):
             if finding.fix is not None:
                 found.setdefault(finding.rule_id, set()).add(finding.fix.applicability.value)
     return found

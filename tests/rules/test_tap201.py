@@ -125,3 +125,13 @@ def test_versioning_switched_off_by_a_map_default_in_a_configuration_applied_as_
     )
     # What to put in the map is the module's own business: no fix, and never a second versioning resource.
     assert findings[0].fix is None
+
+
+def test_versioning_behind_a_bool_flag_off_by_default_is_turned_on_by_its_default():
+    findings = scan_fixture("TAP201/versioning_flag_off_in_root", "TAP201")
+    assert where(findings) == [("TAP201", "main.tf", 8, "aws_s3_bucket.exports")]
+    assert findings[0].fix.applicability == "unsafe"
+    assert fix_diff("TAP201/versioning_flag_off_in_root", "TAP201") == (
+        "--- a/main.tf\n+++ b/main.tf\n@@ -7,3 +7,3 @@\n   type        = bool\n"
+        "-  default     = false\n+  default     = true\n }\n"
+    )
