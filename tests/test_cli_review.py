@@ -121,7 +121,7 @@ def _tap000(result) -> list[tuple[str, str, str]]:
 
 def test_rules_lists_both_names_of_tap000_with_their_severities(tmp_path):
     lines = [line.split() for line in tapfix("rules", cwd=tmp_path).stdout.splitlines()]
-    assert [line[:3] for line in lines if line[0] == "TAP000"] == [
+    assert [line[:3] for line in lines if line[:1] == ["TAP000"]] == [
         ["TAP000", "parse-error", "high"],
         ["TAP000", "suppression-invalid", "low"],
     ]
