@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Tree
 
+from fixers.hcl.template_text import sequence_end
 from fixers.limits import REGEX_SECONDS, REGEX_TOTAL_SECONDS, RULE_SECONDS, Budget
 from fixers.module_files import MODULE_MARKER, module_relative, text_of
 
@@ -1162,7 +1163,7 @@ def template_tree(body: str) -> Tree | None:
             out.append(body[i : i + 3])
             i += 3
         elif body.startswith(("${", "%{"), i):
-            end = _template_end(body, i + 2)
+            end = sequence_end(body, i + 2)
             if end is None:
                 return None
             out.append(body[i:end])
@@ -1176,27 +1177,6 @@ def template_tree(body: str) -> Tree | None:
     except HclSyntaxError:
         return None
     return tree.children[0].children[0].children[-1]
-
-
-def _template_end(text: str, i: int) -> int | None:
-    depth, quote = 1, False
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
 
 
 # --- functions -------------------------------------------------------------------------------

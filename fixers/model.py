@@ -16,6 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from fixers.hcl.source import SourceText
+from fixers.hcl.template_text import sequence_end
 
 _META_ARGUMENTS = ("count", "for_each", "provider", "depends_on", "lifecycle")
 
@@ -228,34 +229,11 @@ def _lone_interpolations(text: str) -> list[int]:
     found = []
     i = text.find('"${')
     while i != -1:
-        close = _interpolation_end(text, i + 3, len(text))
+        close = sequence_end(text, i + 3)
         if close is not None and text.startswith('"', close):
             found.append(i)
         i = text.find('"${', i + 3)
     return found
-
-
-def _interpolation_end(text: str, i: int, stop: int) -> int | None:
-    """Just after the `}` that closes the interpolation whose body starts at `i` (strings and
-    braces inside it skipped), or None."""
-    depth, quoted = 1, False
-    while i < stop:
-        ch = text[i]
-        if quoted:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
 
 
 def _only_interpolation(node: Tree) -> Tree | None:

@@ -21,6 +21,7 @@ from fixers.edits import new_file, update_attributes
 from fixers.evaluate import UNKNOWN, evaluate, heredoc_body, template_tree, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.hcl.parser import HclSyntaxError, parse
+from fixers.hcl.template_text import sequence_end
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._module_level import call_args, module_prefix, unwrap
@@ -159,7 +160,7 @@ def _unquote(inner: str) -> str | None:
             out.append(inner[i : i + 3])
             i += 3
         elif inner.startswith(("${", "%{"), i):
-            end = _sequence_end(inner, i)
+            end = sequence_end(inner, i + 2)
             if end is None:
                 return None
             out.append(inner[i:end])
@@ -183,28 +184,6 @@ def _unquote(inner: str) -> str | None:
     return "".join(out)
 
 
-def _sequence_end(text: str, i: int) -> int | None:
-    """The end of the `${...}` or `%{...}` starting at `i` (quotes and nested braces skipped)."""
-    depth, quote, j = 1, False, i + 2
-    while j < len(text):
-        ch = text[j]
-        if quote:
-            if ch == "\\":
-                j += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return None
-
-
 # --- rewriting references as template variables --------------------------------------------------
 
 
@@ -222,7 +201,7 @@ def _sequences(text: str) -> Iterator[tuple[int, int]] | None:
         if text.startswith(("$${", "%%{"), i):
             i += 3
         elif text.startswith(("${", "%{"), i):
-            end = _sequence_end(text, i)
+            end = sequence_end(text, i + 2)
             if end is None:
                 return None
             found.append((i, end))
