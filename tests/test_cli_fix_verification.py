@@ -10,21 +10,15 @@ import pytest
 import fixers.engine
 from bot.command_line import main
 from fixers.edits import edit, insert_after, set_attribute
-from fixers.findings import Applicability, Fix, Rule, Severity
-from fixers.rules import RuleUnit, rule_by_id
+from fixers.findings import Fix
+from fixers.rules import rule_by_id
+from tests.support.naming_rule import good_fix, naming_rule
 
 TOPICS = (
     'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n\n'
     'resource "aws_sns_topic" "alerts" {\n  display_name = "alerts"\n}\n\n'
     'resource "aws_sns_topic" "audit" {\n  display_name = "audit"\n}\n'
 )
-NAMING = Rule(
-    id="TAP998", name="topic-name-missing", severity=Severity.LOW, why="test rule", fix=Applicability.SAFE
-)
-
-
-def _good(topic):
-    return Fix.safe("Name the topic", set_attribute(topic, "name", f'"{topic.name}"'))
 
 
 def _leaves_the_finding(topic):
@@ -42,20 +36,8 @@ def _does_not_parse(topic):
     return Fix.safe("Broken", edit(topic.file, topic.body_start, topic.body_start, "\n  name = {{{\n"))
 
 
-def _naming_rule(make_fix_for_audit):
-    """TAP998 reports topics without `name`; `alerts` gets a good fix, `audit` the one under test."""
-
-    def check(module, options):
-        for topic in module.resources("aws_sns_topic"):
-            if not topic.has("name"):
-                fix = _good(topic) if topic.name == "alerts" else make_fix_for_audit(topic)
-                yield NAMING.finding(topic, f"{topic.address} has no name", fix=fix)
-
-    return RuleUnit(NAMING, check, rule_by_id()["TAP201"].source)
-
-
 def _scan(tmp_path, capsys, monkeypatch, make_fix):
-    units = (rule_by_id()["TAP201"], _naming_rule(make_fix))
+    units = (rule_by_id()["TAP201"], naming_rule(make_fix))
     monkeypatch.setattr(fixers.engine, "all_rules", lambda: units)
     (tmp_path / "main.tf").write_text(TOPICS)
     main(["scan", str(tmp_path), "--format", "json"])
@@ -76,7 +58,7 @@ def _scan(tmp_path, capsys, monkeypatch, make_fix):
     ],
     ids=["leaves-its-finding", "brings-a-new-finding", "does-not-parse"],
 )
-def test_a_bad_fix_is_withheld_with_its_reason_and_the_good_ones_are_offered(
+def test_a_bad_fix_is_withheld_with_its_reason_and_thegood_fix_ones_are_offered(
     tmp_path, capsys, monkeypatch, make_fix, reason
 ):
     offered = _scan(tmp_path, capsys, monkeypatch, make_fix)
@@ -87,8 +69,8 @@ def test_a_bad_fix_is_withheld_with_its_reason_and_the_good_ones_are_offered(
     assert rejected.startswith(reason)
 
 
-def test_good_fixes_checked_together_are_all_offered(tmp_path, capsys, monkeypatch):
-    offered = _scan(tmp_path, capsys, monkeypatch, _good)
+def testgood_fix_fixes_checked_together_are_all_offered(tmp_path, capsys, monkeypatch):
+    offered = _scan(tmp_path, capsys, monkeypatch, good_fix)
     assert offered == {
         "aws_s3_bucket.logs": (True, None),
         "aws_sns_topic.alerts": (True, None),

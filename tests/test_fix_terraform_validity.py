@@ -16,10 +16,11 @@ from bot.command_line import main
 from fixers.config import Config
 from fixers.edits import edit, insert_after, set_attribute
 from fixers.engine import apply_fix_texts, fix_module, load
-from fixers.findings import Applicability, Fix, Rule, Severity
+from fixers.findings import Fix
 from fixers.rules import RuleUnit, rule_by_id
 from fixers.terraform_check import problems
 from fixers.workspace import ModuleInput
+from tests.support.naming_rule import NAMING, naming_rule
 
 MODULE = (
     'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n\n'
@@ -28,17 +29,10 @@ MODULE = (
     'resource "aws_sns_topic" "alerts" {\n  display_name = "alerts"\n}\n\n'
     'resource "aws_sns_topic" "audit" {\n  display_name = "audit"\n}\n'
 )
-NAMING = Rule(
-    id="TAP998", name="topic-name-missing", severity=Severity.LOW, why="test rule", fix=Applicability.SAFE
-)
 
 
 def _named(topic, value='"audit"'):
     return set_attribute(topic, "name", value)
-
-
-def _good(topic):
-    return Fix.safe("Name the topic", _named(topic, f'"{topic.name}"'))
 
 
 def _undeclared_variable(topic):
@@ -143,16 +137,6 @@ CASES = [
 IDS = [c[0].__name__.strip("_").replace("_", "-") for c in CASES]
 
 
-def _naming_rule(make_fix_for_audit):
-    def check(module, options):
-        for topic in module.resources("aws_sns_topic"):
-            if not topic.has("name"):
-                fix = _good(topic) if topic.name == "alerts" else make_fix_for_audit(topic)
-                yield NAMING.finding(topic, f"{topic.address} has no name", fix=fix)
-
-    return RuleUnit(NAMING, check, rule_by_id()["TAP201"].source)
-
-
 def _edited(make_fix) -> dict[str, str]:
     """main.tf with the fix under test applied (what verification checks)."""
     loaded = load(ModuleInput(path=".", files={"main.tf": MODULE.encode()}))
@@ -164,7 +148,7 @@ def _edited(make_fix) -> dict[str, str]:
 def test_a_fix_terraform_would_reject_is_withheld_with_the_reason(
     tmp_path, capsys, monkeypatch, make_fix, reason, terraform_says
 ):
-    units = (rule_by_id()["TAP201"], _naming_rule(make_fix))
+    units = (rule_by_id()["TAP201"], naming_rule(make_fix))
     monkeypatch.setattr(fixers.engine, "all_rules", lambda: units)
     (tmp_path / "main.tf").write_text(MODULE)
     main(["scan", str(tmp_path), "--format", "json"])
