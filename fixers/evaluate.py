@@ -55,6 +55,14 @@ class EvalError(Exception):
     pass
 
 
+# What the entry points accept: a parse node, or the typed view of one (fixers.semantic.expressions).
+Expression = Any
+
+
+def _syntax(expr: Expression) -> Tree | Token:
+    return getattr(expr, "syntax", expr)
+
+
 def is_known(value: Any) -> bool:
     if value is UNKNOWN:
         return False
@@ -80,9 +88,9 @@ _MAX_INT_BITS = 4096
 _NO_ARGUMENT = object()
 
 
-def evaluate(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
+def evaluate(module: Any, expr: Expression, scope: dict[str, Any] | None = None) -> Any:
     """The value of `expr`, or UNKNOWN. Never raises."""
-    return _Evaluator(module, scope or {}).settle(expr, UNKNOWN)
+    return _Evaluator(module, scope or {}).settle(_syntax(expr), UNKNOWN)
 
 
 def evaluate_attribute(attribute: Any) -> Any:
@@ -93,10 +101,10 @@ def evaluate_attribute(attribute: Any) -> Any:
     return _Evaluator(module, {}).memo(attribute, top=True)
 
 
-def file_argument(module: Any, expr: Tree | Token) -> str | None:
+def file_argument(module: Any, expr: Expression) -> str | None:
     """The module-relative path a file function's path argument names (`"${path.module}/a.sh"`
     -> "a.sh"), or None when it is unknown or leaves the module's folder. Never raises."""
-    value = _Evaluator(module, {}, module_paths=True).settle(expr, None)
+    value = _Evaluator(module, {}, module_paths=True).settle(_syntax(expr), None)
     return module_relative(value) if isinstance(value, str) else None
 
 
@@ -130,17 +138,17 @@ def _find_referenced_files(module: Any, found: set[str]) -> None:
 # --- traversals ------------------------------------------------------------------------------
 
 
-def traversals(expr: Tree | Token) -> list[tuple]:
+def traversals(expr: Expression) -> list[tuple]:
     """The references in an expression, as tuples: `aws_s3_bucket.logs[0].id` ->
     ("aws_s3_bucket", "logs", Index(0), "id"). Index keys that are not literals are UNKNOWN."""
     found: list[tuple] = []
-    stack: list[Any] = [expr]
+    stack: list[Any] = [_syntax(expr)]
     while stack:
         node = stack.pop()
         if not isinstance(node, Tree):
             continue
         if node.data in ("get_attr_expr_term", "index_expr_term"):
-            parts = _traversal_parts(node)
+            parts = traversal_parts(node)
             if parts is not None:
                 found.append(parts)
                 # Index expressions inside the traversal may hold references of their own.
@@ -184,7 +192,8 @@ def _index_expressions(node: Tree) -> list[Tree]:
     return out
 
 
-def _traversal_parts(node: Tree) -> tuple | None:
+def traversal_parts(node: Tree) -> tuple | None:
+    """A reference's parts (see `traversals`) when `node` is a name with attribute and index steps."""
     steps: list[Any] = []
     while True:
         if node.data == "get_attr_expr_term":
@@ -534,7 +543,7 @@ class _Evaluator:
             elif isinstance(item, _For):
                 parts.append(self._render_for(item))
             else:
-                parts.append(_to_template_string(self.eval(self._children(item)[0])))
+                parts.append(template_string_of(self.eval(self._children(item)[0])))
             if parts[-1] is UNKNOWN:
                 return UNKNOWN
         if sum(len(p) for p in parts) > MAX_VALUE_SIZE:
@@ -607,7 +616,7 @@ class _Evaluator:
         if isinstance(term, Tree) and term.data in ("identifier", "keyword"):
             return _token_name(term)
         key = self.eval(expr)
-        return _to_template_string(key) if key is not UNKNOWN else UNKNOWN
+        return template_string_of(key) if key is not UNKNOWN else UNKNOWN
 
     # references
     def _get_attr_expr_term(self, node: Tree) -> Any:
@@ -949,7 +958,7 @@ class _Evaluator:
             if key is UNKNOWN:
                 return UNKNOWN
             value = inner.eval(rest["exprs"][1])
-            key = _to_template_string(key)
+            key = template_string_of(key)
             if grouping:
                 out.setdefault(key, []).append(value)
             else:
@@ -1012,7 +1021,8 @@ def _num(value: Any) -> int | float:
     raise EvalError("not a number")
 
 
-def _to_template_string(value: Any) -> Any:
+def template_string_of(value: Any) -> Any:
+    """The string Terraform makes of a value in a template or an object key."""
     if value is UNKNOWN:
         return UNKNOWN
     if isinstance(value, bool):
@@ -1078,19 +1088,19 @@ _PARTIAL_NODES = {
 }
 
 
-def evaluate_partial(module: Any, expr: Tree | Token, scope: dict[str, Any] | None = None) -> Any:
+def evaluate_partial(module: Any, expr: Expression, scope: dict[str, Any] | None = None) -> Any:
     """Like `evaluate`, but an unknown object value, list element or string interpolation
     becomes a placeholder string `${reference}` (e.g. `${data.aws_elb_service_account.this.arn}`,
     or `${...}` for an expression that is not a plain reference) instead of making the whole
     value unknown. For reading documents such as IAM policies whose ARNs are computed: the
     result says *what* a principal refers to. Operators, conditions and function arguments
     keep `evaluate`'s semantics, so a placeholder never decides a comparison. Never raises."""
-    return _Evaluator(module, scope or {}, partial=True).settle(expr, placeholder(expr))
+    return _Evaluator(module, scope or {}, partial=True).settle(_syntax(expr), placeholder(expr))
 
 
-def placeholder(expr: Tree | Token) -> str:
+def placeholder(expr: Expression) -> str:
     """The `${...}` text `evaluate_partial` leaves for an unknown expression."""
-    node = expr
+    node = _syntax(expr)
     while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
         node = node.children[0]
     if isinstance(node, Tree) and node.data in ("get_attr_expr_term", "index_expr_term", "identifier"):
@@ -1153,9 +1163,22 @@ def heredoc_body(raw: str, trim: bool) -> str:
 
 
 def template_tree(body: str) -> Tree | None:
-    """Parse heredoc text as a quoted template, so its interpolations can be evaluated."""
+    """Parse heredoc text as a quoted template, so its interpolations can be evaluated. The tree's
+    positions are offsets into `template_source(body)`."""
     from fixers.hcl.parser import HclSyntaxError, parse
 
+    source = template_source(body)
+    if source is None:
+        return None
+    try:
+        tree = parse(source)
+    except HclSyntaxError:
+        return None
+    return tree.children[0].children[0].children[-1]
+
+
+def template_source(body: str) -> str | None:
+    """Heredoc text written as a one-attribute file holding it as a quoted string (`x = "..."`)."""
     out: list[str] = []
     i, n = 0, len(body)
     while i < n:
@@ -1172,11 +1195,7 @@ def template_tree(body: str) -> Tree | None:
             ch = body[i]
             out.append({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, ch))
             i += 1
-    try:
-        tree = parse('x = "' + "".join(out) + '"\n')
-    except HclSyntaxError:
-        return None
-    return tree.children[0].children[0].children[-1]
+    return 'x = "' + "".join(out) + '"\n'
 
 
 # --- functions -------------------------------------------------------------------------------
@@ -1213,13 +1232,13 @@ def _format(fmt: str, *args: Any, room: int = MAX_VALUE_SIZE) -> str:
         if size + int(width or 0) > room or int(precision or 0) > room - size:
             raise EvalError("format: result too long")
         if verb in ("s", "v"):
-            text = _to_template_string(arg) if not isinstance(arg, (list, dict)) else json.dumps(arg)
+            text = template_string_of(arg) if not isinstance(arg, (list, dict)) else json.dumps(arg)
         elif verb == "d":
             text = str(int(_num(arg)))
         elif verb == "f":
             text = f"{_num(arg):.{int(precision or 6)}f}"
         elif verb == "q":
-            text = json.dumps(_to_template_string(arg))
+            text = json.dumps(template_string_of(arg))
         elif verb in ("x", "X", "o", "b", "e", "g"):
             text = format(int(_num(arg)) if verb in "xXob" else _num(arg), verb)
         else:
@@ -1381,7 +1400,7 @@ def _range(*args: Any) -> list[int]:
 
 
 def _join(sep: str, *lists: Any) -> str:
-    items = [_to_template_string(v) for lst in lists for v in lst]
+    items = [template_string_of(v) for lst in lists for v in lst]
     if sum(len(i) for i in items) + len(sep) * len(items) > MAX_VALUE_SIZE:
         raise EvalError("join: result too long")
     return sep.join(items)
@@ -1470,7 +1489,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "merge": _merge,
     "jsonencode": _jsonencode,
     "jsondecode": lambda s: _no_surrogates(json.loads(s)),
-    "tostring": lambda v: _to_template_string(v) if v is not None else None,
+    "tostring": lambda v: template_string_of(v) if v is not None else None,
     "tonumber": lambda v: _num(v) if v is not None else None,
     "tobool": lambda v: _bool(v) if v is not None else None,
     "tolist": _tolist,

@@ -11,12 +11,15 @@ import bisect
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lark import Token, Tree
 
 from fixers.hcl.source import SourceText
 from fixers.hcl.template_text import sequence_end
+
+if TYPE_CHECKING:
+    from fixers.semantic.expressions import Expr
 
 _META_ARGUMENTS = ("count", "for_each", "provider", "depends_on", "lifecycle")
 
@@ -60,6 +63,13 @@ class Attribute:
     def single_line(self) -> bool:
         """True when terraform fmt aligns this attribute's "=" with its neighbours."""
         return self.is_heredoc or self.file.line_col(self.value_start)[0] == self.end_line
+
+    @functools.cached_property
+    def expression(self) -> Expr:
+        """The value's typed view (fixers.semantic.expressions): what rules read instead of `expr`."""
+        from fixers.semantic.expressions import view
+
+        return view(self)
 
     def value(self, scope: dict[str, Any] | None = None) -> Any:
         from fixers.evaluate import evaluate, evaluate_attribute
