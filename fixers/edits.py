@@ -45,6 +45,26 @@ class HclBlock:
         return "\n".join(lines)
 
 
+def hcl_object(items: list[tuple[str, str] | None]) -> str:
+    """An object constructor laid out as terraform fmt does, its lines relative to column 0."""
+    rendered = HclBlock("_", list(items)).render()
+    return "{" + rendered[len("_ {") :]
+
+
+def hcl_tuple(values: list[str]) -> str:
+    """A list laid out one element per line (multi-line elements, e.g. policy statements)."""
+    if len(values) == 1:
+        return f"[{values[0]}]"
+    return "[\n" + "".join(f"  {indent_continuation(v, '  ')},\n" for v in values) + "]"
+
+
+def indent_continuation(text: str, indent: str) -> str:
+    """`text` with every line but the first (and but the empty ones) indented by `indent`: a
+    multi-line value placed after text already indented."""
+    first, *rest = text.split("\n")
+    return "\n".join([first, *((indent + line) if line else "" for line in rest)])
+
+
 def _render_items(items: Sequence[tuple[str, str] | HclBlock | None], indent: str) -> list[str]:
     out: list[str] = []
     chain: list[tuple[str, str]] = []

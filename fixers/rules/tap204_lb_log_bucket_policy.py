@@ -6,6 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from fixers.aws.iam import (
+    DOCUMENT,
+    JSON_TEXT,
+    Document,
+    Principal,
+    Span,
+    read_policy,
+)
 from fixers.companions import (
     companions,
     free_name,
@@ -21,14 +29,6 @@ from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._policy_documents import (
-    DOCUMENT,
-    JSON_TEXT,
-    Document,
-    Principal,
-    Span,
-    read_policy,
-)
 
 RULE = Rule(
     id="TAP204",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fixers.aws.iam import grants, policy_document
 from fixers.companions import free_name, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, insert_nested_block, replace_value
@@ -18,10 +19,8 @@ from fixers.rules._observability import (
     append_to_script,
     commands,
     enabled,
-    grants,
     instance_role,
     package_manager,
-    policy_document,
     referenced,
     role_consumers,
     script_node,

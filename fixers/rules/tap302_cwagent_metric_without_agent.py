@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from fixers.companions import free_name, passed_to_module, refers_to
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_list, hcl_string, insert_after
+from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
@@ -19,7 +19,6 @@ from fixers.rules._observability import (
     commands,
     element,
     enabled,
-    hcl_object,
     instance_role,
     launch_blocks,
     package_manager,

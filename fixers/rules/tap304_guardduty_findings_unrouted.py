@@ -7,6 +7,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from fixers.aws.iam import (
+    Statement,
+    action_matches,
+    append_statements,
+    as_list,
+    policy_document,
+    principal_services,
+    statements,
+)
 from fixers.companions import (
     free_name,
     instance_ref,
@@ -16,26 +25,17 @@ from fixers.companions import (
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_string, insert_after
+from fixers.edits import HclBlock, hcl_object, hcl_string, hcl_tuple, insert_after
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
-    Statement,
-    action_matches,
-    append_statements,
-    as_list,
     call_of,
     enabled,
-    hcl_object,
-    hcl_tuple,
     may_serve_any,
     partial_value,
-    policy_document,
-    principal_services,
     referenced,
-    statements,
 )
 
 RULE = Rule(

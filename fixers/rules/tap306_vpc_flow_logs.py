@@ -5,6 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fixers.aws.iam import (
+    Statement,
+    append_statements,
+    as_list,
+    policy_document,
+    principal_services,
+    statements,
+)
 from fixers.companions import (
     applies_directly,
     companions,
@@ -17,25 +25,17 @@ from fixers.companions import (
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_list, hcl_string, insert_after
+from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, hcl_tuple, insert_after
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._observability import (
-    Statement,
-    append_statements,
-    as_list,
     enabled,
-    hcl_object,
-    hcl_tuple,
     may_serve_any,
-    policy_document,
-    principal_services,
     referenced,
     retention_source,
     reusable_source,
-    statements,
     targets,
 )
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import fixers.engine
 import fixers.hcl.parser
+from fixers.aws.iam import action_matches
 from fixers.config import Config
 from fixers.edits import add_depends_on
 from fixers.engine import fix_module, run_rules, scan
@@ -26,7 +27,6 @@ from fixers.hcl.source import decode
 from fixers.limits import REGEX_SECONDS, Budget
 from fixers.module import MAX_BLOCK_DEPTH, Module, parse_file
 from fixers.rules import RuleUnit, all_rules
-from fixers.rules._observability import action_matches
 from fixers.workspace import ModuleInput
 
 CONFIG = Config()
