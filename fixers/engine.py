@@ -681,6 +681,7 @@ class _Call:
     path: str
     line: int
     inputs: dict[str, Any]
+    lines: dict[str, int]  # the line of each input's argument in the call
 
 
 def call_findings(
@@ -732,7 +733,8 @@ def _follow_calls(
             child = load(child_input).module
             child.inputs = inputs
             _attach_calls(child, modules, root_module, f"{key_prefix}{call.name}.", (*folders, folder))
-            step = _Call(f"module.{call.name}{suffix}", call.path, call.line, inputs)
+            lines = {a.name: a.line for a in call.attribute_list if a.name in inputs}
+            step = _Call(f"module.{call.name}{suffix}", call.path, call.line, inputs, lines)
             for finding in run_rules(child, config):
                 if finding.identity in own or finding.suppressed:
                     continue
@@ -842,7 +844,18 @@ def _annotate(child: Module, finding: Finding, chain: tuple[_Call, ...], caller:
     finding.key = f"{finding.key}|{caller}:{via}"
     finding.fix = None
     finding.fix_rejected = f"the value comes from {via}: change it where the module is called"
-    finding.related = [*finding.related, *(f"{c.path}:{c.line}: {c.address}" for c in chain)]
+    # Where the scanned module sets those inputs (a PR review points at the changed one), then each call.
+    first = chain[0]
+    arguments = named if len(chain) == 1 else list(first.inputs)
+    finding.related = [
+        *finding.related,
+        *(
+            f"{first.path}:{first.lines[n]}: {n} = {_short(first.inputs[n])}"
+            for n in arguments
+            if n in first.lines
+        ),
+        *(f"{c.path}:{c.line}: {c.address}" for c in chain),
+    ]
 
 
 def _variables_used(module: Module, block: Block) -> set[str]:

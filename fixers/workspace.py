@@ -70,6 +70,16 @@ class NothingToScan(Exception):
     pass
 
 
+def local_call_folder(caller: str, source: str) -> str | None:
+    """The folder (relative to the scan root, "/" separators) that a local `source` (`./x`,
+    `../x`) names in a call from the module in `caller`; None for any other source (registry, git,
+    an absolute path) and for a path that leaves the scan root."""
+    if not source.startswith(("./", "../")) or "\x00" in source:
+        return None
+    folder = posixpath.normpath(posixpath.join(caller, source))
+    return None if folder == ".." or folder.startswith("../") else folder
+
+
 @dataclass
 class DiskModules:
     """The folders of called modules, read from disk under `root` (the scan root) and never outside
@@ -86,7 +96,8 @@ class DiskModules:
         root module (`root_module`, where Terraform runs), under the call's key (`vpc`, `vpc.subnets`
         for a call inside a called module). None when it is neither, or lies outside the boundary."""
         if source.startswith(("./", "../")):
-            return self._inside(posixpath.normpath(posixpath.join(caller, source)))
+            folder = local_call_folder(caller, source)
+            return self._inside(folder) if folder is not None else None
         installed = self._installed(root_module).get(key)
         if installed is None:
             return None
@@ -94,7 +105,7 @@ class DiskModules:
 
     def _inside(self, folder: str) -> str | None:
         if folder == ".." or folder.startswith("../") or "\x00" in folder:
-            return None
+            return None  # modules.json can name any folder
         path = Path(self.root, folder)
         if not path.is_dir():
             return None

@@ -46,10 +46,9 @@ def on_added_line(finding: Finding, changed: dict[str, FileDiff]) -> bool:
 
 def cause_of(finding: Finding, module: Module, changed: dict[str, FileDiff]) -> Cause | None:
     """The changed line (or deleted file) most closely connected to `finding`."""
-    for entry in finding.related:
-        match = _RELATED.match(entry)
-        if match and _is_added(changed, match["path"], int(match["line"])):
-            return Cause(match["path"], int(match["line"]))
+    cause = related_cause(finding, changed)
+    if cause is not None:
+        return cause
     start = module.find(finding.resource) if finding.resource else None
     if start is not None:
         for block_or_span in _neighbourhood(module, start):
@@ -62,6 +61,16 @@ def cause_of(finding: Finding, module: Module, changed: dict[str, FileDiff]) -> 
     for diff in sorted(changed.values(), key=lambda d: d.path):
         if _module_dir(diff.path) == module.path and diff.added_lines:
             return Cause(diff.path, min(diff.added_lines))
+    return None
+
+
+def related_cause(finding: Finding, changed: dict[str, FileDiff]) -> Cause | None:
+    """The first added line among the places the finding names as evidence (for a finding that a
+    module call causes: where the caller sets the inputs it rests on, then the call)."""
+    for entry in finding.related:
+        match = _RELATED.match(entry)
+        if match and _is_added(changed, match["path"], int(match["line"])):
+            return Cause(match["path"], int(match["line"]))
     return None
 
 

@@ -78,6 +78,7 @@ class NoteCode(StrEnum):
     HEAD_THROUGH_API = "head-through-api"  # the workspace is not the PR head
     BASE_UNKNOWN = "base-unknown"  # some base versions could not be read
     NOTHING_TO_REVIEW = "nothing-to-review"  # no Terraform file changed
+    CALLS_NOT_FOLLOWED = "calls-not-followed"  # called modules past the review's limits
 
 
 class Note(_Plain):

@@ -278,4 +278,9 @@ def _note(code_: NoteCode, count: int) -> str:
         )
     if code_ is NoteCode.BASE_UNKNOWN:
         return f"> The base version of {count} {_plural(count, 'file')} could not be read: findings there count as new."
+    if code_ is NoteCode.CALLS_NOT_FOLLOWED:
+        return (
+            f"> {count} called {_plural(count, 'module')} {'was' if count == 1 else 'were'} not read "
+            "(past the review's limits on called modules): what the calls cause there is not checked."
+        )
     return "> No Terraform file in this PR."

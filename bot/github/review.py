@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.github.api import PullRequestApi
-from bot.github.compare import cause_of, on_added_line, split_new
+from bot.github.compare import cause_of, on_added_line, related_cause, split_new
 from bot.github.diff import FileDiff, parse_file_diff
 from bot.github.models import PullRequest
 from bot.github.plan import Note, NoteCode, ReviewPlan, planned_error, planned_finding
@@ -56,11 +56,13 @@ def review_pull_request(
         empty = ScanReport(findings=[], errors=[], files=0, modules=0)
         return Review(ReviewPlan(**plan_args, notes=notes), diffs, empty, False)
 
-    snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha)
+    snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha, diffs, config.exclude)
     if snapshots.api_reads and workspace is not None:  # a note only when the workspace should have held them
         notes.append(Note(code=NoteCode.HEAD_THROUGH_API, count=len(set(snapshots.api_reads))))
     if snapshots.missing_base:
         notes.append(Note(code=NoteCode.BASE_UNKNOWN, count=len(snapshots.missing_base)))
+    if snapshots.calls_not_followed:
+        notes.append(Note(code=NoteCode.CALLS_NOT_FOLLOWED, count=len(set(snapshots.calls_not_followed))))
     head = scan(snapshots.head, config)
     base = scan(snapshots.base, config, verify=False)
 
@@ -90,8 +92,10 @@ def review_pull_request(
     planned = []
     for f in new:
         cause = None
-        if not on_added_line(f, changed) and (module := module_of(f)) is not None:
-            cause = cause_of(f, module, changed)
+        if not on_added_line(f, changed):
+            # A finding in a called module the PR did not touch: its cause is in the caller.
+            module = module_of(f)
+            cause = cause_of(f, module, changed) if module is not None else related_cause(f, changed)
         planned.append(planned_finding(f, "new", cause, snapshots.head_texts, changed, alone))
     if report == "all":
         planned += [

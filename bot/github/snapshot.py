@@ -11,6 +11,16 @@ file is read, so a rule about a bucket sees the versioning resource in the next 
   the PR did not change are the same at the base. A file without a usable patch (too large for
   GitHub to send) is read at the base commit through the API.
 
+- Modules the touched modules call by a local path (`source = "./modules/sg"`, `"../shared/sg"`),
+  and the modules those call, up to the command line's depth (`MAX_CALL_DEPTH`): read at the head
+  (the workspace, else the API) like a touched module's unchanged files, and at the base as the
+  head undone by the PR's patches, so the engine evaluates each call with its arguments at both
+  ends, as `tapfix scan` does. A source that leaves the repository, an absolute path, a registry
+  or git source, a folder GitHub does not list as a folder (a symbolic link) or a link out of the
+  checkout is not followed: the call's module is unknown, so nothing in it is reported. At most
+  `MAX_CALLED_FOLDERS` folders and `MAX_CALLED_BYTES` bytes are read; a folder past either is not
+  followed at all (a half-read module would report what its other files settle).
+
 - Files the modules read themselves (`file()`, `templatefile()`, `filebase64()` of a path in the
   module's folder): read at the head and at the base commit through the API, only when GitHub lists
   them as regular files of that folder (it would follow a symbolic link wherever it points) and the
@@ -24,6 +34,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +42,17 @@ from pathlib import Path
 from bot.github.api import PullRequestApi
 from bot.github.client import GitHubError
 from bot.github.diff import FileDiff, matches_head, removed_file_text, reverse_apply
-from fixers.confined import LeavesBoundary, NotRead, read_inside
-from fixers.engine import load
+from fixers.confined import LeavesBoundary, NotRead, inside, read_inside
+from fixers.engine import MAX_CALL_DEPTH, load
 from fixers.evaluate import referenced_files
 from fixers.module_files import MAX_READ_BYTES, MemoryFiles, scan_path
-from fixers.workspace import ModuleInput
+from fixers.workspace import ModuleInput, local_call_folder, matches_any
 
 _MAX_FILE_BYTES = 4 * 1024 * 1024
+# What the review reads for the modules that touched modules call (both ends together: the base
+# is derived from the head, so it costs no download).
+MAX_CALLED_FOLDERS = 32
+MAX_CALLED_BYTES = 8 * 1024 * 1024
 
 
 def is_terraform(path: str) -> bool:
@@ -79,6 +94,7 @@ class Snapshots:
     changed: dict[str, FileDiff]  # reviewed changed files by head path (removed ones by old path)
     api_reads: list[str] = field(default_factory=list)  # files read through the API at the head
     missing_base: list[str] = field(default_factory=list)  # files whose base version is unknown
+    calls_not_followed: list[str] = field(default_factory=list)  # called folders past the limits
 
 
 @dataclass
@@ -101,8 +117,17 @@ def reviewed_files(
 
 
 def build(
-    changed: dict[str, FileDiff], workspace: Path | None, api: PullRequestApi, head_sha: str, base_sha: str
+    changed: dict[str, FileDiff],
+    workspace: Path | None,
+    api: PullRequestApi,
+    head_sha: str,
+    base_sha: str,
+    diffs: dict[str, FileDiff] | None = None,
+    exclude: list[str] | None = None,
 ) -> Snapshots:
+    """`diffs`: every changed file of the PR (default: `changed`), to undo at the base in a called
+    module whose files the review does not select; `exclude`: the config's patterns, for the files
+    of called modules (as the command line reads them)."""
     head_dirs = sorted({_dir(d.path) for d in changed.values()})
     base_dirs = sorted(
         {_dir(d.previous_path or d.path) for d in changed.values() if d.status != "added"}
@@ -121,6 +146,7 @@ def build(
         if base.files:
             snapshots.base.append(_module(directory, base))
     _attach_module_files(snapshots, api, head_sha, base_sha)
+    _CalledModules(snapshots, diffs or changed, workspace, api, head_sha, base_sha, exclude or []).attach()
     return snapshots
 
 
@@ -286,3 +312,212 @@ def _base_dir(
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+# --- modules the touched modules call --------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ReviewModules:
+    """The called modules the review read at one end of the PR, by folder: what the engine asks
+    when it follows a module call (`fixers.workspace.DiskModules` is the command line's). Only a
+    local source is followed: `.terraform/modules` is no part of a repository, so a registry or
+    git module is unknown."""
+
+    folders: dict[str, ModuleInput]
+
+    def called(self, caller: str, source: str, key: str, root_module: str) -> str | None:
+        folder = local_call_folder(caller, source)
+        return folder if folder in self.folders else None
+
+    def read(self, folder: str) -> ModuleInput | None:
+        return self.folders.get(folder)
+
+
+def _local_calls(module: ModuleInput) -> list[str]:
+    """The folders that the module's calls name by a local path (inside the repository), in order."""
+    if not any(b"module" in data for data in module.files.values()):
+        return []
+    folders: list[str] = []
+    for call in load(module).module.of_type("module"):
+        source = call.get("source")
+        value = source.value() if source is not None else None
+        folder = local_call_folder(module.path, value) if isinstance(value, str) else None
+        if folder is not None and folder != module.path and folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+class _Refused(Exception):
+    """A called folder that is not followed: a link out of the checkout, past the limits, or a
+    request that failed. It is unknown at both ends of the PR."""
+
+
+class _CalledModules:
+    def __init__(
+        self,
+        snapshots: Snapshots,
+        diffs: dict[str, FileDiff],
+        workspace: Path | None,
+        api: PullRequestApi,
+        head_sha: str,
+        base_sha: str,
+        exclude: list[str],
+    ) -> None:
+        self.snapshots, self.diffs, self.workspace, self.api = snapshots, diffs, workspace, api
+        self.head_sha, self.base_sha, self.exclude = head_sha, base_sha, exclude
+        # folder -> module at that end; None: not there, or not followed
+        self.head: dict[str, ModuleInput | None] = {m.path: m for m in snapshots.head}
+        self.base: dict[str, ModuleInput | None] = {m.path: m for m in snapshots.base}
+        for folder in set(self.head) | set(self.base):
+            self.head.setdefault(folder, None)
+            self.base.setdefault(folder, None)
+        self.calls: dict[tuple[bool, str], list[str]] = {}
+        self.folders_read = 0
+        self.bytes_read = 0
+
+    def attach(self) -> None:
+        """Read what the touched modules call, breadth first (each folder at the least depth it is
+        called from, as deep as the engine follows calls), then give every module the called
+        modules it reaches, at its own end."""
+        queue = deque(
+            [(True, m.path, 0) for m in self.snapshots.head]
+            + [(False, m.path, 0) for m in self.snapshots.base]
+        )
+        seen: set[tuple[bool, str]] = set()
+        while queue:
+            at_head, folder, depth = queue.popleft()
+            if (at_head, folder) in seen:
+                continue
+            seen.add((at_head, folder))
+            module = (self.head if at_head else self.base).get(folder)
+            if module is None or depth >= MAX_CALL_DEPTH:
+                continue
+            self.calls[at_head, folder] = _local_calls(module)
+            for child in self.calls[at_head, folder]:
+                self._read(child)
+                queue.append((at_head, child, depth + 1))
+        for at_head, modules in ((True, self.head), (False, self.base)):
+            for folder, module in modules.items():
+                reachable = self._reachable(at_head, folder)
+                if module is not None and reachable:
+                    module.modules = ReviewModules(reachable)
+
+    def _reachable(self, at_head: bool, start: str) -> dict[str, ModuleInput]:
+        modules = self.head if at_head else self.base
+        found: dict[str, ModuleInput] = {}
+        pending = [start]
+        while pending:
+            for child in self.calls.get((at_head, pending.pop()), []):
+                module = modules.get(child)
+                if module is not None and child not in found:
+                    found[child] = module
+                    pending.append(child)
+        return found
+
+    def _read(self, folder: str) -> None:
+        if folder in self.head:  # touched, or read already
+            return
+        in_folder = {
+            p: d for p, d in self.diffs.items() if folder in (_dir(d.path), _dir(d.previous_path or d.path))
+        }
+        try:
+            head = self._read_head(folder, in_folder)
+        except _Refused:
+            self.head[folder] = self.base[folder] = None
+            return
+        self.head[folder] = _module(folder, head) if head.files else None
+        base = (
+            _base_dir(folder, head, in_folder, {folder: head}, self.api, self.base_sha, self.snapshots)
+            if in_folder
+            else head
+        )
+        self.base[folder] = _module(folder, base) if base.files else None
+
+    def _read_head(self, folder: str, in_folder: dict[str, FileDiff]) -> _Dir:
+        """The folder's Terraform files at the head (none: no such folder there)."""
+        if self.folders_read >= MAX_CALLED_FOLDERS:
+            self.snapshots.calls_not_followed.append(folder)
+            raise _Refused
+        local = self.workspace / folder if self.workspace is not None else None
+        try:
+            if local is not None and local.is_dir():
+                content = self._read_local(folder, local)
+            else:
+                content = self._read_through_api(folder)
+            self._match_patches(folder, content, in_folder)
+        except (GitHubError, OSError) as exc:
+            raise _Refused from exc
+        self.folders_read += 1
+        return content
+
+    def _budget(self, folder: str, sizes: Iterable[int | None]) -> None:
+        """Refuse a folder that would take the reads past `MAX_CALLED_BYTES`, or holds a file over
+        the size limit, before anything of it is read."""
+        total = 0
+        for size in sizes:
+            if size is None or size > _MAX_FILE_BYTES:
+                self.snapshots.calls_not_followed.append(folder)
+                raise _Refused
+            total += size
+        if self.bytes_read + total > MAX_CALLED_BYTES:
+            self.snapshots.calls_not_followed.append(folder)
+            raise _Refused
+        self.bytes_read += total
+
+    def _wanted(self, folder: str, name: str) -> bool:
+        path = _join(folder, name)
+        return is_terraform(name) and not (_is_tf(name) and matches_any(path, self.exclude))
+
+    def _read_local(self, folder: str, local: Path) -> _Dir:
+        assert self.workspace is not None
+        if not inside(local, self.workspace):
+            raise _Refused  # a link out of the checkout: what it holds is not read
+        content = _Dir()
+        entries = sorted(p for p in local.iterdir() if p.is_file())
+        content.neighbours = {p.name for p in entries if not self._wanted(folder, p.name)}
+        wanted = [p for p in entries if self._wanted(folder, p.name)]
+        # A link out of the checkout is never looked at (not even its size): it is unreadable.
+        linked_out = {p for p in wanted if not inside(p, self.workspace)}
+        self._budget(folder, [p.stat().st_size for p in wanted if p not in linked_out])
+        for entry in wanted:
+            path = _join(folder, entry.name)
+            try:
+                content.files[path] = read_inside(entry, self.workspace, _MAX_FILE_BYTES, "the workspace")
+            except LeavesBoundary as exc:
+                content.unreadable[path] = str(exc)
+            except (NotRead, OSError) as exc:
+                raise _Refused from exc  # changed or gone since it was listed
+        return content
+
+    def _read_through_api(self, folder: str) -> _Dir:
+        content = _Dir()
+        listed = self.api.directory(folder, self.head_sha)
+        if listed is None:
+            return content  # no such folder at the head (or a symbolic link: GitHub lists no folder)
+        content.neighbours = {n for n in listed if not self._wanted(folder, n)}
+        wanted = sorted(n for n in listed if self._wanted(folder, n))
+        self._budget(folder, [listed[n] for n in wanted])
+        for name in wanted:
+            data = self.api.file_content(_join(folder, name), self.head_sha)
+            if data is None or len(data) > _MAX_FILE_BYTES:
+                raise _Refused  # gone since it was listed (a force-push)
+            content.files[_join(folder, name)] = data
+        return content
+
+    def _match_patches(self, folder: str, content: _Dir, in_folder: dict[str, FileDiff]) -> None:
+        """A changed file of the folder (one the review does not select) is the head's version, so
+        that undoing its patch gives the base: the workspace may be a merge commit."""
+        for diff in in_folder.values():
+            if diff.status == "removed":
+                content.files.pop(diff.path, None)  # it can linger in a merge-commit checkout
+                continue
+            if _dir(diff.path) != folder or not self._wanted(folder, posixpath.basename(diff.path)):
+                continue
+            data = content.files.get(diff.path)
+            if data is not None and (not diff.has_patch or matches_head(diff, _text(data))):
+                continue
+            fetched = self.api.file_content(diff.path, self.head_sha)
+            if fetched is None or len(fetched) > _MAX_FILE_BYTES:
+                raise _Refused
+            content.files[diff.path] = fetched
