@@ -15,6 +15,16 @@ from typing import Any
 
 from lark import Tree
 
+from fixers.aws.security_groups import (
+    GROUP,
+    INLINE,
+    SG_RULE,
+    VPC_EGRESS,
+    VPC_INGRESS,
+    WORLD,
+    SgRule,
+    groups_in,
+)
 from fixers.companions import free_name, refers_to
 from fixers.edits import (
     HclBlock,
@@ -34,16 +44,6 @@ from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._module_level import unwrap
 from fixers.rules._sg_graph import depends_on
-from fixers.rules._sg_rules import (
-    GROUP,
-    INLINE,
-    SG_RULE,
-    VPC_EGRESS,
-    VPC_INGRESS,
-    WORLD,
-    SgRule,
-    groups_in,
-)
 from fixers.variables import add_variables, free_variable_name, variable_block
 
 SG_ATTRIBUTES = ("vpc_security_group_ids", "security_group_ids", "security_groups")
@@ -126,7 +126,7 @@ def _attached_to(module: Module, block: Block, group: str) -> bool:
 def _attached_groups(module: Module, block: Block) -> list[str]:
     out: list[str] = []
     for attr in _sg_attributes(block):
-        out.extend(groups_in(module, attr.expr, block) or [])
+        out.extend(groups_in(module, attr.expression, block) or [])
     return out
 
 

@@ -9,6 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixers.aws.security_groups import (
+    ALL_PORTS,
+    INLINE,
+    VPC_EGRESS,
+    SgRule,
+    instances,
+    security_group_rules,
+)
 from fixers.companions import applies_directly, mentions
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, remove_block, replace_block_with_attribute
@@ -18,14 +26,6 @@ from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules import _sg_graph as graphs
 from fixers.rules._sg_graph import ALL_TRAFFIC, Graph, Need
-from fixers.rules._sg_rules import (
-    ALL_PORTS,
-    INLINE,
-    VPC_EGRESS,
-    SgRule,
-    instances,
-    security_group_rules,
-)
 
 RULE = Rule(
     id="TAP101",

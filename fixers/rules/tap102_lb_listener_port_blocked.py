@@ -6,14 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.companions import free_name, passed_to_module, refers_to
-from fixers.config import RuleOptions
-from fixers.edits import HclBlock, edit, hcl_list, hcl_string, insert_after, insert_nested_block
-from fixers.evaluate import UNKNOWN, evaluate, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
-from fixers.model import Block
-from fixers.module import Module
-from fixers.rules._sg_rules import (
+from fixers.aws.security_groups import (
     INLINE,
     SG_RULE,
     VPC_INGRESS,
@@ -22,6 +15,13 @@ from fixers.rules._sg_rules import (
     instances,
     security_group_rules,
 )
+from fixers.companions import free_name, passed_to_module, refers_to
+from fixers.config import RuleOptions
+from fixers.edits import HclBlock, edit, hcl_list, hcl_string, insert_after, insert_nested_block
+from fixers.evaluate import UNKNOWN, evaluate, traversals
+from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.model import Block
+from fixers.module import Module
 
 RULE = Rule(
     id="TAP102",
@@ -74,7 +74,7 @@ def _groups(module: Module, lb: Block) -> list[str] | None:
     attr = lb.get("security_groups")
     if kind not in ("application", "network") or attr is None:
         return None  # an NLB without groups filters nothing; an ALB without them gets the VPC default
-    groups = groups_in(module, attr.expr, lb)
+    groups = groups_in(module, attr.expression, lb)
     if not groups:
         return None
     for address in groups:

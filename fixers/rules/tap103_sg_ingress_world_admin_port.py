@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fixers.aws.security_groups import WORLD, SgRule, security_group_rules
 from fixers.config import RuleOptions
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Rule, Severity
 from fixers.module import Module
-from fixers.rules._sg_rules import WORLD, SgRule, security_group_rules
 from fixers.rules._tap103_fix import narrowing_fix
 
 RULE = Rule(

@@ -4,7 +4,8 @@ The forms: inline `ingress`/`egress` blocks of `aws_security_group` (static bloc
 blocks, or the `ingress = [{...}]` attribute list), `aws_security_group_rule`, and
 `aws_vpc_security_group_ingress_rule` / `aws_vpc_security_group_egress_rule`. One `SgRule` is
 one rule instance: count, for_each and dynamic blocks are expanded when their collection is
-known, and stand as one rule of unknown existence when it is not. Shared by TAP102 and TAP103.
+known, and stand as one rule of unknown existence when it is not. Computed once per module (`security_group_rules`);
+TAP101, TAP102 and TAP103 read it, and the flows between groups (`fixers.aws.flows`) build on it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Tree
-
 from fixers.companions import known_count
 from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import unwrap
+from fixers.semantic.expressions import (
+    Access,
+    Call,
+    Conditional,
+    Expr,
+    For,
+    Literal,
+    Object,
+    Reference,
+    Splat,
+    Tuple,
+    call_of,
+)
 
 INLINE = "inline"
 SG_RULE = "aws_security_group_rule"
@@ -90,7 +101,7 @@ class SgRule:
             return default
         # Rules ask one rule about many ports (TAP102: every listener's): evaluate once.
         if name not in self._values:
-            self._values[name] = evaluate(self.module, attr.expr, self.scope)
+            self._values[name] = evaluate(self.module, attr.expression, self.scope)
         return self._values[name]
 
     @property
@@ -183,7 +194,7 @@ class SgRule:
         attr = self.body.get(name)
         if attr is None:
             return []
-        return groups_in(self.module, attr.expr, self.resource)
+        return groups_in(self.module, attr.expression, self.resource)
 
     @property
     def has_sources(self) -> Any:
@@ -281,13 +292,13 @@ def _dynamic_rules(group: Block, direction: str, dynamic: Block) -> list[SgRule]
 def _resource_rules(module: Module, resource: Block) -> list[SgRule]:
     form = resource.resource_type
     target = resource.get("security_group_id")
-    groups = groups_in(module, target.expr, resource) if target is not None else None
+    groups = groups_in(module, target.expression, resource) if target is not None else None
     group = groups[0] if groups and len(set(groups)) == 1 else None
     out = []
     for scope, exists in instances(resource):
         if form == SG_RULE:
             direction = resource.get("type")
-            direction = UNKNOWN if direction is None else evaluate(module, direction.expr, scope)
+            direction = UNKNOWN if direction is None else evaluate(module, direction.expression, scope)
             if direction not in ("ingress", "egress"):
                 direction = UNKNOWN
         else:
@@ -309,7 +320,7 @@ def instances(block: Block) -> list[tuple[dict[str, Any], Any]]:
             return [({"each": {"key": k, "value": v}}, True) for k, v in collection.items()]
         if isinstance(collection, list) and is_known(collection):
             return [({"each": {"key": v, "value": v}}, True) for v in collection]
-        return [({}, True if _literal_nonempty(block.for_each.expr) else UNKNOWN)]
+        return [({}, True if _literal_nonempty(block.for_each.expression) else UNKNOWN)]
     return [({}, True)]
 
 
@@ -318,42 +329,42 @@ def _known_empty(block: Block) -> bool:
     return not found
 
 
-def _literal_nonempty(expr: Tree) -> bool:
-    node = unwrap(expr)
-    if isinstance(node, Tree) and node.data == "function_call" and _function_name(node) == "toset":
-        args = _arguments(node)
-        node = unwrap(args[0]) if len(args) == 1 else None
-    return isinstance(node, Tree) and node.data in ("tuple", "object") and bool(_children(node))
+def _literal_nonempty(expr: Expr) -> bool:
+    """A for_each written as a non-empty literal list or map (`toset([...])` too): its instances
+    exist even when their keys cannot be evaluated."""
+    call = call_of(expr, "toset")
+    if call is not None:
+        args = call.args
+        if len(args) != 1:
+            return False
+        expr = args[0]
+    return isinstance(expr, (Tuple, Object)) and bool(expr.items)
 
 
 # --- which security groups an expression names ----------------------------------------------------
 
 
-def groups_in(module: Module, expr: Tree, holder: Block | None = None, _depth: int = 0) -> list[str] | None:
+def groups_in(module: Module, expr: Expr, holder: Block | None = None, _depth: int = 0) -> list[str] | None:
     """The `aws_security_group` addresses an expression (e.g. a list of group IDs) names, or None
     when some part of it may be a group this module does not define (a variable, a data source,
     a literal ID). Both branches of a conditional count."""
     if _depth > 16:
         return None
-    node = unwrap(expr)
-    if not isinstance(node, Tree):
+    if isinstance(expr, Literal):
+        return [] if expr.is_null else None
+    if isinstance(expr, Tuple):
+        return _union(module, expr.items, holder, _depth)
+    if isinstance(expr, Call):
+        return _union(module, expr.args, holder, _depth) if expr.name in _COLLECTION_FUNCTIONS else None
+    if isinstance(expr, Conditional):
+        return _union(module, [expr.if_true, expr.if_false], holder, _depth)
+    if isinstance(expr, For):
+        return None if expr.is_object else _union(module, [expr.collection], holder, _depth)
+    if isinstance(expr, Reference) and len(expr.parts) == 1:
+        return None  # a bare name (`each`) is no group ID
+    if not isinstance(expr, (Reference, Access, Splat)):
         return None
-    kind = node.data
-    if kind == "literal_value" and str(node.children[0]) == "null":
-        return []
-    if kind == "tuple":
-        return _union(module, _children(node), holder, _depth)
-    if kind == "function_call" and _function_name(node) in _COLLECTION_FUNCTIONS:
-        return _union(module, _arguments(node), holder, _depth)
-    if kind == "conditional":
-        return _union(module, _children(node)[1:], holder, _depth)
-    if kind in ("for_tuple_expr",):
-        intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
-        collection = [c for c in _children(intro) if c.data != "identifier"]
-        return _union(module, collection, holder, _depth)
-    found = traversals(node)
-    if kind not in ("get_attr_expr_term", "index_expr_term", "full_splat_expr_term", "attr_splat_expr_term"):
-        return None
+    found = traversals(expr)
     if len(found) != 1:
         return None
     parts = found[0]
@@ -362,34 +373,20 @@ def groups_in(module: Module, expr: Tree, holder: Block | None = None, _depth: i
         return [f"{GROUP}.{parts[1]}"]
     if root == "local" and len(parts) >= 2 and isinstance(parts[1], str):
         local = module.locals.get(parts[1])
-        return None if local is None else groups_in(module, local.expr, holder, _depth + 1)
+        return None if local is None else groups_in(module, local.expression, holder, _depth + 1)
     if root == "var":
-        value = evaluate(module, node)
+        value = evaluate(module, expr)
         return [] if value in ([], None, "") else None
     if root == "each" and holder is not None and holder.for_each is not None:
-        return groups_in(module, holder.for_each.expr, holder, _depth + 1)
+        return groups_in(module, holder.for_each.expression, holder, _depth + 1)
     return None
 
 
-def _union(module: Module, nodes: list[Tree], holder: Block | None, depth: int) -> list[str] | None:
+def _union(module: Module, exprs: list[Expr], holder: Block | None, depth: int) -> list[str] | None:
     out: list[str] = []
-    for child in nodes:
+    for child in exprs:
         found = groups_in(module, child, holder, depth + 1)
         if found is None:
             return None
         out.extend(g for g in found if g not in out)
     return out
-
-
-def _children(node: Tree) -> list[Tree]:
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def _function_name(node: Tree) -> str:
-    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-    return "::".join(str(i.children[0]) for i in idents)
-
-
-def _arguments(node: Tree) -> list[Tree]:
-    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    return _children(args) if args is not None else []
