@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fixers.findings import TextEdit
 from fixers.hcl.source import SourceText
 from fixers.model import Attribute, Block
+from fixers.semantic.expressions import Template
 
 INDENT = "  "
 
@@ -138,6 +139,23 @@ def insert_nested_block(block: Block, nested: HclBlock) -> TextEdit:
         # `resource "x" "y" {}` on one line: open it up.
         return edit(file, block.body_end, block.body_end, "\n" + text + "\n" + block.indent)
     return edit(file, close_line_start, close_line_start, text + "\n")
+
+
+def append_to_heredoc(heredoc: Template, lines: list[str]) -> TextEdit | None:
+    """Add lines at the end of a heredoc's body, indented like the body (a `<<-` heredoc's common
+    indentation). None for a quoted string, or a heredoc not written in a file."""
+    if not heredoc.heredoc or heredoc.file is None:
+        return None
+    raw = heredoc.raw
+    body_end = raw.rstrip("\r\n")
+    marker_start = heredoc.start + body_end.rfind("\n") + 1
+    body = raw[raw.index("\n") + 1 : body_end.rfind("\n") + 1]
+    indent = ""
+    if heredoc.trim:
+        widths = [len(line) - len(line.lstrip(" ")) for line in body.split("\n") if line.strip()]
+        indent = " " * min(widths, default=0)
+    text = "\n" + "".join(f"{indent}{line}\n" if line else "\n" for line in lines)
+    return edit(heredoc.file, marker_start, marker_start, text)
 
 
 def replace_value(attr: Attribute, value_src: str) -> TextEdit:

@@ -1,5 +1,5 @@
-"""What the observability rules (TAP301-TAP306) share: reading instance user data, telling stock
-AMIs from custom ones, and writing the HCL their fixes add.
+"""What the observability rules (TAP301-TAP306) share: telling stock AMIs from custom ones, the
+instances a role or launch template reaches, and writing the HCL their fixes add.
 
 A leading underscore keeps this module out of rule discovery.
 """
@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, Tree
+from lark import Tree
 
-from fixers.edits import edit
 from fixers.evaluate import UNKNOWN, evaluate, traversals
-from fixers.findings import TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._module_level import call_args as call_of
@@ -183,69 +181,7 @@ def retention_source(module: Module) -> str:
     return DEFAULT_RETENTION
 
 
-# --- instances: user data and images -----------------------------------------------------------
-
-
-def script_node(block: Block) -> tuple[Attribute | None, Any]:
-    """The user data attribute and its literal script node (a heredoc or a quoted string,
-    possibly inside base64encode/base64gzip); the node is None when the script is not written
-    in the module (templatefile, file, a variable)."""
-    attr = block.get("user_data") or block.get("user_data_base64")
-    if attr is None:
-        return None, None
-    node = unwrap(attr.expr)
-    args = call_of(node, "base64encode", "base64gzip")
-    if args is not None:
-        if len(args) != 1:
-            return attr, None
-        node = unwrap(args[0])
-    if isinstance(node, Tree) and node.data in ("heredoc_template", "heredoc_template_trim", "string"):
-        return attr, node
-    return attr, None
-
-
-def user_data_text(block: Block) -> str | None:
-    """The literal text of a block's user data script ("" when it has none), or None when the
-    script lives elsewhere and cannot be read."""
-    attr, node = script_node(block)
-    if attr is None:
-        return ""
-    if node is None:
-        return None
-    return block.file.text[node.meta.start_pos : node.meta.end_pos]
-
-
-def commands(script: str) -> str:
-    """A shell script without its comment lines: what it says in comments does not run."""
-    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
-
-
-def append_to_script(block: Block, lines: list[str]) -> TextEdit | None:
-    """Add shell lines at the end of a heredoc user data script, indented like its body."""
-    _attr, node = script_node(block)
-    if node is None or node.data == "string":
-        return None
-    token = next((c for c in node.children if isinstance(c, Token)), None)
-    if token is None:
-        return None
-    raw = str(token)
-    body_end = raw.rstrip("\r\n")
-    marker_start = token.start_pos + body_end.rfind("\n") + 1
-    body = raw[raw.index("\n") + 1 : body_end.rfind("\n") + 1]
-    indent = ""
-    if node.data == "heredoc_template_trim":
-        widths = [len(line) - len(line.lstrip(" ")) for line in body.split("\n") if line.strip()]
-        indent = " " * min(widths, default=0)
-    text = "\n" + "".join(f"{indent}{line}\n" if line else "\n" for line in lines)
-    return edit(block.file, marker_start, marker_start, text)
-
-
-def package_manager(script: str) -> str | None:
-    """The package manager a Linux user data script already uses."""
-    for manager in ("dnf", "yum"):
-        if re.search(rf"(^|\s){manager}\s+(-y\s+)?install\b", script, re.M):
-            return manager
-    return None
+# --- instances: images, launch blocks, roles -----------------------------------------------------------
 
 
 def stock_image(module: Module, block: Block) -> bool:

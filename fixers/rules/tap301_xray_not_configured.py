@@ -7,26 +7,29 @@ import re
 from collections.abc import Iterator
 
 from fixers.aws.iam import grants, policy_document
+from fixers.aws.user_data import commands, package_manager, user_data
 from fixers.companions import free_name, refers_to
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_string, insert_after, insert_nested_block, replace_value
+from fixers.edits import (
+    HclBlock,
+    append_to_heredoc,
+    hcl_string,
+    insert_after,
+    insert_nested_block,
+    replace_value,
+)
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
     agent_configs,
-    append_to_script,
-    commands,
     enabled,
     instance_role,
-    package_manager,
     referenced,
     role_consumers,
-    script_node,
     stock_image,
 )
-from fixers.rules._user_data import file_note, user_data_text
 
 RULE = Rule(
     id="TAP301",
@@ -153,7 +156,7 @@ def _lambda_mode(function: Block) -> object:
 def _daemon(module: Module, launcher: Block) -> bool | None:
     """Does the instance run an X-Ray daemon (or a CloudWatch agent receiving traces)? None when
     that cannot be told: a custom AMI, or user data written elsewhere."""
-    text = user_data_text(launcher)
+    text = user_data(launcher).text
     if text is None:
         return None
     text = commands(text)
@@ -186,7 +189,7 @@ def _unused_grant(module: Module, grant: Block, role: Block, traced: bool) -> It
         return
     problems = [f"{f.address} has no active tracing_config" for f in untraced]
     problems += [
-        f"{launcher.address} runs no X-Ray daemon{file_note(launcher)} and the module has no sampling rule"
+        f"{launcher.address} runs no X-Ray daemon{user_data(launcher).file_note} and the module has no sampling rule"
         for launcher in no_daemon
     ]
     granted = (
@@ -205,7 +208,7 @@ def _unused_grant(module: Module, grant: Block, role: Block, traced: bool) -> It
 def _daemon_without_access(module: Module, launcher: Block) -> Iterator[Finding]:
     if not enabled(launcher) or _daemon(module, launcher) is not True:
         return
-    text = commands(user_data_text(launcher) or "")
+    text = commands(user_data(launcher).text or "")
     if "xray" not in text.lower().replace("-", ""):
         return  # an agent receiving traces: its policy is TAP302's business
     role = instance_role(module, launcher)
@@ -221,7 +224,7 @@ def _daemon_without_access(module: Module, launcher: Block) -> Iterator[Finding]
     )
     yield RULE.finding(
         launcher,
-        f"{launcher.address} starts the X-Ray daemon{file_note(launcher)}, but its instance role {role.address} may not "
+        f"{launcher.address} starts the X-Ray daemon{user_data(launcher).file_note}, but its instance role {role.address} may not "
         f"call {_WRITE}: every trace segment is rejected",
         key=role.address,
         fix=Fix.safe(
@@ -290,12 +293,12 @@ def _sampling_rule(label: str, served: str) -> str:
 
 
 def _start_daemon(launcher: Block) -> TextEdit | None:
-    _attr, node = script_node(launcher)
-    manager = package_manager(user_data_text(launcher) or "")
-    if node is None or manager is None:
+    data = user_data(launcher)
+    manager = package_manager(data.text or "")
+    if data.script is None or manager is None:
         return None
-    return append_to_script(
-        launcher,
+    return append_to_heredoc(
+        data.script,
         [
             "# X-Ray daemon: relays the app's trace segments (UDP 2000) to X-Ray.",
             f"{manager} install -y {DAEMON_RPM}",

@@ -6,29 +6,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixers.aws.user_data import commands, package_manager, user_data
 from fixers.companions import free_name, passed_to_module, refers_to
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, insert_after
+from fixers.edits import HclBlock, append_to_heredoc, hcl_list, hcl_object, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
     Part,
-    append_to_script,
-    commands,
     element,
     enabled,
     instance_role,
     launch_blocks,
-    package_manager,
     partial_value,
     referenced,
-    script_node,
     stock_image,
     string_with,
 )
-from fixers.rules._user_data import file_note, user_data_text
 
 RULE = Rule(
     id="TAP302",
@@ -88,7 +84,9 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
             else "the alarm can never fire"
         )
         names = ", ".join(c.address for c in computes)
-        files = "".join(dict.fromkeys(file_note(b) for c in computes for b in launch_blocks(module, c) or []))
+        files = "".join(
+            dict.fromkeys(user_data(b).file_note for c in computes for b in launch_blocks(module, c) or [])
+        )
         yield RULE.finding(
             watch.at,
             f"{watch.block.address} reads {NAMESPACE} metric {watch.metric} (by {dims}) but no CloudWatch "
@@ -205,7 +203,7 @@ def _may_run_agent(module: Module, compute: Block) -> bool:
     if not images or not all(stock_image(module, launch) for launch in images):
         return True
     for launch in launches:
-        text = user_data_text(launch)
+        text = user_data(launch).text
         if text is None or "amazon-cloudwatch-agent" in commands(text):
             return True
     return False
@@ -219,7 +217,7 @@ def _fix(module: Module, compute: Block, watches: list[Watch]) -> Fix | None:
     if config is None:
         return None
     launches = launch_blocks(module, compute) or []
-    launch = next((b for b in launches if user_data_text(b)), launches[0] if launches else None)
+    launch = next((b for b in launches if user_data(b).text), launches[0] if launches else None)
     if launch is None:
         return None
     label = free_name(module, "aws_ssm_parameter", f"{compute.name}_cwagent")
@@ -323,13 +321,12 @@ def _has_agent_policy(module: Module, role: Block) -> bool:
 def _start_agent(launch: Block, parameter: str) -> TextEdit | None:
     """Shell lines that install the agent and load its configuration, appended to a heredoc
     script written in the module; None when the script is elsewhere or its package manager unknown."""
-    _attr, node = script_node(launch)
-    text = user_data_text(launch)
-    manager = package_manager(text or "")
-    if node is None or manager is None:
+    data = user_data(launch)
+    manager = package_manager(data.text or "")
+    if data.script is None or manager is None:
         return None
-    return append_to_script(
-        launch,
+    return append_to_heredoc(
+        data.script,
         [
             "# Publishes the CWAgent metrics the alarms and scaling policies read.",
             f"{manager} install -y amazon-cloudwatch-agent",

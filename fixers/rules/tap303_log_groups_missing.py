@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fixers.aws.user_data import commands, user_data
 from fixers.companions import (
     free_name,
     instance_ref,
@@ -28,7 +29,6 @@ from fixers.rules._observability import (
     agent_configs,
     agent_json,
     call_of,
-    commands,
     element,
     enabled,
     launch_blocks,
@@ -39,7 +39,6 @@ from fixers.rules._observability import (
     string_with,
     targets,
 )
-from fixers.rules._user_data import user_data_file, user_data_text
 
 RULE = Rule(
     id="TAP303",
@@ -347,7 +346,7 @@ def _unshipped(module: Module, compute: Block) -> Iterator[Finding]:
     images = [launch for launch in launches if launch.has("image_id") or launch.has("ami")]
     if not images or not all(stock_image(module, launch) for launch in images):
         return  # a custom AMI may ship logs with an agent baked in
-    scripts = [(launch, user_data_text(launch)) for launch in launches]
+    scripts = [(launch, user_data(launch).text) for launch in launches]
     if any(text is None for _, text in scripts):
         return
     scripts = [(launch, text) for launch, text in scripts if text]
@@ -365,7 +364,7 @@ def _unshipped(module: Module, compute: Block) -> Iterator[Finding]:
         return
     holder = next(launch for launch, text in scripts if paths[0] in text)
     where = "its user data" if holder is compute else f"user data of {holder.address}"
-    if (path := user_data_file(holder)) is not None:
+    if (path := user_data(holder).file) is not None:
         where += f" in {path}"
     yield RULE.finding(
         compute,
