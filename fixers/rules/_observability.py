@@ -6,8 +6,6 @@ A leading underscore keeps this module out of rule discovery.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +15,6 @@ from lark import Tree
 from fixers.evaluate import UNKNOWN, evaluate, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args as call_of
 from fixers.rules._module_level import unwrap
 
 # CloudWatch Logs accepts only these retention periods (0 = never expire).
@@ -279,57 +276,3 @@ def role_consumers(module: Module, role: Block) -> dict[str, list[Block]]:
 
 def asgs_using(module: Module, launch: Block) -> list[Block]:
     return [b for b in module.referrers(launch) if b.resource_type == "aws_autoscaling_group"]
-
-
-# --- CloudWatch agent configurations -------------------------------------------------------------
-
-AGENT_CONFIG_PREFIX = "AmazonCloudWatch-"
-
-
-def agent_json(module: Module, parameter: Block) -> Any:
-    """The agent configuration an `AmazonCloudWatch-*` SSM parameter holds (unknown parts UNKNOWN),
-    UNKNOWN when unreadable, None when the parameter is not an agent configuration."""
-    name = parameter.value("name", UNKNOWN)
-    if not (isinstance(name, str) and name.startswith(AGENT_CONFIG_PREFIX)):
-        return None
-    attr = parameter.get("value") or parameter.get("insecure_value")
-    if attr is None:
-        return UNKNOWN
-    args = call_of(attr.expr, "jsonencode")
-    value = partial_value(module, args[0]) if args is not None and len(args) == 1 else attr.value()
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return UNKNOWN
-    return value if isinstance(value, dict) else UNKNOWN
-
-
-def agent_configs(module: Module, script: str) -> list[dict[str, Any]] | None:
-    """The configurations user data loads into the CloudWatch agent (`amazon-cloudwatch-agent-ctl
-    -c ssm:NAME`), when every one is an SSM parameter of the module; None otherwise."""
-    sources = [
-        source
-        for line in script.splitlines()
-        if "amazon-cloudwatch-agent-ctl" in line
-        for source in re.findall(r"\s-c\s+(\S+)", line)
-    ]
-    if not sources:
-        return None
-    found = []
-    for source in sources:
-        if not source.startswith("ssm:"):
-            return None
-        config = _parameter_config(module, source[4:].strip("'\""))
-        if not isinstance(config, dict):
-            return None
-        found.append(config)
-    return found
-
-
-def _parameter_config(module: Module, name: str) -> Any:
-    match = re.fullmatch(r"\$\{aws_ssm_parameter\.([A-Za-z0-9_-]+)\.name\}", name)
-    for parameter in module.resources("aws_ssm_parameter"):
-        if (match and parameter.name == match.group(1)) or parameter.value("name") == name:
-            return agent_json(module, parameter)
-    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fixers.aws.cloudwatch_agent import configs_loaded
 from fixers.aws.iam import grants, policy_document
 from fixers.aws.user_data import commands, package_manager, user_data
 from fixers.companions import free_name, refers_to
@@ -23,7 +24,6 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdi
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
-    agent_configs,
     enabled,
     instance_role,
     referenced,
@@ -163,7 +163,7 @@ def _daemon(module: Module, launcher: Block) -> bool | None:
     if "xray" in text.lower().replace("-", ""):
         return True
     if "amazon-cloudwatch-agent" in text:
-        configs = agent_configs(module, text)
+        configs = configs_loaded(module, text)
         if configs is None or any("traces" in c for c in configs):
             return None
     image = launcher if (launcher.has("image_id") or launcher.has("ami")) else None

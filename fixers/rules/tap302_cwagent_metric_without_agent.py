@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from fixers.aws.cloudwatch_agent import PARAMETER_PREFIX, looks_like_agent_config
 from fixers.aws.user_data import commands, package_manager, user_data
 from fixers.companions import free_name, passed_to_module, refers_to
 from fixers.config import RuleOptions
@@ -20,11 +20,11 @@ from fixers.rules._observability import (
     enabled,
     instance_role,
     launch_blocks,
-    partial_value,
     referenced,
     stock_image,
     string_with,
 )
+from fixers.semantic.expressions import known_parts
 
 RULE = Rule(
     id="TAP302",
@@ -35,7 +35,6 @@ RULE = Rule(
 )
 
 NAMESPACE = "CWAgent"
-CONFIG_PREFIX = "AmazonCloudWatch-"
 AGENT_POLICY = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
 # EC2 dimensions the agent can add to every metric (append_dimensions), as it spells their values.
 _EC2_DIMENSIONS = {
@@ -90,7 +89,7 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
         yield RULE.finding(
             watch.at,
             f"{watch.block.address} reads {NAMESPACE} metric {watch.metric} (by {dims}) but no CloudWatch "
-            f"agent configuration reaches {names}: no {CONFIG_PREFIX}* SSM parameter and no "
+            f"agent configuration reaches {names}: no {PARAMETER_PREFIX}* SSM parameter and no "
             f"amazon-cloudwatch-agent-ctl in user data{files}, so the metric is never published and {consequence}",
             resource=watch.block.address,
             key=watch.metric,
@@ -124,7 +123,7 @@ def _alarm_watches(alarm: Block) -> list[Watch]:
 def _dimension_map(attr: Attribute | None) -> dict[str, Attribute | Part | None] | None:
     if attr is None:
         return {}
-    value = partial_value(attr.block.module, attr.expr)
+    value = known_parts(attr.block.module, attr.expression)
     if not isinstance(value, dict):
         return None
     return {name: element(attr, name) for name in value}
@@ -175,20 +174,15 @@ def _computes(module: Module, watch: Watch) -> list[Block]:
 def _agent_configured(module: Module) -> bool:
     for parameter in module.resources("aws_ssm_parameter"):
         name = parameter.value("name", UNKNOWN)
-        if isinstance(name, str) and name.startswith(CONFIG_PREFIX):
+        if isinstance(name, str) and name.startswith(PARAMETER_PREFIX):
             return True
-        if name is UNKNOWN and _looks_like_agent_config(parameter):
+        if name is UNKNOWN and looks_like_agent_config(parameter):
             return True
     for association in module.resources("aws_ssm_association"):
         document = association.value("name", UNKNOWN)
         if document is UNKNOWN or document == "AmazonCloudWatch-ManageAgent":
             return True
     return False
-
-
-def _looks_like_agent_config(parameter: Block) -> bool:
-    attr = parameter.get("value") or parameter.get("insecure_value")
-    return attr is not None and bool(re.search(r"metrics_collected|logs_collected", attr.source))
 
 
 def _may_run_agent(module: Module, compute: Block) -> bool:
@@ -221,9 +215,9 @@ def _fix(module: Module, compute: Block, watches: list[Watch]) -> Fix | None:
     if launch is None:
         return None
     label = free_name(module, "aws_ssm_parameter", f"{compute.name}_cwagent")
-    name = string_with(compute.get("name"), prefix=CONFIG_PREFIX, fallback=compute.name)
+    name = string_with(compute.get("name"), prefix=PARAMETER_PREFIX, fallback=compute.name)
     if compute.get("name") is None:
-        name = hcl_string(f"{CONFIG_PREFIX}{compute.name}")
+        name = hcl_string(f"{PARAMETER_PREFIX}{compute.name}")
     parameter = HclBlock(
         f'resource "aws_ssm_parameter" "{label}"',
         [("name", name), ("type", hcl_string("String")), ("value", f"jsonencode({config})")],

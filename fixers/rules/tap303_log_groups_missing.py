@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fixers.aws.cloudwatch_agent import agent_config, configs_loaded
 from fixers.aws.user_data import commands, user_data
 from fixers.companions import (
     free_name,
@@ -26,19 +27,16 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
-    agent_configs,
-    agent_json,
-    call_of,
     element,
     enabled,
     launch_blocks,
-    partial_value,
     retention_source,
     reusable_source,
     stock_image,
     string_with,
     targets,
 )
+from fixers.semantic.expressions import call_of, known_parts
 
 RULE = Rule(
     id="TAP303",
@@ -275,8 +273,11 @@ def _awslogs_groups(containers: list[Any]) -> set[Any]:
 def _containers(module: Module, attr: Attribute | None) -> list[Any] | None:
     if attr is None:
         return None
-    args = call_of(attr.expr, "jsonencode")
-    value = partial_value(module, args[0]) if args is not None and len(args) == 1 else attr.value()
+    encoded = call_of(attr.expression, "jsonencode")
+    if encoded is not None and len(args := encoded.args) == 1:
+        value = known_parts(module, args[0])
+    else:
+        value = attr.value()
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -296,7 +297,7 @@ def _identifier(text: str) -> str:
 def _agent_config(module: Module, parameter: Block, groups: list[_Group]) -> Iterator[Finding]:
     if not enabled(parameter) or parameter.count is not None or parameter.for_each is not None:
         return
-    config = agent_json(module, parameter)
+    config = agent_config(module, parameter)
     if not isinstance(config, dict):
         return
     logs = config.get("logs")
@@ -379,7 +380,7 @@ def _ships_logs(module: Module, script: str) -> bool:
     configurations it fetches has a `logs` section (or is not in the module)."""
     script = commands(script)
     if "amazon-cloudwatch-agent" in script:
-        configs = agent_configs(module, script)
+        configs = configs_loaded(module, script)
         if configs is None or any("logs" in c for c in configs):
             return True
         script = script.replace("amazon-cloudwatch-agent", "")

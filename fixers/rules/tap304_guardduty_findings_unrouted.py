@@ -31,12 +31,11 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdi
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
-    call_of,
     enabled,
     may_serve_any,
-    partial_value,
     referenced,
 )
+from fixers.semantic.expressions import call_of, known_parts
 
 RULE = Rule(
     id="TAP304",
@@ -144,9 +143,9 @@ def _pattern(module: Module, attr: Attribute | None) -> Any:
     """The event pattern as a dict (unknown parts UNKNOWN), UNKNOWN, or None without one."""
     if attr is None:
         return None
-    args = call_of(attr.expr, "jsonencode")
-    if args is not None and len(args) == 1:
-        value = partial_value(module, args[0])
+    encoded = call_of(attr.expression, "jsonencode")
+    if encoded is not None and len(args := encoded.args) == 1:
+        value = known_parts(module, args[0])
         return value if isinstance(value, dict) else UNKNOWN
     value = attr.value()
     if not isinstance(value, str):

@@ -512,6 +512,27 @@ def string_of(expr: Expr) -> str | None:
     return expr.text_value if isinstance(expr, Template) else None
 
 
+def known_parts(module: Any, expr: Expr) -> Any:
+    """The value of `expr` as `fixers.evaluate.evaluate` gives it, except that a tuple or object
+    constructor keeps its known elements when others are unknown (those are UNKNOWN): a policy
+    statement with an unknown ARN still shows its actions. An object whose keys cannot all be known
+    is UNKNOWN."""
+    from fixers.evaluate import UNKNOWN, evaluate
+
+    if isinstance(expr, Tuple):
+        return [known_parts(module, item) for item in expr.items]
+    if isinstance(expr, Object):
+        out: dict[str, Any] = {}
+        for item in expr.items:
+            key = item.key
+            name = key.root if isinstance(key, Reference) and len(key.parts) == 1 else evaluate(module, key)
+            if not isinstance(name, str):
+                return UNKNOWN
+            out[name] = known_parts(module, item.value)
+        return out
+    return evaluate(module, expr)
+
+
 # --- building ------------------------------------------------------------------------------------
 
 

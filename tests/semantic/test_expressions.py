@@ -184,3 +184,22 @@ def test_call_of_and_string_of_answer_only_for_their_kind():
         and string_of(expr('"${var.a}-x"')) is None
         and string_of(expr("1")) is None
     )
+
+
+def test_known_parts_keeps_the_known_elements_of_tuples_and_objects_around_unknown_ones():
+    from fixers.semantic.expressions import known_parts
+
+    assert known_parts(None, expr('{ a = [1, var.b], "c-d" = { e = var.f } }')) == {
+        "a": [1, UNKNOWN],
+        "c-d": {"e": UNKNOWN},
+    }
+    module = Module.build(
+        ".",
+        [parse_file(decode("main.tf", b'locals {\n  k = "computed"\n  x = { (local.k) = [1, var.u] }\n}\n'))],
+    )
+    assert known_parts(module, module.locals["x"].expression) == {"computed": [1, UNKNOWN]}
+    # A key that cannot be known, or is not a string, makes the whole object unknown.
+    assert known_parts(None, expr("{ (var.k) = 1, a = 2 }")) is UNKNOWN
+    assert known_parts(None, expr("{ 1 = 2 }")) is UNKNOWN
+    # Anything but a constructor is evaluated whole: one unknown argument makes the merge unknown.
+    assert known_parts(None, expr("merge({ a = 1 }, var.b)")) is UNKNOWN
