@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Tree
-
 from fixers.aws.security_groups import (
     GROUP,
     INLINE,
@@ -42,8 +40,8 @@ from fixers.evaluate import evaluate, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import unwrap
 from fixers.rules._sg_graph import depends_on
+from fixers.semantic.expressions import Expr, Tuple
 from fixers.variables import add_variables, free_variable_name, variable_block
 
 SG_ATTRIBUTES = ("vpc_security_group_ids", "security_group_ids", "security_groups")
@@ -80,7 +78,7 @@ def narrowing_fix(
 
 
 def _is_literal(attr: Attribute | None) -> bool:
-    return attr is not None and is_known(evaluate(None, attr.expr))
+    return attr is not None and is_known(evaluate(None, attr.expression))
 
 
 # --- who talks to the group -----------------------------------------------------------------------
@@ -172,18 +170,10 @@ def _first_of_twins(rule: SgRule, rules: list[SgRule]) -> SgRule:
 
 def _remaining(attr: Attribute) -> list[str]:
     """The source text of the list elements of `attr` that are not world CIDRs."""
-    node = unwrap(attr.expr)
-    if not isinstance(node, Tree) or node.data != "tuple":
+    expr = attr.expression
+    if not isinstance(expr, Tuple):
         return []
-    out = []
-    for child in node.children:
-        if (
-            isinstance(child, Tree)
-            and child.data != "new_line_or_comment"
-            and evaluate(None, child) not in WORLD
-        ):
-            out.append(attr.file.text[child.meta.start_pos : child.meta.end_pos])
-    return out
+    return [item.source for item in expr.items if evaluate(None, item) not in WORLD]
 
 
 def _narrow(module: Module, rule: SgRule, world: list[tuple[str, str]], clients: list[str]) -> Fix:
@@ -312,7 +302,7 @@ def _variable_fix(
 ) -> tuple[Fix | None, str]:
     body = rule.body
     names = list(dict.fromkeys(n for n, _ in world))
-    origins = {name: _origin(module, body.get(name).expr) for name in names}
+    origins = {name: _origin(module, body.get(name).expression) for name in names}
     if any(o is None for o in origins.values()):
         return None, ""
     edits: list[TextEdit] = []
@@ -360,16 +350,17 @@ def _variable_fix(
     return Fix.unsafe(f"Narrow the source of {rule.location}: {'; '.join(done)}", edits), ""
 
 
-def _origin(module: Module, expr: Tree, depth: int = 0) -> tuple[str, Any] | None:
+def _origin(module: Module, expr: Expr, depth: int = 0) -> tuple[str, Any] | None:
     """Where a world CIDR is written: ("literal", None) in the expression itself, ("local",
     attribute) in a local's literal, ("var", name) in a variable's default; None otherwise."""
     if is_known(evaluate(None, expr)):
         return ("literal", None)
-    node = unwrap(expr)
-    if isinstance(node, Tree) and node.data == "tuple":
-        elements = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        node = unwrap(elements[0]) if len(elements) == 1 else None
-    found = traversals(node) if isinstance(node, Tree) else []
+    if isinstance(expr, Tuple):
+        items = expr.items
+        if len(items) != 1:
+            return None
+        expr = items[0]
+    found = traversals(expr)
     if len(found) != 1 or len(found[0]) < 2 or not isinstance(found[0][1], str) or depth > 8:
         return None
     root, name = found[0][0], found[0][1]
@@ -377,7 +368,7 @@ def _origin(module: Module, expr: Tree, depth: int = 0) -> tuple[str, Any] | Non
         return ("var", name)
     if root == "local" and len(found[0]) == 2 and name in module.locals:
         local = module.locals[name]
-        inner = _origin(module, local.expr, depth + 1)
+        inner = _origin(module, local.expression, depth + 1)
         if inner is not None and inner[0] == "literal":
             return ("local", local)
         return inner

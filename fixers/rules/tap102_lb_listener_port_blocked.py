@@ -22,6 +22,7 @@ from fixers.evaluate import UNKNOWN, evaluate, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
+from fixers.semantic.expressions import Literal, Tuple, call_of
 
 RULE = Rule(
     id="TAP102",
@@ -86,7 +87,7 @@ def _groups(module: Module, lb: Block) -> list[str] | None:
 
 def _port_and_protocol(listener: Block, lb: Block, scope: dict[str, Any]) -> tuple[Any, Any]:
     attr = listener.get("port")
-    port = evaluate(listener.module, attr.expr, scope) if attr is not None else UNKNOWN
+    port = evaluate(listener.module, attr.expression, scope) if attr is not None else UNKNOWN
     try:
         port = int(port) if port is not UNKNOWN and not isinstance(port, bool) else UNKNOWN
     except (TypeError, ValueError):
@@ -95,7 +96,7 @@ def _port_and_protocol(listener: Block, lb: Block, scope: dict[str, Any]) -> tup
     if proto_attr is None:
         is_alb = lb.value("load_balancer_type", "application") == "application"
         return port, "tcp" if is_alb else UNKNOWN
-    protocol = evaluate(listener.module, proto_attr.expr, scope)
+    protocol = evaluate(listener.module, proto_attr.expression, scope)
     if not isinstance(protocol, str):
         return port, UNKNOWN
     return port, _TRANSPORT.get(protocol.upper(), UNKNOWN)
@@ -245,7 +246,7 @@ def _ports_vary(rule: SgRule) -> bool:
         attr = rule.body.get(name)
         if attr is None:
             return True
-        if any(parts[0] in ("count", "each") for parts in traversals(attr.expr)):
+        if any(parts[0] in ("count", "each") for parts in traversals(attr.expression)):
             return True
     return False
 
@@ -293,21 +294,27 @@ def _copy_name(name: str, served: int, port: int, old_word: str, word: str) -> s
 
 
 def _extend_dynamic(rule: SgRule, port: int) -> TextEdit | None:
-    """Add `port` to a one-line literal port list that a dynamic block iterates over."""
+    """Add `port` to a literal list of port numbers (or `toset` of one) that a dynamic block
+    iterates over."""
     dynamic = rule.dynamic
     iterator = dynamic.get("iterator")
     name = iterator.source.strip() if iterator is not None else dynamic.labels[0]
     for arg in ("from_port", "to_port"):
         attr = rule.body.get(arg)
-        if attr is None or traversals(attr.expr) != [(name, "value")]:
+        if attr is None or traversals(attr.expression) != [(name, "value")]:
             return None
     for_each = dynamic.get("for_each")
-    source = for_each.source
-    match = re.fullmatch(r"(toset\()?\[([0-9, ]+)\](\))?", source)
-    if match is None or bool(match.group(1)) != bool(match.group(3)):
+    ports = for_each.expression
+    call = call_of(ports, "toset")
+    if call is not None:
+        args = call.args
+        ports = args[0] if len(args) == 1 and not call.expand else None
+    if not isinstance(ports, Tuple):
         return None
-    close = for_each.value_start + source.rindex("]")
-    return edit(for_each.file, close, close, f", {port}")
+    items = ports.items
+    if not items or not all(isinstance(i, Literal) and type(i.value) is int for i in items):
+        return None
+    return edit(for_each.file, items[-1].end, items[-1].end, f", {port}")
 
 
 def _fresh_rule(

@@ -161,3 +161,17 @@ resource "aws_vpc_security_group_egress_rule" "shop_to_vpc" {
 )
 def test_no_finding_when_the_port_is_admitted_or_unknowable(case):
     assert scan_fixture(f"TAP102/{case}", "TAP102") == []
+
+
+def test_dynamic_ingress_over_toset_of_a_port_list_with_a_trailing_comma_gets_the_port_after_the_last(
+    tmp_path,
+):
+    from fixers.engine import fix_module
+    from fixers.workspace import read_module
+    from tests.rules.harness import every_rule
+
+    original = (fixture_dir("TAP102/dynamic_port_list") / "main.tf").read_text()
+    written = original.replace("for_each = [443]\n", "for_each = toset([\n      443,\n    ])\n")
+    (tmp_path / "main.tf").write_text(written)
+    outcome = fix_module(read_module(tmp_path, tmp_path), every_rule(), unsafe=True, rule_ids={"TAP102"})
+    assert outcome.texts["main.tf"] == written.replace("      443,\n", "      443, 80,\n")
