@@ -12,7 +12,7 @@ from fixers.edits import INDENT, hcl_string, replace_value, set_attribute
 from fixers.evaluate import UNKNOWN, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
-from fixers.module import Module, _address_of
+from fixers.module import Module
 
 # More instances than any module declares: `count = 1e15` (or a chain of products) must not make a
 # rule build a scope per instance.
@@ -96,24 +96,9 @@ def refers_to(module: Module, attr: Attribute, address: str) -> bool:
     return address in mentions(module, attr)
 
 
-def mentions(module: Module, attr: Attribute) -> set[str]:
-    """Every address `attr` mentions, directly or through locals (8 deep). Rules ask this of the
-    same attribute for every candidate block, so it is computed once per attribute and module."""
-    return module.memo(("mentions", attr), lambda: _mentioned(module, attr, 0))
-
-
-def _mentioned(module: Module, attr: Attribute, depth: int) -> set[str]:
-    found: set[str] = set()
-    for parts in traversals(attr.expr):
-        target, _, _ = _address_of(parts)
-        if not target:
-            continue
-        found.add(target)
-        if target.startswith("local.") and depth < 8:
-            local = module.locals.get(target[6:])
-            if local is not None:
-                found |= _mentioned(module, local, depth + 1)
-    return found
+def mentions(module: Module, attr: Attribute) -> frozenset[str]:
+    """Every address `attr` mentions, directly or through locals (`ReferenceGraph.reach`)."""
+    return module.reference_graph().reach(attr)
 
 
 def instance_count(block: Block) -> int | None:
@@ -160,7 +145,7 @@ def _pointing_at(module: Module, served: Block, resource_type: str, attribute: s
     # Rules ask once per served block: checking every candidate each time was quadratic on large
     # modules. Candidates that mention `served` come from the module's reference index, and
     # candidates named by a literal from a per-module table; the exact tests below still decide.
-    candidates = _mentioning(module, served.address)
+    candidates = {id(b): b for b in module.reference_graph().users(served.address)}
     served_name = served.value("bucket", UNKNOWN) if served.has("bucket") else UNKNOWN
     named = (
         _by_literal(module, resource_type, attribute).get(served_name, {})
@@ -318,26 +303,10 @@ def _by_literal(module: Module, resource_type: str, attribute: str) -> dict[str,
     return module.memo(("literal names", resource_type, attribute), table)
 
 
-def _mentioning(module: Module, address: str) -> dict[int, Block]:
-    """The top-level blocks (by id) that mention `address`, directly or through any chain of
-    locals: every block `refers_to` can find, and maybe more."""
-    blocks: dict[int, Block] = {}
-    seen, pending = {address}, [address]
-    while pending:
-        for ref in module.references_to(pending.pop()):
-            blocks[id(ref.source)] = ref.source
-            if ref.source.type == "locals":
-                local = f"local.{ref.attribute.name}"
-                if local not in seen:
-                    seen.add(local)
-                    pending.append(local)
-    return blocks
-
-
 def passed_to_module(module: Module, served: Block) -> bool:
     """True when `served` is handed to a module call, directly or through locals (`vpc_id =
     local.vpc.id`), which may configure it out of our sight."""
-    return any(block.type == "module" for block in _mentioning(module, served.address).values())
+    return any(block.type == "module" for block in module.reference_graph().users(served.address))
 
 
 def require_provider(module: Module, name: str, source: str, version: str) -> list[TextEdit]:

@@ -489,9 +489,9 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
 def _new_cycle(before: Module, after: Module) -> list[str] | None:
     """A dependency cycle the edits make (rules check findings, not the graph: a fix that adds a
     `depends_on` or a reference can close a loop through the user's own references)."""
-    if before.memo("dependency cycle", before.dependency_cycle) is not None:
+    if before.reference_graph().cycle() is not None:
         return None  # already broken: not the fix's doing
-    return after.dependency_cycle()
+    return after.reference_graph().cycle()
 
 
 def _rule_failures(module: Module) -> set[str]:

@@ -322,18 +322,3 @@ def blocks_of_file(file: SourceText, tree: Tree) -> list[Block]:
         return []
     _, blocks = build_body(file, body, None)
     return blocks
-
-
-@functools.total_ordering
-@dataclass(frozen=True)
-class Reference:
-    """`source` (a top-level block) mentions `target` (an address) in `attribute`."""
-
-    source: Block = field(compare=False)
-    attribute: Attribute = field(compare=False)
-    target: str
-    index: Any = None  # the instance key used (`aws_s3_bucket.logs[0]`), when known
-    rest: tuple = ()  # what follows the address, e.g. ("id",)
-
-    def __lt__(self, other: Reference) -> bool:
-        return (self.source.path, self.attribute.start) < (other.source.path, other.attribute.start)

@@ -16,9 +16,8 @@ from fixers.findings import ScanError
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import SourceText
 from fixers.limits import REGEX_MODULE_SECONDS
-from fixers.model import Attribute, Block, Reference, blocks_of_file
-
-_NOT_RESOURCE_ROOTS = {"var", "local", "data", "module", "count", "each", "self", "path", "terraform"}
+from fixers.model import Attribute, Block, blocks_of_file
+from fixers.semantic.references import Reference, ReferenceGraph
 
 
 @dataclass
@@ -114,7 +113,6 @@ class Module:
     # `TF_VAR_name` values (name -> text), below every tfvars file in precedence, as in Terraform.
     environment: dict[str, str] = field(default_factory=dict)
     _environment_values: dict[str, Attribute | None] = field(default_factory=dict)
-    _references: dict[str, list[Reference]] | None = None
     _eval_cache: dict[Any, Any] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
@@ -179,7 +177,6 @@ class Module:
                 attr.block = None
         self.blocks, self._by_address, self._locals, self._tfvar_values = [], {}, {}, {}
         self._environment_values = {}
-        self._references = None
         self._eval_cache, self._memo = {}, {}
         self.called = None  # its closure holds the module
 
@@ -327,88 +324,17 @@ class Module:
         return attrs[0] if len(attrs) == 1 else None
 
     # -- references -------------------------------------------------------------------------
+    def reference_graph(self) -> ReferenceGraph:
+        """Who refers to what in this module (fixers.semantic.references), built once."""
+        return self.memo("reference graph", lambda: ReferenceGraph(self))
+
     def references_to(self, address: str) -> list[Reference]:
         """Every place in the module that mentions `address` (e.g. "aws_security_group.app")."""
-        if self._references is None:
-            self._references = self._index_references()
-        return self._references.get(address, [])
+        return self.reference_graph().references_to(address)
 
     def referrers(self, block: Block, *types: str) -> list[Block]:
         """Top-level blocks (optionally of the given resource types) that mention `block`."""
-        seen: dict[int, Block] = {}
-        for ref in self.references_to(block.address):
-            if not types or ref.source.resource_type in types:
-                seen.setdefault(id(ref.source), ref.source)
-        return list(seen.values())
-
-    def _index_references(self) -> dict[str, list[Reference]]:
-        from fixers.evaluate import traversals
-
-        index: dict[str, list[Reference]] = defaultdict(list)
-        for block in self.blocks:
-            for inner in block.walk():
-                for attr in inner.attribute_list:
-                    for parts in traversals(attr.expr):
-                        target, index_key, rest = _address_of(parts)
-                        if target:
-                            index[target].append(Reference(block, attr, target, index_key, rest))
-        return index
-
-    def dependency_edges(self) -> dict[str, set[str]]:
-        """Which resources, data sources, module calls and locals each of them references (each local
-        is a node of its own, as Terraform sees them), by address."""
-        return self.memo("dependency edges", self._dependency_edges)
-
-    def _dependency_edges(self) -> dict[str, set[str]]:
-        nodes = {b.address for b in self.blocks if b.type in ("resource", "data", "module")}
-        nodes |= {f"local.{name}" for name in self._locals}
-        edges: dict[str, set[str]] = defaultdict(set)
-        if self._references is None:
-            self._references = self._index_references()
-        for target, refs in self._references.items():
-            if target not in nodes:
-                continue
-            for ref in refs:
-                source = f"local.{ref.attribute.name}" if ref.source.type == "locals" else ref.source.address
-                if source in nodes:
-                    edges[source].add(target)
-        return edges
-
-    def reaches(self, start: str, goal: str) -> bool:
-        """Does `start` depend on `goal`, directly or through other blocks and locals?"""
-        edges = self.dependency_edges()
-        seen, pending = {start}, [start]
-        while pending:
-            for step in edges.get(pending.pop(), ()):
-                if step == goal:
-                    return True
-                if step not in seen:
-                    seen.add(step)
-                    pending.append(step)
-        return False
-
-    def dependency_cycle(self) -> list[str] | None:
-        """A cycle of references among the module's resources, data sources, module calls and locals
-        (`terraform validate`'s "Cycle: ..."), as the addresses around it, or None."""
-        edges = self.dependency_edges()
-        state: dict[str, int] = {}  # 1: on the current path, 2: done
-        for start in sorted(edges):
-            if start in state:
-                continue
-            path, stack = [start], [iter(sorted(edges[start]))]
-            state[start] = 1
-            while stack:
-                step = next(stack[-1], None)
-                if step is None:
-                    state[path.pop()] = 2
-                    stack.pop()
-                elif state.get(step) == 1:
-                    return [*path[path.index(step) :], step]
-                elif step not in state:
-                    state[step] = 1
-                    path.append(step)
-                    stack.append(iter(sorted(edges.get(step, ()))))
-        return None
+        return self.reference_graph().referrers(block, *types)
 
     def iter_attributes(self) -> Iterator[Attribute]:
         for block in self.blocks:
@@ -458,23 +384,3 @@ def _label_problem(block: Block) -> ScanError | None:
             message=f"a {inner.type} block takes {takes}, this one has {len(inner.labels)}; Terraform rejects it",
         )
     return None
-
-
-def _address_of(parts: tuple) -> tuple[str | None, Any, tuple]:
-    """("aws_s3_bucket", "logs", 0, "id") -> ("aws_s3_bucket.logs", 0, ("id",))."""
-    if not parts or not isinstance(parts[0], str):
-        return None, None, ()
-    root = parts[0]
-    if root in ("var", "local", "module") and len(parts) >= 2 and isinstance(parts[1], str):
-        target, rest = f"{root}.{parts[1]}", parts[2:]
-    elif root == "data" and len(parts) >= 3 and all(isinstance(p, str) for p in parts[1:3]):
-        target, rest = f"data.{parts[1]}.{parts[2]}", parts[3:]
-    elif root not in _NOT_RESOURCE_ROOTS and len(parts) >= 2 and isinstance(parts[1], str):
-        target, rest = f"{root}.{parts[1]}", parts[2:]
-    else:
-        return None, None, ()
-    from fixers.evaluate import Index
-
-    if rest and isinstance(rest[0], Index):
-        return target, rest[0].key, rest[1:]
-    return target, None, rest

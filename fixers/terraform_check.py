@@ -13,7 +13,7 @@ Terraform binary), so that no fix is offered that would leave invalid Terraform 
 A module's problems are keyed by what they are about (never by file or offset), so that verification
 can tell the problems an edit brings from those the module already had: a fix is not blamed for the
 user's own mistakes, and a block moved or re-parsed elsewhere keeps its keys. (Dependency cycles are
-`Module.dependency_cycle`.)
+`ReferenceGraph.cycle`.)
 """
 
 from __future__ import annotations

@@ -11,14 +11,12 @@ from collections import deque
 from dataclasses import dataclass
 
 from bot.github.diff import FileDiff
-from fixers.evaluate import traversals
 from fixers.findings import Finding
 from fixers.model import Block
 from fixers.module import Module
 
 MAX_DEPTH = 4
 _RELATED = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+)")
-_NOT_RESOURCES = {"count", "each", "self", "path", "terraform"}
 
 
 @dataclass(frozen=True)
@@ -102,9 +100,7 @@ def _neighbourhood(module: Module, start: Block) -> list[tuple[str, int, int]]:
         spans.extend(_spans(module, address))
         if depth >= MAX_DEPTH:
             continue
-        for neighbour in _referenced(module, address) + [
-            r.source.address for r in module.references_to(address)
-        ]:
+        for neighbour in _referenced(module, address) + [r.origin for r in module.references_to(address)]:
             if neighbour not in seen:
                 seen.add(neighbour)
                 queue.append((neighbour, depth + 1))
@@ -127,31 +123,4 @@ def _spans(module: Module, address: str) -> list[tuple[str, int, int]]:
 
 
 def _referenced(module: Module, address: str) -> list[str]:
-    if address.startswith("local."):
-        attr = module.locals.get(address[len("local.") :])
-        exprs = [attr.expr] if attr is not None else []
-    else:
-        block = module.find(address)
-        exprs = [a.expr for inner in block.walk() for a in inner.attribute_list] if block is not None else []
-    targets = []
-    for expr in exprs:
-        for parts in traversals(expr):
-            target = _address(parts)
-            if target is not None:
-                targets.append(target)
-    return targets
-
-
-def _address(parts: tuple) -> str | None:
-    names: list[str] = []
-    for part in parts[:3]:
-        if not isinstance(part, str):
-            break
-        names.append(part)
-    if len(names) < 2 or names[0] in _NOT_RESOURCES:
-        return None
-    if names[0] in ("var", "local", "module"):
-        return f"{names[0]}.{names[1]}"
-    if names[0] == "data":
-        return f"data.{names[1]}.{names[2]}" if len(names) >= 3 else None
-    return f"{names[0]}.{names[1]}"
+    return [r.target for r in module.reference_graph().references_from(address)]

@@ -11,8 +11,8 @@ import re
 from fixers.edits import alignment_chains
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.semantic.references import Address, sole_reference
 
-_REFERENCE = re.compile(r"(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)")
 _LITERAL = re.compile(r'-?\d+(\.\d+)?|true|false|"[^"\\$%\n]*"')
 
 
@@ -20,32 +20,38 @@ def literal_origin(module: Module, attr: Attribute, _depth: int = 0) -> Attribut
     """The attribute holding the literal that `attr` evaluates to, following a plain `var.x`
     (its default) or `local.x`; None when the value is computed, or set in a tfvars file,
     which a fix must not edit (tfvars differ per environment)."""
-    source = attr.source.strip()
-    if _LITERAL.fullmatch(source):
+    if _LITERAL.fullmatch(attr.source.strip()):
         return attr
-    match = _REFERENCE.fullmatch(source)
-    if match is None or _depth > 8:
+    address = _plain_input(attr)
+    if address is None or _depth > 8:
         return None
-    kind, name = match.groups()
-    if kind == "local":
-        target = module.locals.get(name)
+    if address.kind == "local":
+        target = module.locals.get(address.name)
     else:
-        target = module.variable_value_attribute(name)
+        target = module.variable_value_attribute(address.name)
         if target is not None and target.path not in module.files:
             return None  # the value comes from terraform.tfvars / *.auto.tfvars
     return literal_origin(module, target, _depth + 1) if target is not None else None
 
 
+def _plain_input(attr: Attribute) -> Address | None:
+    """`var.x` or `local.x` when that is the whole of `attr`'s value (no attribute or index of it)."""
+    mention = sole_reference(attr.expr)
+    if mention is None or mention.rest or mention.address.key is not None:
+        return None
+    return mention.address if mention.address.kind in ("var", "local") else None
+
+
 def via(module: Module, attr: Attribute | None) -> str:
     """' (from var.x)' when `attr` takes its value from a variable or local, for messages."""
-    match = _REFERENCE.fullmatch(attr.source.strip()) if attr is not None else None
-    if match is None:
+    address = _plain_input(attr) if attr is not None else None
+    if address is None:
         return ""
-    if match.group(1) == "var":
-        origin = module.variable_value_attribute(match.group(2))
+    if address.kind == "var":
+        origin = module.variable_value_attribute(address.name)
         if origin is not None and origin.path not in module.files:
-            return f" (from {match.group(0)}, set in {origin.path})"
-    return f" (from {match.group(0)})"
+            return f" (from {address}, set in {origin.path})"
+    return f" (from {address})"
 
 
 def chain_end(block: Block, preferred: tuple[str, ...]) -> Attribute | None:

@@ -16,6 +16,7 @@ from fixers.evaluate import UNKNOWN, evaluate, traversals
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._module_level import unwrap
+from fixers.semantic.references import mentions_in
 
 # CloudWatch Logs accepts only these retention periods (0 = never expire).
 VALID_RETENTION = {
@@ -108,14 +109,7 @@ def targets(attr: Attribute | Part | None) -> list[str]:
     """The resource addresses an attribute mentions (`aws_iam_role.app`), in order."""
     if attr is None:
         return []
-    out = []
-    for parts in traversals(attr.expr):
-        if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], str):
-            if parts[0] == "data" and len(parts) >= 3 and isinstance(parts[2], str):
-                out.append(f"data.{parts[1]}.{parts[2]}")
-            elif parts[0] not in ("var", "local", "module", "count", "each", "self", "path", "terraform"):
-                out.append(f"{parts[0]}.{parts[1]}")
-    return out
+    return [m.address.node for m in mentions_in(attr.expr) if m.address.kind in ("resource", "data")]
 
 
 def referenced(module: Module, attr: Attribute | Part | None, *types: str) -> list[Block]:

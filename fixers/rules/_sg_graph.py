@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fixers.companions import instance_count, refers_to
 from fixers.evaluate import UNKNOWN, traversals
 from fixers.model import Attribute, Block
-from fixers.module import Module, _address_of
+from fixers.module import Module
 
 ALL_PROTOCOLS = ("-1", "all")
 TCP = ("tcp", "6")
@@ -259,10 +259,8 @@ def resolve_group(module: Module, attr: Attribute | None, depth: int = 0) -> Blo
     """The `aws_security_group` an expression names, directly or through locals."""
     if attr is None or depth > 8:
         return None
-    for parts in traversals(attr.expr):
-        address, _, _ = _address_of(parts)
-        if address is None:
-            continue
+    for mention in module.reference_graph().mentions(attr):
+        address = mention.address.node
         if address.startswith("aws_security_group."):
             return module.find(address)
         if address.startswith("local."):
@@ -273,50 +271,9 @@ def resolve_group(module: Module, attr: Attribute | None, depth: int = 0) -> Blo
     return None
 
 
-def depends_on(module: Module, block: Block, address: str, seen: set[str] | None = None) -> bool:
-    """Does `block` refer to `address`, directly or through other blocks and locals?"""
-    seen = seen if seen is not None else set()
-    for inner in block.walk():
-        for attr in inner.attribute_list:
-            if _attr_depends_on(module, attr, address, seen):
-                return True
-    return False
-
-
-def _attr_depends_on(module: Module, attr: Attribute, address: str, seen: set[str]) -> bool:
-    for parts in traversals(attr.expr):
-        target, _, _ = _address_of(parts)
-        if target is None or target in seen:
-            continue
-        if target == address:
-            return True
-        seen.add(target)
-        if target.startswith("local."):
-            local = module.locals.get(target[6:])
-            if local is not None and _attr_depends_on(module, local, address, seen):
-                return True
-            continue
-        found = module.find(target)
-        if found is not None and depends_on(module, found, address, seen):
-            return True
-    return False
-
-
 def users(module: Module, group: Block) -> list[Block]:
     """Top-level blocks that mention the group, following locals to where they are used."""
-    found: dict[int, Block] = {}
-    pending, seen = [group.address], set()
-    while pending:
-        address = pending.pop()
-        if address in seen:
-            continue
-        seen.add(address)
-        for ref in module.references_to(address):
-            if ref.source.type == "locals":
-                pending.append(f"local.{ref.attribute.name}")
-            elif ref.source is not group:
-                found.setdefault(id(ref.source), ref.source)
-    return list(found.values())
+    return module.reference_graph().users(group.address)
 
 
 def _peer_target(module: Module, group: Block, attr: Attribute | None, peer: Block | None) -> Target | None:
@@ -449,9 +406,12 @@ def _target_groups(module: Module, listener: Block) -> list[Block]:
     for holder in _with_rules(module, listener):
         for inner in holder.walk():
             for attr in inner.attribute_list:
-                for parts in traversals(attr.expr):
-                    address, _, _ = _address_of(parts)
-                    if address and address.split(".")[0] in ("aws_lb_target_group", "aws_alb_target_group"):
+                for mention in module.reference_graph().mentions(attr):
+                    address = mention.address.node
+                    if mention.address.kind == "resource" and mention.address.type in (
+                        "aws_lb_target_group",
+                        "aws_alb_target_group",
+                    ):
                         block = module.find(address)
                         if block is not None:
                             found.setdefault(address, block)
@@ -472,10 +432,10 @@ def vpc_cidr(module: Module, group: Block) -> Target | None:
     vpc_id = group.get("vpc_id")
     if vpc_id is None:
         return None
-    for parts in traversals(vpc_id.expr):
-        address, index, rest = _address_of(parts)
-        if address in (None,) or rest != ("id",) or index is not None:
+    for target, rest in module.reference_graph().mentions(vpc_id):
+        if rest != ("id",) or target.key is not None:
             continue
+        address = target.node
         if address.startswith(("aws_vpc.", "data.aws_vpc.")):
             source = f"{address}.cidr_block"
             return Target("cidr4", source, "vpc", f"the VPC ({source})", source)
@@ -522,7 +482,7 @@ def analyse(module: Module, group: Block, families: set[str]) -> Graph:
             peer is not None
             and peer is not group
             and target.kind == "sg"
-            and depends_on(module, peer, group.address)
+            and module.reference_graph().depends_on(peer.address, group.address)
         ):
             graph.cyclic.append(peer.address)
     peers_found = bool(graph.needs)

@@ -40,7 +40,6 @@ from fixers.evaluate import evaluate, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._sg_graph import depends_on
 from fixers.semantic.expressions import Expr, Tuple
 from fixers.variables import add_variables, free_variable_name, variable_block
 
@@ -108,7 +107,7 @@ def _clients(
     if rule.form == INLINE:
         # The group will name the client: a client that already depends on it would close a cycle.
         clients = [
-            c for c in clients if (block := module.find(c)) is None or not depends_on(module, block, target)
+            c for c in clients if module.find(c) is None or not module.reference_graph().depends_on(c, target)
         ]
     return clients
 

@@ -372,6 +372,6 @@ def _new_policy(module: Module, bucket: Block, lbs: list[Block], region: Any) ->
     for each in lbs:
         # Creating the load balancer after the policy avoids a failed first write, but where the
         # bucket already waits for the load balancer that order would be a dependency cycle.
-        if not module.reaches(bucket.address, each.address):
+        if not module.reference_graph().depends_on(bucket.address, each.address):
             edits.extend(add_depends_on(each, f"aws_s3_bucket_policy.{name}"))
     return edits, name

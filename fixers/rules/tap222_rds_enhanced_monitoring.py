@@ -17,10 +17,10 @@ from fixers.companions import (
 )
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, add_depends_on, hcl_string, insert_after, replace_value, update_attributes
-from fixers.evaluate import UNKNOWN, traversals
+from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
-from fixers.module import Module, _address_of
+from fixers.module import Module
 from fixers.rules._data_stores import (
     chain_end,
     literal_origin,
@@ -81,11 +81,9 @@ def _trusts_monitoring(module: Module, role: Block) -> bool:
     value = policy.value()
     if isinstance(value, str):
         return SERVICE in value
-    for parts in traversals(policy.expr):
-        target, _, _ = _address_of(parts)
-        document = (
-            module.find(target) if target and target.startswith("data.aws_iam_policy_document.") else None
-        )
+    for mention in module.reference_graph().mentions(policy):
+        target = mention.address.node
+        document = module.find(target) if target.startswith("data.aws_iam_policy_document.") else None
         if document is None:
             continue
         for statement in document.nested("statement"):

@@ -27,10 +27,10 @@ from lark import Tree
 
 from fixers.config import RuleOptions
 from fixers.edits import alignment_chains, edit, remove_attribute, replace_value, set_attribute
-from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
-from fixers.module import Module, _address_of
+from fixers.module import Module
+from fixers.semantic.references import mentions_in
 
 RULE = Rule(
     id="TAP224",
@@ -103,11 +103,11 @@ def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str
     whole variable, which would hide the rest of the configuration and break its for_each uses."""
     names: list[str] = []
     for part in _value_parts(attr.expr):
-        for parts in traversals(part):
-            target, key, rest = _address_of(parts)
-            if target and target.startswith("var.") and key is None and not rest:
+        for address, rest in mentions_in(part):
+            target = address.node
+            if address.kind == "var" and address.key is None and not rest:
                 names.append(target[4:])
-            elif target and target.startswith("local.") and depth < 8:
+            elif address.kind == "local" and depth < 8:
                 local = module.locals.get(target[6:])
                 if local is not None:
                     names += value_variables(module, local, depth + 1)
@@ -117,11 +117,11 @@ def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str
 def fed_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
     """The variables `attr` mentions, directly or through locals."""
     names: list[str] = []
-    for parts in traversals(attr.expr):
-        target, _, _ = _address_of(parts)
-        if target and target.startswith("var."):
+    for address, _ in module.reference_graph().mentions(attr):
+        target = address.node
+        if address.kind == "var":
             names.append(target[4:])
-        elif target and target.startswith("local.") and depth < 8:
+        elif address.kind == "local" and depth < 8:
             local = module.locals.get(target[6:])
             if local is not None:
                 names += fed_variables(module, local, depth + 1)

@@ -1,4 +1,4 @@
-"""Module.dependency_cycle finds the loops `terraform validate` reports as "Cycle: ...", and only those."""
+"""ReferenceGraph.cycle finds the loops `terraform validate` reports as "Cycle: ...", and only those."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fixers.workspace import ModuleInput
 
 
 def cycle(text: str):
-    return load(ModuleInput(path=".", files={"main.tf": text.encode()})).module.dependency_cycle()
+    return load(ModuleInput(path=".", files={"main.tf": text.encode()})).module.reference_graph().cycle()
 
 
 def test_references_and_depends_on_in_a_loop_are_a_cycle():
