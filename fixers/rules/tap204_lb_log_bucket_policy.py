@@ -146,7 +146,7 @@ def _writers(document: Document) -> list[Principal]:
         if statement.effect not in ("Allow", UNKNOWN):
             continue
         actions = statement.actions
-        known = actions is not UNKNOWN and all(isinstance(a, str) for a in actions)
+        known = isinstance(actions, list) and all(isinstance(a, str) for a in actions)
         if known and not any(a.lower() in _WRITE_ACTIONS for a in actions):
             continue
         out.extend(statement.principals)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
+from fixers.aws.iam import trust_policy, trusts_service
 from fixers.companions import (
     applies_directly,
     free_name,
@@ -74,26 +74,6 @@ def _from_inputs(module: Module, attr) -> bool:
 # --- the monitoring role -------------------------------------------------------------------------
 
 
-def _trusts_monitoring(module: Module, role: Block) -> bool:
-    policy = role.get("assume_role_policy")
-    if policy is None:
-        return False
-    value = policy.value()
-    if isinstance(value, str):
-        return SERVICE in value
-    for mention in module.reference_graph().mentions(policy):
-        target = mention.address.node
-        document = module.find(target) if target.startswith("data.aws_iam_policy_document.") else None
-        if document is None:
-            continue
-        for statement in document.nested("statement"):
-            for principals in statement.nested("principals"):
-                identifiers = principals.value("identifiers", [])
-                if isinstance(identifiers, list) and SERVICE in identifiers:
-                    return True
-    return False
-
-
 def _policy_attachment(module: Module, role: Block) -> Block | bool | None:
     """The attachment granting the monitoring policy to `role`; True when the role carries it
     in `managed_policy_arns`; None when it has no such grant."""
@@ -134,20 +114,9 @@ def _new_role(module: Module, db: Block) -> tuple[str, str, str]:
     name = free_name(module, "aws_iam_role", f"{db.name}_monitoring")
     attachment_name = free_name(module, "aws_iam_role_policy_attachment", name)
     meta = meta_arguments(db)
-    trust = json.dumps(SERVICE)
-    policy = (
-        "jsonencode({\n"
-        '  Version = "2012-10-17"\n'
-        "  Statement = [{\n"
-        '    Effect    = "Allow"\n'
-        '    Action    = "sts:AssumeRole"\n'
-        f"    Principal = {{ Service = {trust} }}\n"
-        "  }]\n"
-        "})"
-    )
     role = HclBlock(
         f'resource "aws_iam_role" "{name}"',
-        [*meta, ("name_prefix", hcl_string("rds-mon-")), ("assume_role_policy", policy)],
+        [*meta, ("name_prefix", hcl_string("rds-mon-")), ("assume_role_policy", trust_policy(SERVICE))],
     ).render()
     text = role + "\n\n" + _attachment(module, f"aws_iam_role.{name}", attachment_name, meta)
     return text, f"aws_iam_role.{name}", f"aws_iam_role_policy_attachment.{attachment_name}"
@@ -197,7 +166,7 @@ def _role(module: Module, db: Block) -> tuple[str, str | None, list[TextEdit], s
     add whatever the module lacks. An existing monitoring role is reused. None when a new role
     is needed but could not have one instance per database instance."""
     for role in module.resources("aws_iam_role"):
-        if role.count is not None or role.for_each is not None or not _trusts_monitoring(module, role):
+        if role.count is not None or role.for_each is not None or not trusts_service(module, role, SERVICE):
             continue
         grant = _policy_attachment(module, role)
         if grant is True:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from fixers.aws.cloudwatch_agent import configs_loaded
-from fixers.aws.iam import grants, policy_document
+from fixers.aws.iam import grants
 from fixers.aws.user_data import commands, package_manager, user_data
 from fixers.companions import free_name, refers_to
 from fixers.config import RuleOptions
@@ -68,7 +68,7 @@ def _grants(module: Module) -> Iterator[tuple[Block, Block]]:
         for role in referenced(module, attachment.get("role"), "aws_iam_role"):
             yield attachment, role
     for policy in module.resources("aws_iam_role_policy"):
-        if enabled(policy) and grants(policy_document(module, policy.get("policy")), _WRITE) is True:
+        if enabled(policy) and grants(module, policy.get("policy"), _WRITE) is True:
             for role in referenced(module, policy.get("role"), "aws_iam_role"):
                 yield policy, role
     for role in module.resources("aws_iam_role"):
@@ -76,7 +76,7 @@ def _grants(module: Module) -> Iterator[tuple[Block, Block]]:
         managed = managed if isinstance(managed, list) else []
         inline = [b.get("policy") for b in role.nested("inline_policy")]
         if any(isinstance(a, str) and _XRAY_POLICY.search(a) for a in managed) or any(
-            grants(policy_document(module, p), _WRITE) is True for p in inline if p is not None
+            grants(module, p, _WRITE) is True for p in inline if p is not None
         ):
             yield role, role
 
@@ -90,8 +90,7 @@ def _xray_policy_arn(module: Module, attr: Attribute | None) -> bool:
     if _XRAY_POLICY.search(attr.source.strip('"')):
         return True  # "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRay..."
     return any(
-        grants(policy_document(module, p.get("policy")), _WRITE) is True
-        for p in referenced(module, attr, "aws_iam_policy")
+        grants(module, p.get("policy"), _WRITE) is True for p in referenced(module, attr, "aws_iam_policy")
     )
 
 
@@ -122,7 +121,7 @@ def _may_write_traces(module: Module, role: Block) -> bool | None:
         else:
             unknown = True
     for document in documents:
-        verdict = grants(policy_document(module, document), _WRITE)
+        verdict = grants(module, document, _WRITE)
         if verdict is True:
             return True
         if verdict is None:

@@ -7,15 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from fixers.aws.iam import (
-    Statement,
-    action_matches,
-    append_statements,
-    as_list,
-    policy_document,
-    principal_services,
-    statements,
-)
+from fixers.aws.iam import Statement, action_matches, append_statements, read_policy
 from fixers.companions import (
     free_name,
     instance_ref,
@@ -184,7 +176,7 @@ def _content_filter(spec: dict[str, Any], actual: str) -> bool:
         return pattern is UNKNOWN or (isinstance(pattern, str) and action_matches(pattern, actual))
     if "anything-but" in spec:
         excluded = spec["anything-but"]
-        return excluded is UNKNOWN or actual not in as_list(excluded)
+        return excluded is UNKNOWN or actual not in (excluded if isinstance(excluded, list) else [excluded])
     return True
 
 
@@ -335,24 +327,23 @@ def _reusable_topic(module: Module, provider: str | None) -> tuple[Block, Attrib
 
 
 def _extendable(module: Module, holder: Attribute) -> bool:
-    probe = Statement("probe", _EVENTS, ("sns:Publish",), ("x",))
+    probe = Statement.grant("probe", _EVENTS, ("sns:Publish",), ("x",))
     return bool(append_statements(module, holder, [probe]))
 
 
 def _allows_events(module: Module, holder: Attribute) -> bool:
-    for statement in statements(policy_document(module, holder)) or []:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+    document = read_policy(module, holder)
+    for statement in document.statements if document is not None else []:
+        if statement.effect != "Allow" or not isinstance(statement.actions, list):
             continue
-        actions = [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
-        if _EVENTS in principal_services(statement) and any(
-            action_matches(a, "sns:Publish") for a in actions
-        ):
+        actions = [a for a in statement.actions if isinstance(a, str)]
+        if _EVENTS in statement.services() and any(action_matches(a, "sns:Publish") for a in actions):
             return True
     return False
 
 
 def _events_statement(topic_arn: str, rule_arns: str) -> Statement:
-    return Statement(
+    return Statement.grant(
         "GuardDutyFindingsFromEventBridge",
         _EVENTS,
         ("sns:Publish",),
@@ -362,7 +353,7 @@ def _events_statement(topic_arn: str, rule_arns: str) -> Statement:
 
 
 def _owner(topic: Block) -> Statement:
-    return Statement(
+    return Statement.grant(
         "TopicOwner",
         "*",
         _DEFAULT_TOPIC_ACTIONS,

@@ -5,14 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fixers.aws.iam import (
-    Statement,
-    append_statements,
-    as_list,
-    policy_document,
-    principal_services,
-    statements,
-)
+from fixers.aws.iam import Statement, append_statements, read_policy, trust_policy, trusts_service
 from fixers.companions import (
     applies_directly,
     companions,
@@ -48,6 +41,7 @@ RULE = Rule(
 )
 
 _LOG_DELIVERY = "delivery.logs.amazonaws.com"
+_FLOW_LOGS = "vpc-flow-logs.amazonaws.com"
 # Arguments of an existing flow log that say where its records go, copied to the new one.
 _DESTINATION = ("log_destination_type", "log_destination", "iam_role_arn", "deliver_cross_account_role")
 # "logs", "access_logs", "log-archive"; not "catalog".
@@ -213,10 +207,8 @@ def _bucket_route(module: Module, vpc: Block, name: str, head: list[tuple[str, s
 
 
 def _sids(module: Module, attr) -> set[str] | None:
-    found = statements(policy_document(module, attr))
-    if found is None:
-        return None
-    return {s.get("Sid") for s in found if isinstance(s, dict) and isinstance(s.get("Sid"), str)}
+    document = read_policy(module, attr)
+    return document.sids() if document is not None else None
 
 
 def _delivery_statements(bucket: Block, account: str) -> list[Statement]:
@@ -224,14 +216,14 @@ def _delivery_statements(bucket: Block, account: str) -> list[Statement]:
     # (VPC user guide, "Amazon S3 bucket permissions for flow logs").
     owner = (("StringEquals", "aws:SourceAccount", account),)
     return [
-        Statement(
+        Statement.grant(
             "VPCFlowLogsWrite",
             _LOG_DELIVERY,
             ("s3:PutObject",),
             (f'"${{{bucket.address}.arn}}/vpc-flow-logs/AWSLogs/${{{account}}}/*"',),
             (*owner, ("StringEquals", "s3:x-amz-acl", hcl_string("bucket-owner-full-control"))),
         ),
-        Statement(
+        Statement.grant(
             "VPCFlowLogsAclCheck",
             _LOG_DELIVERY,
             ("s3:GetBucketAcl", "s3:ListBucket"),
@@ -278,7 +270,7 @@ def _log_group_route(module: Module, vpc: Block, name: str, head: list[tuple[str
             else f'"${{aws_cloudwatch_log_group.{label}.arn}}:*"'
         )
         blocks += [_role(role_label), _role_policy(role_label, streams)]
-        described += f" and aws_iam_role.{role_label} (trusted by vpc-flow-logs.amazonaws.com)"
+        described += f" and aws_iam_role.{role_label} (trusted by {_FLOW_LOGS})"
     else:
         described += f" through {role.address}"
     return Fix.safe(f"Add aws_flow_log.{name} to {described}", insert_after(vpc, "\n\n".join(blocks)))
@@ -289,25 +281,15 @@ def _trusted_role(module: Module) -> Block | None:
     for role in module.resources("aws_iam_role"):
         if role.count is not None or role.for_each is not None:
             continue
-        found = statements(policy_document(module, role.get("assume_role_policy"))) or []
-        services = [s for st in found if isinstance(st, dict) for s in as_list(principal_services(st))]
-        if "vpc-flow-logs.amazonaws.com" in services:
+        if trusts_service(module, role, _FLOW_LOGS):
             return role
     return None
 
 
 def _role(label: str) -> str:
-    statement = hcl_object(
-        [
-            ("Effect", hcl_string("Allow")),
-            ("Principal", "{ Service = " + hcl_string("vpc-flow-logs.amazonaws.com") + " }"),
-            ("Action", hcl_string("sts:AssumeRole")),
-        ]
-    )
-    policy = hcl_object([("Version", hcl_string("2012-10-17")), ("Statement", hcl_tuple([statement]))])
     return HclBlock(
         f'resource "aws_iam_role" "{label}"',
-        [("name_prefix", hcl_string("vpc-flow-logs-")), ("assume_role_policy", f"jsonencode({policy})")],
+        [("name_prefix", hcl_string("vpc-flow-logs-")), ("assume_role_policy", trust_policy(_FLOW_LOGS))],
     ).render()
 
 

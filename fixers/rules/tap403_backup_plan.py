@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from fixers.aws.iam import trust_policy, trusts_service
 from fixers.companions import free_name, instance_count, passed_to_module, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, replace_value
@@ -243,15 +244,7 @@ def _first_reusable(module: Module, resource_type: str) -> Block | None:
 def _trusted_role(module: Module) -> Block | None:
     """A role AWS Backup may assume (its trust policy names backup.amazonaws.com)."""
     for role in module.resources("aws_iam_role"):
-        policy = role.get("assume_role_policy")
-        if not _reusable(role) or policy is None:
-            continue
-        text = policy.source
-        for parts in traversals(policy.expr):
-            if parts[:2] == ("data", "aws_iam_policy_document") and len(parts) > 2:
-                document = module.find(f"data.aws_iam_policy_document.{parts[2]}")
-                text += document.file.text[document.start : document.end] if document else ""
-        if SERVICE in text:
+        if _reusable(role) and trusts_service(module, role, SERVICE):
             return role
     return None
 
@@ -361,20 +354,10 @@ def _fix(module: Module, stores: list[Block]) -> Fix | None:
     role = _trusted_role(module)
     if role is None:
         label = free_name(module, "aws_iam_role", "backup")
-        trust = (
-            "jsonencode({\n"
-            '  Version = "2012-10-17"\n'
-            "  Statement = [{\n"
-            '    Effect    = "Allow"\n'
-            '    Action    = "sts:AssumeRole"\n'
-            f"    Principal = {{ Service = {hcl_string(SERVICE)} }}\n"
-            "  }]\n"
-            "})"
-        )
         blocks.append(
             HclBlock(
                 f'resource "aws_iam_role" "{label}"',
-                [("name_prefix", hcl_string("backup-")), None, ("assume_role_policy", trust)],
+                [("name_prefix", hcl_string("backup-")), None, ("assume_role_policy", trust_policy(SERVICE))],
             ).render()
         )
         role_address = f"aws_iam_role.{label}"
