@@ -16,7 +16,7 @@ from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import tuple_items
+from fixers.semantic.expressions import Tuple
 
 RULE = Rule(
     id="TAP403",
@@ -99,7 +99,7 @@ def _provider_default_tags(module: Module, store: Block) -> Any:
     alias = None
     provider = store.get("provider")
     if provider is not None:
-        found = traversals(provider.expr)
+        found = traversals(provider.expression)
         alias = found[0][1] if found and len(found[0]) > 1 else None
     for block in module.of_type("provider"):
         if block.labels[:1] != ["aws"] or block.value("alias", None) != alias:
@@ -176,14 +176,14 @@ def _listed(module: Module, resources: Attribute, store: Block) -> bool | None:
     known to be something else (another resource's ARN, a literal ARN), None otherwise."""
     if refers_to(module, resources, store.address):
         return True
-    items = tuple_items(resources.expr)
-    if items is None:
+    listed = resources.expression
+    if not isinstance(listed, Tuple):
         value = resources.value()
         items_values = value if isinstance(value, list) else [value]
         if not is_known(items_values):
             return None
         return None if any(isinstance(v, str) and "*" in v for v in items_values) else False
-    for item in items:
+    for item in listed.items:
         value = evaluate(module, item)
         if isinstance(value, str):
             if "*" in value:
@@ -303,7 +303,7 @@ def _name(store: Block, suffix: str, pattern: re.Pattern) -> str:
 
 
 def _uses_instance(attr: Attribute) -> bool:
-    return any(parts[:1] in (("count",), ("each",)) for parts in traversals(attr.expr))
+    return any(parts[:1] in (("count",), ("each",)) for parts in traversals(attr.expression))
 
 
 def _fix(module: Module, stores: list[Block]) -> Fix | None:
@@ -413,8 +413,7 @@ def _append_to_selection(module: Module, plan: Block, stores: list[Block]) -> Fi
             continue
         if selection.blocks or selection.has("not_resources") or "*" in resources.source:
             continue  # conditions and exclusions apply to listed ARNs too; a pattern is not a list
-        items = tuple_items(resources.expr)
-        if items is None or "\n" in resources.source:
+        if not isinstance(resources.expression, Tuple) or "\n" in resources.source:
             continue
         inner = resources.source.strip()[1:-1].strip().rstrip(",")
         added = ", ".join(f"{s.address}.arn" for s in stores)
