@@ -121,8 +121,14 @@ resource "aws_s3_bucket_policy" "p" {
         (QUOTED_POLICY, JSON_TEXT),
         (DATA_SOURCE_POLICY, DOCUMENT),
         (LOCAL_POLICY, JSONENCODE),
+        (
+            DATA_SOURCE_POLICY.replace(
+                "data.aws_iam_policy_document.logs.json", '"${data.aws_iam_policy_document.logs.json}"'
+            ),
+            DOCUMENT,
+        ),
     ],
-    ids=["jsonencode", "heredoc", "quoted-json", "data-source", "through-locals"],
+    ids=["jsonencode", "heredoc", "quoted-json", "data-source", "through-locals", "legacy-interpolation"],
 )
 def test_every_form_reads_as_the_same_statement(source, form):
     _module, _attr, document = policy_of(source)
