@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import contextvars
 import gc
 import itertools
 import json
@@ -53,7 +54,48 @@ class ScanReport(BaseModel):
 # --- loading ----------------------------------------------------------------------------------
 
 
+@dataclass
+class _Shared:
+    """What loads of the same modules share while one module's calls are followed, or inside
+    `shared_parses`: each called module is loaded once for its own defaults and once per instance
+    of each call. A parse tree is only read, never changed (fix verification parses its edited
+    files itself, never through here), and a called module's own findings depend on its input
+    alone."""
+
+    parses: dict[tuple[str, bytes], ParsedFile] = field(default_factory=dict)  # by (path, bytes)
+    # by id of (module input, config), each kept alive here so that no id is reused meanwhile
+    own: dict[tuple[int, int], tuple[ModuleInput, Config, set[tuple]]] = field(default_factory=dict)
+
+
+_shared: contextvars.ContextVar[_Shared | None] = contextvars.ContextVar("tapfix_shared_loads", default=None)
+
+
+@contextlib.contextmanager
+def shared_parses() -> Iterator[None]:
+    """Inside the block, loading a module parses each of its files (path and bytes) only the first
+    time, and a called module's own findings are computed once: for work that loads the same
+    modules many times over, such as a PR review, which scans modules at both ends of the PR and
+    through each module that calls them. What is shared stays in memory until the block ends."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set(_Shared())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def _parsed(path: str, data: bytes) -> ParsedFile:
+    shared = _shared.get()
+    if shared is None:
+        return _parse_bytes(path, data)
+    if (path, data) not in shared.parses:
+        shared.parses[path, data] = _parse_bytes(path, data)
+    return shared.parses[path, data]
+
+
+def _parse_bytes(path: str, data: bytes) -> ParsedFile:
     try:
         source = decode(path, data)
     except UnreadableFile as exc:
@@ -693,7 +735,8 @@ def call_findings(
     call and the inputs it rests on. A call's finding is about the called module's code, so it has
     no fix there: the value to change is the caller's."""
     found: dict[tuple, Finding] = {}
-    _follow_calls(module, modules, config, (), module.path, "", (module.path,), found, targets)
+    with shared_parses():
+        _follow_calls(module, modules, config, (), module.path, "", (module.path,), found, targets)
     return list(found.values())
 
 
@@ -803,7 +846,14 @@ def _called_module(
 
 def _own_findings(child_input: ModuleInput, config: Config) -> set[tuple]:
     """What the called module reports with its own defaults (and its own tfvars): not the caller's doing."""
-    return {f.identity for f in run_rules(load(child_input).module, config)}
+    shared = _shared.get()
+    key = (id(child_input), id(config))
+    if shared is not None and key in shared.own:
+        return shared.own[key][2]
+    own = {f.identity for f in run_rules(load(child_input).module, config)}
+    if shared is not None:
+        shared.own[key] = (child_input, config, own)
+    return own
 
 
 def _call_instances(call: Block) -> list[tuple[str, dict[str, Any]]]:

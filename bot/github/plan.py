@@ -79,6 +79,8 @@ class NoteCode(StrEnum):
     BASE_UNKNOWN = "base-unknown"  # some base versions could not be read
     NOTHING_TO_REVIEW = "nothing-to-review"  # no Terraform file changed
     CALLS_NOT_FOLLOWED = "calls-not-followed"  # called modules past the review's limits
+    CALLERS_INCOMPLETE = "callers-incomplete"  # the checkout has more .tf files than were searched
+    CALLERS_NOT_CHECKED = "callers-not-checked"  # modules calling touched ones past the limit
 
 
 class Note(_Plain):

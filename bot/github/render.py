@@ -283,4 +283,15 @@ def _note(code_: NoteCode, count: int) -> str:
             f"> {count} called {_plural(count, 'module')} {'was' if count == 1 else 'were'} not read "
             "(past the review's limits on called modules): what the calls cause there is not checked."
         )
+    if code_ is NoteCode.CALLERS_INCOMPLETE:
+        return (
+            f"> Modules calling the changed ones were looked for in the first {count:,} `.tf` files "
+            "of the checkout only."
+        )
+    if code_ is NoteCode.CALLERS_NOT_CHECKED:
+        were = "was" if count == 1 else "were"
+        return (
+            f"> {count} more {_plural(count, 'module')} calling the changed ones {were} not checked "
+            "with the inputs they pass (past the review's limit)."
+        )
     return "> No Terraform file in this PR."

@@ -12,9 +12,9 @@ from bot.github.compare import cause_of, on_added_line, related_cause, split_new
 from bot.github.diff import FileDiff, parse_file_diff
 from bot.github.models import PullRequest
 from bot.github.plan import Note, NoteCode, ReviewPlan, planned_error, planned_finding
-from bot.github.snapshot import build, reviewed_files
+from bot.github.snapshot import Snapshots, build, reviewed_files
 from fixers.config import Config
-from fixers.engine import LoadedModule, ScanReport, load, run_rules, scan, verify_alone
+from fixers.engine import LoadedModule, ScanReport, load, run_rules, scan, shared_parses, verify_alone
 from fixers.findings import Finding, Severity
 from fixers.module import Module
 
@@ -27,6 +27,7 @@ class Review:
     failing: bool  # a reported finding at or above fail-on
 
 
+@shared_parses()  # the touched modules are loaded at both ends, through their callers, and again
 def review_pull_request(
     api: PullRequestApi,
     pr: PullRequest,
@@ -56,18 +57,23 @@ def review_pull_request(
         empty = ScanReport(findings=[], errors=[], files=0, modules=0)
         return Review(ReviewPlan(**plan_args, notes=notes), diffs, empty, False)
 
-    snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha, diffs, config.exclude)
+    snapshots = build(changed, workspace, api, pr.head.sha, pr.base.sha, diffs, config.exclude, under)
     if snapshots.api_reads and workspace is not None:  # a note only when the workspace should have held them
         notes.append(Note(code=NoteCode.HEAD_THROUGH_API, count=len(set(snapshots.api_reads))))
     if snapshots.missing_base:
         notes.append(Note(code=NoteCode.BASE_UNKNOWN, count=len(snapshots.missing_base)))
     if snapshots.calls_not_followed:
         notes.append(Note(code=NoteCode.CALLS_NOT_FOLLOWED, count=len(set(snapshots.calls_not_followed))))
+    if snapshots.callers_incomplete:
+        notes.append(Note(code=NoteCode.CALLERS_INCOMPLETE, count=snapshots.callers_incomplete))
+    if snapshots.callers_not_checked:
+        notes.append(Note(code=NoteCode.CALLERS_NOT_CHECKED, count=len(snapshots.callers_not_checked)))
     head = scan(snapshots.head, config)
     base = scan(snapshots.base, config, verify=False)
 
     visible = [f for f in head.findings if not f.suppressed]
     new, existing = split_new(visible, [f for f in base.findings if not f.suppressed])
+    caller_visible = _callers_new(snapshots, config, new, {f.identity for f in visible})
     modules: dict[str, LoadedModule | None] = {}
     baselines: dict[str, set] = {}
 
@@ -110,7 +116,7 @@ def review_pull_request(
         **plan_args,
         findings=planned,
         preexisting=preexisting,
-        current=sorted({f.fingerprint for f in visible}),
+        current=sorted({f.fingerprint for f in visible + caller_visible}),
         suppressed=sorted(
             {f.fingerprint for f in head.findings if f.suppressed} - {f.fingerprint for f in visible}
         ),
@@ -120,3 +126,22 @@ def review_pull_request(
     )
     failing = any(f.severity.rank >= config.fail_on.rank for f in reported)
     return Review(plan, diffs, head, failing)
+
+
+def _callers_new(snapshots: Snapshots, config: Config, new: list[Finding], known: set) -> list[Finding]:
+    """Add to `new` what the PR causes in the untouched modules that call a touched one (their
+    code is the same at both ends, so the change is the PR's doing), unless the touched modules'
+    scan has it already (`known`); return every finding of theirs at the head. Their findings
+    offer no fix: the review verifies fixes only in touched modules."""
+    if not snapshots.callers_head:
+        return []
+    head = [f for f in scan(snapshots.callers_head, config, verify=False).findings if not f.suppressed]
+    base = [f for f in scan(snapshots.callers_base, config, verify=False).findings if not f.suppressed]
+    for finding in split_new(head, base)[0]:
+        if finding.identity in known:
+            continue
+        if finding.fix is not None:
+            finding.fix = None
+            finding.fix_rejected = "not offered in a module this pull request does not change"
+        new.append(finding)
+    return head

@@ -20,6 +20,10 @@ file is read, so a rule about a bucket sees the versioning resource in the next 
   checkout is not followed: the call's module is unknown, so nothing in it is reported. At most
   `MAX_CALLED_FOLDERS` folders and `MAX_CALLED_BYTES` bytes are read; a folder past either is not
   followed at all (a half-read module would report what its other files settle).
+- Modules that call a touched module (directly or through up to `MAX_CALL_DEPTH` calls): found by
+  the local `source` paths of the checkout's `.tf` files (at most `MAX_INDEXED_FILES` looked at),
+  the nearest `MAX_CALLER_FOLDERS` read like called modules; the review scans them at both ends
+  and keeps what the PR newly causes (their own code is the same at both ends).
 
 - Files the modules read themselves (`file()`, `templatefile()`, `filebase64()` of a path in the
   module's folder): read at the head and at the base commit through the API, only when GitHub lists
@@ -32,6 +36,7 @@ Nothing from the PR is executed: files are only read.
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 import re
 from collections import deque
@@ -53,6 +58,9 @@ _MAX_FILE_BYTES = 4 * 1024 * 1024
 # is derived from the head, so it costs no download).
 MAX_CALLED_FOLDERS = 32
 MAX_CALLED_BYTES = 8 * 1024 * 1024
+MAX_INDEXED_FILES = 20_000  # .tf files of the checkout looked at for calls of a touched module
+# Modules calling a touched one that are checked (each is scanned at both ends, with what it calls).
+MAX_CALLER_FOLDERS = 8
 
 
 def is_terraform(path: str) -> bool:
@@ -95,6 +103,11 @@ class Snapshots:
     api_reads: list[str] = field(default_factory=list)  # files read through the API at the head
     missing_base: list[str] = field(default_factory=list)  # files whose base version is unknown
     calls_not_followed: list[str] = field(default_factory=list)  # called folders past the limits
+    # Untouched modules of the checkout that call a touched one, at each end
+    callers_head: list[ModuleInput] = field(default_factory=list)
+    callers_base: list[ModuleInput] = field(default_factory=list)
+    callers_incomplete: int = 0  # the .tf files looked at for callers, when the checkout held more
+    callers_not_checked: list[str] = field(default_factory=list)  # callers past MAX_CALLER_FOLDERS
 
 
 @dataclass
@@ -124,10 +137,12 @@ def build(
     base_sha: str,
     diffs: dict[str, FileDiff] | None = None,
     exclude: list[str] | None = None,
+    under: str = "",
 ) -> Snapshots:
     """`diffs`: every changed file of the PR (default: `changed`), to undo at the base in a called
     module whose files the review does not select; `exclude`: the config's patterns, for the files
-    of called modules (as the command line reads them)."""
+    of called modules (as the command line reads them); `under`: the folder the review looks for
+    callers of touched modules in."""
     head_dirs = sorted({_dir(d.path) for d in changed.values()})
     base_dirs = sorted(
         {_dir(d.previous_path or d.path) for d in changed.values() if d.status != "added"}
@@ -146,7 +161,8 @@ def build(
         if base.files:
             snapshots.base.append(_module(directory, base))
     _attach_module_files(snapshots, api, head_sha, base_sha)
-    _CalledModules(snapshots, diffs or changed, workspace, api, head_sha, base_sha, exclude or []).attach()
+    called = _CalledModules(snapshots, diffs or changed, workspace, api, head_sha, base_sha, exclude or [])
+    called.attach(under)
     return snapshots
 
 
@@ -348,6 +364,40 @@ def _local_calls(module: ModuleInput) -> list[str]:
     return folders
 
 
+# `source = "./x"` in a file: a candidate call (a provisioner has a `source` too); `_local_calls`
+# then reads the module's real calls.
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
+
+
+def _local_callers(workspace: Path, under: str, snapshots: Snapshots) -> dict[str, set[str]]:
+    """Folder -> the folders of the checkout whose `.tf` files hold a local source naming it. At
+    most `MAX_INDEXED_FILES` files are looked at (hidden folders, links to folders and files
+    linked out of the checkout are not)."""
+    called_by: dict[str, set[str]] = {}
+    looked_at = 0
+    top = workspace / under if under else workspace
+    if not top.is_dir() or (under and not inside(top, workspace)):
+        return called_by
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        folder = Path(dirpath).relative_to(workspace).as_posix()
+        for name in sorted(n for n in filenames if n.endswith(".tf")):
+            if looked_at >= MAX_INDEXED_FILES:
+                snapshots.callers_incomplete = looked_at
+                return called_by
+            looked_at += 1
+            try:
+                data = read_inside(Path(dirpath, name), workspace, _MAX_FILE_BYTES, "the workspace")
+            except (NotRead, OSError):
+                continue
+            for match in _LOCAL_SOURCE.finditer(data):
+                source = match[1].decode("utf-8", errors="replace")
+                target = local_call_folder(folder, source)
+                if target is not None and target != folder:
+                    called_by.setdefault(target, set()).add(folder)
+    return called_by
+
+
 class _Refused(Exception):
     """A called folder that is not followed: a link out of the checkout, past the limits, or a
     request that failed. It is unknown at both ends of the PR."""
@@ -376,32 +426,52 @@ class _CalledModules:
         self.folders_read = 0
         self.bytes_read = 0
 
-    def attach(self) -> None:
-        """Read what the touched modules call, breadth first (each folder at the least depth it is
-        called from, as deep as the engine follows calls), then give every module the called
-        modules it reaches, at its own end."""
-        queue = deque(
-            [(True, m.path, 0) for m in self.snapshots.head]
-            + [(False, m.path, 0) for m in self.snapshots.base]
-        )
-        seen: set[tuple[bool, str]] = set()
-        while queue:
-            at_head, folder, depth = queue.popleft()
-            if (at_head, folder) in seen:
-                continue
-            seen.add((at_head, folder))
-            module = (self.head if at_head else self.base).get(folder)
-            if module is None or depth >= MAX_CALL_DEPTH:
-                continue
-            self.calls[at_head, folder] = _local_calls(module)
-            for child in self.calls[at_head, folder]:
-                self._read(child)
-                queue.append((at_head, child, depth + 1))
+    def attach(self, under: str = "") -> None:
+        """Read what the touched modules call; then, in the checkout, the modules that call a
+        touched one (as deep as the engine follows calls, inside `under`) and what those call;
+        then give every module the called modules it reaches, at its own end."""
+        self._follow([m.path for m in self.snapshots.head], [m.path for m in self.snapshots.base])
+        if self.workspace is not None:
+            callers = self._read_callers(self.workspace, under)
+            self._follow(callers, callers)
+            self.snapshots.callers_head = [m for f in callers if (m := self.head.get(f)) is not None]
+            self.snapshots.callers_base = [m for f in callers if (m := self.base.get(f)) is not None]
+            for module in self.snapshots.callers_head:
+                self.snapshots.head_texts.update(module.files)  # for the patches of their fixes
         for at_head, modules in ((True, self.head), (False, self.base)):
             for folder, module in modules.items():
                 reachable = self._reachable(at_head, folder)
                 if module is not None and reachable:
                     module.modules = ReviewModules(reachable)
+
+    def _follow(self, head_roots: list[str], base_roots: list[str]) -> None:
+        """Read what the roots call, breadth first: each folder's calls are read at the least depth
+        it is called from, if the engine follows calls that deep."""
+        queue = deque([(True, f, 0) for f in head_roots] + [(False, f, 0) for f in base_roots])
+        while queue:
+            at_head, folder, depth = queue.popleft()
+            module = (self.head if at_head else self.base).get(folder)
+            if (at_head, folder) in self.calls or module is None or depth >= MAX_CALL_DEPTH:
+                continue
+            self.calls[at_head, folder] = _local_calls(module)
+            for child in self.calls[at_head, folder]:
+                self._read(child)
+                queue.append((at_head, child, depth + 1))
+
+    def _read_callers(self, workspace: Path, under: str) -> list[str]:
+        """The folders of the checkout (in `under`) whose modules call a touched module, directly or
+        through up to `MAX_CALL_DEPTH` calls, nearest first; each read like a called one."""
+        touched = {m.path for m in self.snapshots.head}
+        called_by = _local_callers(workspace, under, self.snapshots)
+        found: list[str] = []
+        level = touched
+        for _ in range(MAX_CALL_DEPTH):
+            level = {c for f in level for c in called_by.get(f, ()) if c not in touched and c not in found}
+            found += sorted(level)
+        self.snapshots.callers_not_checked = found[MAX_CALLER_FOLDERS:]
+        for folder in found[:MAX_CALLER_FOLDERS]:
+            self._read(folder)
+        return [f for f in found[:MAX_CALLER_FOLDERS] if self.head.get(f) is not None]
 
     def _reachable(self, at_head: bool, start: str) -> dict[str, ModuleInput]:
         modules = self.head if at_head else self.base

@@ -265,3 +265,109 @@ def test_a_called_folder_over_the_byte_limit_is_not_downloaded(github, tmp_path,
     assert run.outputs["new-findings"] == "0"
     assert _reads(fake, "modules/sg") == [("modules/sg", fake.head_sha)]  # the listing, no file
     assert "1 called module was not read" in run.job_summary
+
+
+# --- callers of a module the PR changes ------------------------------------------------------
+
+FIXED_CIDR = 'cidr_blocks       = ["10.0.0.0/8"]'
+VAR_CIDR = "cidr_blocks       = [var.ssh_cidr]"
+
+
+def test_a_changed_module_is_checked_with_the_inputs_of_its_callers_in_the_checkout(github, tmp_path, capsys):
+    # The PR changes only the module: the rule now takes its CIDR from the input, which the root
+    # (untouched) sets to the world.
+    base = {
+        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
+        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
+    }
+    head = {**base, "modules/sg/main.tf": _sg()}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "1"
+    # On the line the PR changed in the module: an inline comment naming the caller and its input.
+    [comment] = fake.review_comments
+    assert (comment["path"], comment["line"]) == ("modules/sg/main.tf", SSH_LINE)
+    assert (
+        'with the inputs of module.bastion at live/prod/main.tf:1: ssh_cidr = "0.0.0.0/0"' in comment["body"]
+    )
+    assert "No automatic fix: the value comes from module.bastion" in comment["body"]
+
+
+def test_a_changed_module_whose_callers_pass_safe_inputs_gets_no_finding(github, tmp_path, capsys):
+    base = {
+        "live/prod/main.tf": _caller("203.0.113.0/24", source="../../modules/sg"),
+        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
+    }
+    head = {**base, "modules/sg/main.tf": _sg()}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "0"
+    assert fake.review_comments == []
+
+
+def test_what_a_caller_caused_before_the_pr_is_neither_new_nor_counted(github, tmp_path, capsys):
+    # The root opened SSH through the module before the PR; the PR renames the group's prefix.
+    base = {"live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"), "modules/sg/main.tf": _sg()}
+    head = {**base, "modules/sg/main.tf": _sg().replace('"${var.name}-"', '"${var.name}-ssh-"')}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "0"
+    assert fake.review_comments == []
+    assert "pre-existing" not in run.job_summary  # the caller is not a module the PR touches
+
+
+def test_callers_are_looked_for_in_the_checkout_only(github, tmp_path, capsys):
+    base = {
+        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
+        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
+    }
+    head = {**base, "modules/sg/main.tf": _sg()}
+    fake, ws = _pr(github, tmp_path, base, head, workspace={"modules/sg/main.tf": head["modules/sg/main.tf"]})
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "0"
+    assert _reads(fake, "live") == []
+
+
+def test_callers_past_the_files_looked_at_are_not_found_and_the_summary_says_so(
+    github, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(snapshot, "MAX_INDEXED_FILES", 1)
+    base = {
+        "stacks/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
+        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
+    }
+    head = {**base, "modules/sg/main.tf": _sg()}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    # modules/sg/main.tf is the first file of the walk, stacks/prod/main.tf is not reached
+
+    assert run.outputs["new-findings"] == "0"
+    assert "looked for in the first 1 `.tf` files of the checkout only" in run.job_summary
+
+
+def test_callers_past_the_caller_limit_are_not_checked_and_the_summary_says_so(
+    github, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(snapshot, "MAX_CALLER_FOLDERS", 1)
+    base = {
+        "live/dev/main.tf": _caller("10.1.0.0/16", source="../../modules/sg"),
+        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
+        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
+    }
+    head = {**base, "modules/sg/main.tf": _sg()}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "0"  # live/dev, checked first, passes a private range
+    assert "1 more module calling the changed ones was not checked" in run.job_summary
