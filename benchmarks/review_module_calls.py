@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import posixpath
+import re
 import shutil
 import sys
 import tempfile
@@ -26,6 +27,7 @@ sys.path.insert(0, str(REPO))
 
 HEAD, BASE = "a" * 40, "b" * 40
 COMMENT = "\n# touched by the benchmark\n"
+LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
 
 
 class LocalApi:
@@ -65,6 +67,7 @@ class LocalApi:
 
 def review(root: Path, changed: str, follow: bool, callers: bool = True) -> tuple[float, int, int, int]:
     """(seconds, new findings, called or calling folders read, API requests) of one review."""
+    from bot.github import review as review_module
     from bot.github import snapshot
     from bot.github.models import PullRequest
     from bot.github.review import review_pull_request
@@ -79,36 +82,33 @@ def review(root: Path, changed: str, follow: bool, callers: bool = True) -> tupl
         snapshot.MAX_INDEXED_FILES = 0
     api = LocalApi(root, changed, before)
     pr = PullRequest.model_validate({"number": 1, "head": {"sha": HEAD}, "base": {"sha": BASE}})
-    read: list[str] = []
-    original = snapshot._CalledModules._read_head
+    built: list[snapshot.Snapshots] = []
 
-    def counting(self, folder, in_folder):
-        content = original(self, folder, in_folder)
-        read.append(folder)
-        return content
+    def keeping(*args, **kwargs):
+        built.append(snapshot.build(*args, **kwargs))
+        return built[-1]
 
-    snapshot._CalledModules._read_head = counting
+    review_module.build = keeping
     try:
         start = time.perf_counter()
         result = review_pull_request(api, pr, root, Config())
         seconds = time.perf_counter() - start
     finally:
-        snapshot._CalledModules._read_head = original
+        review_module.build = snapshot.build
         snapshot.MAX_CALLED_FOLDERS, snapshot.MAX_INDEXED_FILES = limits
         (root / changed).write_text(before)
+    read = built[0].called_read if built else []
     new = sum(1 for f in result.plan.findings if f.status == "new")
     return seconds, new, len(read), api.requests
 
 
 def pick(root: Path) -> tuple[str | None, str | None]:
     """The root module's first .tf file, and the first .tf file of a folder the root calls."""
-    from bot.github.snapshot import _LOCAL_SOURCE
-
     top = sorted(p.name for p in root.glob("*.tf"))
     if not top:
         return None, None
     for name in top:
-        for match in _LOCAL_SOURCE.finditer((root / name).read_bytes()):
+        for match in LOCAL_SOURCE.finditer((root / name).read_bytes()):
             folder = posixpath.normpath(match[1].decode())
             files = sorted((root / folder).glob("*.tf")) if not folder.startswith("..") else []
             if files:

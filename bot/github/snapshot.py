@@ -103,6 +103,7 @@ class Snapshots:
     api_reads: list[str] = field(default_factory=list)  # files read through the API at the head
     missing_base: list[str] = field(default_factory=list)  # files whose base version is unknown
     calls_not_followed: list[str] = field(default_factory=list)  # called folders past the limits
+    called_read: list[str] = field(default_factory=list)  # folders read for calls and callers
     # Untouched modules of the checkout that call a touched one, at each end
     callers_head: list[ModuleInput] = field(default_factory=list)
     callers_base: list[ModuleInput] = field(default_factory=list)
@@ -519,6 +520,7 @@ class _CalledModules:
         except (GitHubError, OSError) as exc:
             raise _Refused from exc
         self.folders_read += 1
+        self.snapshots.called_read.append(folder)
         return content
 
     def _budget(self, folder: str, sizes: Iterable[int | None]) -> None:
