@@ -190,13 +190,17 @@ class Tuple(Expr):
 @dataclass(frozen=True)
 class ObjectItem:
     """One `key = value` of an object constructor. `name` is the key as Terraform reads a bare
-    identifier or a literal string key; None when the key is computed (`(var.k) = ...`)."""
+    identifier or a literal string key; None when the key is computed (`(var.k) = ...`).
+    `start`/`end` span the item; `key_end` is where the key as written ends and `value_start` where
+    the value as written starts (parentheses included, which `key`/`value` look through)."""
 
     key: Expr
     value: Expr
     name: str | None
     start: int
     end: int
+    key_end: int
+    value_start: int
 
 
 class Object(Expr):
@@ -214,7 +218,17 @@ class Object(Expr):
                 key: Expr = _Keyword(inner[0] if inner else key_node, self.text, self.file)
             else:
                 key = self._view(inner[0])
-            out.append(ObjectItem(key, self._view(value_node), _key_name(key), _start(elem), _end(elem)))
+            out.append(
+                ObjectItem(
+                    key,
+                    self._view(value_node),
+                    _key_name(key),
+                    _start(elem),
+                    _end(elem),
+                    _end(key_node),
+                    _start(value_node),
+                )
+            )
         return out
 
     def get(self, name: str) -> Expr | None:
@@ -274,6 +288,26 @@ class Reference(Expr):
                 break
             out.append(part)
         return tuple(out)
+
+    @property
+    def base(self) -> Reference | None:
+        """The reference without its last step (`local.m[var.k]` -> `local.m`); None for a name."""
+        if self.syntax.data == "identifier":
+            return None
+        return self._view(self.syntax.children[0])
+
+    @property
+    def key(self) -> str | int | Expr | None:
+        """The last step: an attribute name, a `.0` index, or the expression in `[...]` (as
+        `Access.key`); None for a name."""
+        if self.syntax.data == "identifier":
+            return None
+        step = self.syntax.children[1]
+        if self.syntax.data == "get_attr_expr_term":
+            return _token_text(step.children[-1])
+        if step.data == "short_index":
+            return int(str(step.children[-1]))
+        return self._view(_inner(step)[0])
 
     def children(self) -> list[Expr]:
         """The expressions of non-literal index steps (`var.m[var.k]` holds `var.k`)."""

@@ -112,6 +112,15 @@ def test_an_object_names_its_keys_as_terraform_reads_them():
     assert e.file.text[item.start : item.end] == '"b-c" = 2'
 
 
+def test_an_object_item_spans_its_key_and_value_as_written_parentheses_included():
+    e = expr('{\n  (var.k) = (1)\n  "b" : 2\n}')
+    text = e.file.text
+    computed, quoted = e.items
+    assert text[computed.start : computed.key_end] == "(var.k)" and computed.key.source == "var.k"
+    assert text[computed.value_start : computed.end] == "(1)" and computed.value.source == "1"
+    assert text[quoted.start : quoted.key_end] == '"b"' and text[quoted.value_start : quoted.end] == "2"
+
+
 def test_a_reference_gives_its_parts_like_traversals():
     e = expr('aws_instance.web[0].tags["Name"]')
     assert e.parts == ("aws_instance", "web", Index(0), "tags", Index("Name"))
@@ -119,6 +128,14 @@ def test_a_reference_gives_its_parts_like_traversals():
     dynamic = expr("var.m[var.k]")
     assert dynamic.parts == ("var", "m", Index(UNKNOWN))
     assert [c.source for c in dynamic.children()] == ["var.k"]
+
+
+def test_a_reference_names_its_base_and_last_step():
+    e = expr("local.sizes[var.env].cpu")
+    assert e.key == "cpu" and e.base.source == "local.sizes[var.env]"
+    assert e.base.key.source == "var.env" and e.base.base.parts == ("local", "sizes")
+    assert expr("var.l.0").key == 0 and expr("var.l.0").base.parts == ("var", "l")
+    assert expr("each").base is None and expr("each").key is None
 
 
 def test_a_call_names_its_function_and_arguments():
