@@ -13,6 +13,7 @@ from fixers.evaluate import UNKNOWN, is_known, traversals
 from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.semantic.expressions import Expr, UnaryOp
 
 # More instances than any module declares: `count = 1e15` (or a chain of products) must not make a
 # rule build a scope per instance.
@@ -59,7 +60,7 @@ def uncopyable_meta(module: Module, block: Block) -> str | None:
     attr = block.count or block.for_each
     if attr is None:
         return None
-    for parts in traversals(attr.expr):
+    for parts in traversals(attr.expression):
         if parts[:1] in (("count",), ("each",), ("self",)):
             return f"its {attr.name} uses {parts[0]}, which Terraform rejects there"
     if refers_to(module, attr, block.address):
@@ -164,7 +165,7 @@ def _pointing_at(module: Module, served: Block, resource_type: str, attribute: s
                 or (
                     candidate.for_each is not None
                     and refers_to(module, candidate.for_each, served.address)
-                    and any(parts[:1] == ("each",) for parts in traversals(attr.expr))
+                    and any(parts[:1] == ("each",) for parts in traversals(attr.expression))
                 )
             )
         )
@@ -255,17 +256,15 @@ def _off(value: Any) -> bool:
     return value is False or value is None or value in ({}, [], "", 0)
 
 
-def _negations(expr: Any) -> list[Any]:
+def _negations(expr: Expr) -> list[Expr]:
     """The operands of every `!` in `expr`."""
     found, stack = [], [expr]
     while stack:
         node = stack.pop()
-        if not hasattr(node, "children"):
+        if isinstance(node, UnaryOp) and node.op == "!":
+            found.append(node.operand)
             continue
-        if getattr(node, "data", "") == "unary_op" and str(node.children[0]) == "!":
-            found.append(node.children[1])
-            continue
-        stack.extend(node.children)
+        stack.extend(node.children())
     return found
 
 
@@ -274,8 +273,8 @@ def _variables_in(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
     found: list[str] = []
     # A variable under `!` switches the companion off when it is on (`!var.is_directory_bucket`):
     # not a flag that turns it on.
-    negated = {parts for node in _negations(attr.expr) for parts in traversals(node)}
-    for parts in traversals(attr.expr):
+    negated = {parts for node in _negations(attr.expression) for parts in traversals(node)}
+    for parts in traversals(attr.expression):
         if parts in negated:
             continue
         if len(parts) >= 2 and parts[0] == "var" and isinstance(parts[1], str) and parts[1] not in found:

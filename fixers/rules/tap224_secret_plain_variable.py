@@ -21,15 +21,13 @@ import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from lark import Tree
 
 from fixers.config import RuleOptions
 from fixers.edits import alignment_chains, edit, remove_attribute, replace_value, set_attribute
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
+from fixers.semantic.expressions import Access, BinaryOp, Call, Conditional, Expr, Reference, Template
 from fixers.semantic.references import mentions_in
 
 RULE = Rule(
@@ -71,30 +69,24 @@ def _sensitive_attributes(block: Block) -> Iterator[Attribute]:
 _NO_VALUE_CALLS = {"length", "can", "contains", "startswith", "endswith", "type", "keys"}
 
 
-def _value_parts(expr: Any) -> Iterator[Any]:
+def _value_parts(expr: Expr) -> Iterator[Expr]:
     """The parts of `expr` whose value can become its value: both branches of a conditional but not
     its condition, no comparison or logic operator, no length()."""
     stack = [expr]
     while stack:
         node = stack.pop()
-        if not isinstance(node, Tree):
+        if isinstance(node, Conditional):
+            stack.extend((node.if_true, node.if_false))
             continue
-        if node.data == "conditional":
-            stack.extend(node.children[1:])
+        if isinstance(node, BinaryOp) or (isinstance(node, Call) and node.name in _NO_VALUE_CALLS):
             continue
-        if node.data == "binary_op":
-            continue
-        if (
-            node.data == "function_call"
-            and str(getattr(node.children[0], "children", [""])[0]) in _NO_VALUE_CALLS
-        ):
-            continue
-        if node.data in ("get_attr_expr_term", "index_expr_term") or (
-            node.data == "expr_term" and any(getattr(c, "data", "") == "identifier" for c in node.children)
-        ):
+        if isinstance(node, (Reference, Access)):
             yield node
             continue
-        stack.extend(node.children)
+        if isinstance(node, Template) and node.heredoc:
+            # A heredoc is read as one piece of text here: its interpolations are not followed.
+            continue
+        stack.extend(node.children())
 
 
 def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
@@ -102,7 +94,7 @@ def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str
     field of a configuration object (`var.default_user.passwords`) is left out: `sensitive` marks a
     whole variable, which would hide the rest of the configuration and break its for_each uses."""
     names: list[str] = []
-    for part in _value_parts(attr.expr):
+    for part in _value_parts(attr.expression):
         for address, rest in mentions_in(part):
             target = address.node
             if address.kind == "var" and address.key is None and not rest:

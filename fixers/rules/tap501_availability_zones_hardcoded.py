@@ -11,7 +11,7 @@ from fixers.edits import HclBlock, hcl_list, hcl_string, insert_before, replace_
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args, string_literal, tuple_items, unwrap
+from fixers.semantic.expressions import Tuple, call_of, string_of
 
 RULE = Rule(
     id="TAP501",
@@ -33,14 +33,15 @@ DATA_TYPE = "aws_availability_zones"
 def zones_of(attr: Attribute) -> list[str] | None:
     """The zone names when the value is a literal zone, or a list (or toset/tolist of a list)
     of literal zones all in one region; None otherwise."""
-    node = unwrap(attr.expr)
-    wrapped = call_args(node, "toset", "tolist")
+    expr = attr.expression
+    wrapped = call_of(expr, "toset", "tolist")
     if wrapped is not None:
-        if len(wrapped) != 1:
+        args = wrapped.args
+        if len(args) != 1:
             return None
-        node = unwrap(wrapped[0])
-    items = tuple_items(node)
-    names = [string_literal(i) for i in items] if items is not None else [string_literal(node)]
+        expr = args[0]
+    # A heredoc's text ends with a newline, so it is never a zone name.
+    names = [string_of(i) for i in expr.items] if isinstance(expr, Tuple) else [string_of(expr)]
     if not names or any(n is None or not AZ_NAME.fullmatch(n) for n in names):
         return None
     regions = {AZ_NAME.fullmatch(n).group("region") for n in names}
@@ -161,9 +162,8 @@ def _replacement(attr: Attribute, zones: list[str], data: str) -> str | None:
     single = isinstance(attr.value(), str)
     if single:
         return f"{names}[{indexes[0]}]"
-    node = unwrap(attr.expr)
     wrapper = None
-    if call_args(node, "toset", "tolist") is not None:
+    if call_of(attr.expression, "toset", "tolist") is not None:
         wrapper = attr.source.split("(", 1)[0].strip()
     if indexes == list(range(indexes[0], indexes[0] + len(indexes))):
         value = f"slice({names}, {indexes[0]}, {indexes[0] + len(indexes)})"

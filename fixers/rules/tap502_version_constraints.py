@@ -10,14 +10,8 @@ from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._module_level import (
-    call_args,
-    first_line,
-    module_finding,
-    module_prefix,
-    string_literal,
-    unwrap,
-)
+from fixers.rules._module_level import first_line, module_finding, module_prefix
+from fixers.semantic.expressions import Call, Expr, Object, Template, call_of
 
 RULE = Rule(
     id="TAP502",
@@ -96,7 +90,7 @@ def _refused_by_constraints(module: Module, has_version: bool, unconstrained: li
     if not has_version:
         for variable in module.of_type("variable"):
             declared = variable.get("type")
-            if declared is not None and string_literal(declared.expr) is not None:
+            if declared is not None and _quoted_string(declared.expression):
                 return (
                     f"{variable.address} has a quoted type ({declared.source.strip()}), which Terraform "
                     "rejects since 0.15: pinning a current Terraform would refuse the code as written"
@@ -111,6 +105,10 @@ def _refused_by_constraints(module: Module, has_version: bool, unconstrained: li
                     f"({problem}): it was written for another major version"
                 )
     return None
+
+
+def _quoted_string(expr: Expr) -> bool:
+    return isinstance(expr, Template) and not expr.heredoc and expr.text_value is not None
 
 
 def _join(items: list[str]) -> str:
@@ -137,8 +135,9 @@ def providers_used(module: Module) -> list[str]:
     for block in module.blocks:
         if block.type in ("resource", "data") and block.labels:
             provider = block.get("provider")
-            if provider is not None and traversals(provider.expr):
-                found.add(str(traversals(provider.expr)[0][0]))
+            references = traversals(provider.expression) if provider is not None else []
+            if references:
+                found.add(str(references[0][0]))
             else:
                 found.add(block.labels[0].split("_", 1)[0])
         elif block.type == "provider" and block.labels:
@@ -166,7 +165,7 @@ def terraform_floor(module: Module) -> tuple[int, ...]:
                     floor = max(floor, (1, 11, 0))
                 if "::" in attr.source and _calls_provider_function(attr):
                     floor = max(floor, (1, 8, 0))
-                if call_args(attr.expr, "templatestring") is not None:
+                if call_of(attr.expression, "templatestring") is not None:
                     floor = max(floor, (1, 9, 0))
         if block.type == "variable":
             for validation in block.nested("validation"):
@@ -179,20 +178,12 @@ def terraform_floor(module: Module) -> tuple[int, ...]:
 
 
 def _calls_provider_function(attr) -> bool:
-    stack = [attr.expr]
-    while stack:
-        node = stack.pop()
-        if getattr(node, "data", None) == "function_call":
-            idents = [c for c in node.children if getattr(c, "data", None) == "identifier"]
-            if len(idents) > 1:
-                return True
-        stack.extend(c for c in getattr(node, "children", []) if hasattr(c, "data"))
-    return False
+    return any(isinstance(e, Call) and "::" in e.name for e in attr.expression.walk())
 
 
 def _refers_beyond(condition, own: str) -> bool:
     """A validation that reads anything but its own variable needs Terraform 1.9."""
-    for parts in traversals(condition.expr):
+    for parts in traversals(condition.expression):
         root = parts[0]
         if root == "var" and len(parts) > 1 and parts[1] != own:
             return True
@@ -256,8 +247,7 @@ def _dotted(floor: tuple[int, ...]) -> str:
 
 def _with_version(entry, provider: str) -> TextEdit | None:
     """`aws = { source = "hashicorp/aws" }` gains a version."""
-    node = unwrap(entry.expr)
-    if getattr(node, "data", None) != "object":
+    if not isinstance(entry.expression, Object):
         return None
     _source, version = KNOWN_PROVIDERS[provider]
     text = entry.source

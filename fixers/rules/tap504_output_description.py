@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lark import Tree
-
 from fixers.config import RuleOptions
 from fixers.edits import edit, hcl_string, insert_first_attribute, replace_value
 from fixers.evaluate import Index, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._module_level import unwrap
+from fixers.semantic.expressions import Access, For, Reference, Splat
 
 RULE = Rule(
     id="TAP504",
@@ -105,19 +103,13 @@ def describe(module: Module, output: Block) -> str:
     title = _capitalised(words(output.labels[0]))
     if value is None:
         return f"{title}."
-    node = unwrap(value.expr)
-    found = traversals(value.expr)
-    simple = isinstance(node, Tree) and node.data in ("get_attr_expr_term", "index_expr_term")
-    if simple and len(found) == 1:
+    expr = value.expression
+    found = traversals(expr)
+    if isinstance(expr, (Reference, Access)) and len(found) == 1:
         return _of_reference(found[0], each=False) or f"{title}."
-    if isinstance(node, Tree) and node.data in ("full_splat_expr_term", "attr_splat_expr_term"):
-        described = _splat(node)
-        if described:
-            return described
-    if isinstance(node, Tree) and node.data in ("for_tuple_expr", "for_object_expr"):
-        described = _for(node)
-        if described:
-            return described
+    described = _splat(expr) if isinstance(expr, Splat) else _for(expr) if isinstance(expr, For) else None
+    if described:
+        return described
     references = []
     for parts in found:
         addressed = _address(parts)
@@ -151,33 +143,20 @@ def _of_reference(parts: tuple, *, each: bool) -> str | None:
     return f"The {' '.join(words(r) for r in rest)} of {subject}."
 
 
-def _splat(node: Tree) -> str | None:
-    base = traversals(node.children[0])
-    steps = [s for s in node.children[1].children if isinstance(s, Tree) and s.data == "get_attr"]
-    if len(base) != 1 or not steps:
+def _splat(splat: Splat) -> str | None:
+    base = traversals(splat.base)
+    names = tuple(s for s in splat.steps if isinstance(s, str))
+    if len(base) != 1 or not names:
         return None
-    names = tuple(str(s.children[-1].children[0]) for s in steps)
     return _of_reference((*base[0], *names), each=True)
 
 
-def _for(node: Tree) -> str | None:
-    intro = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_intro"), None)
-    if intro is None:
-        return None
-    bound = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
-    collection = [c for c in intro.children if isinstance(c, Tree) and c.data not in ("identifier",)]
-    exprs = [
-        c
-        for c in node.children
-        if isinstance(c, Tree) and c.data not in ("for_intro", "for_cond", "new_line_or_comment")
-    ]
-    if not bound or not collection or not exprs:
-        return None
-    source = traversals(collection[-1])
-    produced = traversals(exprs[-1])
-    if len(source) != 1 or len(produced) != 1 or produced[0][:1] != (bound[-1],):
+def _for(loop: For) -> str | None:
+    source = traversals(loop.collection)
+    produced = traversals(loop.value)
+    if len(source) != 1 or len(produced) != 1 or produced[0][:1] != (loop.value_var,):
         return None
     described = _of_reference((*source[0], *produced[0][1:]), each=True)
-    if described and node.data == "for_object_expr":
+    if described and loop.is_object:
         described = described[:-1] + ", by key."
     return described
