@@ -45,7 +45,7 @@ def names_group(
         return True
     over_group = holder is not None and holder.for_each is not None
     if over_group and refers_to(module, holder.for_each, group.address):
-        return any(parts[:1] == ("each",) for parts in traversals(attr.expr)) or None
+        return any(parts[:1] == ("each",) for parts in traversals(attr.expression)) or None
     value = attr.value()
     names = value if isinstance(value, list) else [value]
     if not is_known(names):

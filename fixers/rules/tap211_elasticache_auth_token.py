@@ -34,7 +34,7 @@ def _ignores_auth_token(group: Block) -> bool:
             continue
         if ignored.source.strip() == "all":
             return True
-        if any(parts[:1] == ("auth_token",) for parts in traversals(ignored.expr)):
+        if any(parts[:1] == ("auth_token",) for parts in traversals(ignored.expression)):
             return True
     return False
 

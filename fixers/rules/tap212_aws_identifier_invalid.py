@@ -128,7 +128,7 @@ def _rewrite(spec: NameSpec, attr: Attribute, values: list[str]) -> tuple[str, l
     """The new expression and the values it gives, or why no deterministic rewrite is valid."""
     if "\n" in attr.source:
         return "the expression spans several lines; rename it by hand"
-    literal = not traversals(attr.expr) and all(v == values[0] for v in values)
+    literal = not traversals(attr.expression) and all(v == values[0] for v in values)
     expr = attr.source
     new_values = list(values)
     if spec.lowercase_only and any(v != v.lower() for v in values):

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Tree
-
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string
 from fixers.evaluate import UNKNOWN, is_known
@@ -17,6 +15,7 @@ from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdi
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._data_stores import via
+from fixers.semantic.expressions import Object, ObjectItem
 
 RULE = Rule(
     id="TAP223",
@@ -249,11 +248,9 @@ def _map_origin(module: Module, attr: Attribute, depth: int = 0) -> Attribute | 
     return _map_origin(module, target, depth + 1) if target is not None else None
 
 
-def _object_node(attr: Attribute) -> Tree | None:
-    node = attr.expr
-    while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
-        node = node.children[0]
-    return node if isinstance(node, Tree) and node.data == "object" else None
+def _object_of(attr: Attribute) -> Object | None:
+    expr = attr.expression
+    return expr if isinstance(expr, Object) else None
 
 
 def _into_map(module: Module, dynamics: list[Dynamic], absent: list[Parameter]) -> list[TextEdit] | None:
@@ -276,20 +273,20 @@ def _into_map(module: Module, dynamics: list[Dynamic], absent: list[Parameter]) 
     if method is None and not all(p.dynamic for p in absent):
         return None
     origin = _map_origin(module, dynamic.block.get("for_each"))
-    node = _object_node(origin) if origin is not None else None
-    if node is None:
+    obj = _object_of(origin) if origin is not None else None
+    if obj is None:
         return None
     entries = [(_key(p.name), hcl_string(p.value)) for p in absent]
-    return _append_entries(origin, node, entries)
+    return _append_entries(origin, obj, entries)
 
 
 def _key(name: str) -> str:
     return name if _IDENTIFIER.fullmatch(name) else hcl_string(name)
 
 
-def _append_entries(attr: Attribute, node: Tree, entries: list[tuple[str, str]]) -> list[TextEdit] | None:
+def _append_entries(attr: Attribute, obj: Object, entries: list[tuple[str, str]]) -> list[TextEdit] | None:
     file = attr.file
-    elements = [c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"]
+    elements = obj.items
     close = attr.value_end - 1
     if file.line_col(attr.value_start)[0] == file.line_col(close)[0]:
         # A one-line map: `{ a = "1" }` -> `{ a = "1", b = "2" }`.
@@ -299,9 +296,8 @@ def _append_entries(attr: Attribute, node: Tree, entries: list[tuple[str, str]])
         return [edit(file, attr.value_start, attr.value_end, text)]
     spans = []  # (key start, key end, "=" offset, line) of each element
     for elem in elements:
-        key = elem.children[0]
-        key_start, key_end = key.meta.start_pos, key.children[0].meta.end_pos
-        if "\n" in file.text[elem.meta.start_pos : elem.meta.end_pos].rstrip():
+        key_start, key_end = elem.start, elem.key_end
+        if "\n" in file.text[elem.start : elem.end].rstrip():
             spans.append(None)  # a multi-line value ends an alignment run
             continue
         spans.append((key_start, key_end, file.text.index("=", key_end), file.line_col(key_start)[0]))
@@ -321,14 +317,14 @@ def _append_entries(attr: Attribute, node: Tree, entries: list[tuple[str, str]])
     indent = _entry_indent(file, elements, attr)
     at = file.line_start(file.line_col(close)[0])
     text = "".join(f"{indent}{k.ljust(width)} = {v}\n" for k, v in entries)
-    if elements and "," in file.text[elements[-1].meta.end_pos : close]:
+    if elements and "," in file.text[elements[-1].end : close]:
         text = "".join(f"{indent}{k.ljust(width)} = {v},\n" for k, v in entries)
     return [*edits, edit(file, at, at, text)]
 
 
-def _entry_indent(file: Any, elements: list[Tree], attr: Attribute) -> str:
+def _entry_indent(file: Any, elements: list[ObjectItem], attr: Attribute) -> str:
     if elements:
-        line = file.line_col(elements[0].meta.start_pos)[0]
-        return file.text[file.line_start(line) : elements[0].meta.start_pos]
+        line = file.line_col(elements[0].start)[0]
+        return file.text[file.line_start(line) : elements[0].start]
     line_start = file.line_start(attr.line)
     return file.text[line_start : attr.start] + "  "

@@ -73,7 +73,7 @@ def _collect_alerting_topics(module: Module) -> tuple[Block, ...]:
         a for n in module.resources("aws_autoscaling_notification") if (a := n.get("topic_arn")) is not None
     ]
     for attr in sources:
-        for parts in traversals(attr.expr):
+        for parts in traversals(attr.expression):
             if parts[:1] == ("aws_sns_topic",) and len(parts) > 1 and isinstance(parts[1], str):
                 topic = module.find(f"aws_sns_topic.{parts[1]}")
                 if topic is not None:

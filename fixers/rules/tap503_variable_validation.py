@@ -21,15 +21,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lark import Tree
-
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit
 from fixers.evaluate import UNKNOWN, evaluate, is_known
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args, unwrap
+from fixers.semantic.expressions import Access, Call, Expr, Reference, Template, Tuple
 from fixers.variables import (
     cidr_validation,
     enum_validation,
@@ -156,7 +154,7 @@ def classify(module: Module, name: str, variable: Block) -> tuple[str, str, str,
     """(kind, what it holds, the evidence, the validation to add), or None when the module gives no
     evidence that the variable holds a CIDR, an instance type or an enumeration."""
     default_attr = variable.get("default")
-    default = evaluate(module, default_attr.expr) if default_attr is not None else None
+    default = evaluate(module, default_attr.expression) if default_attr is not None else None
     if default_attr is not None and not is_known(default):
         return None
     nullable = default_attr is not None and default is None
@@ -256,18 +254,8 @@ def _shown(value: Any) -> str:
 # --- where a variable is used ------------------------------------------------------------------
 
 
-def _is_var(node: Any, name: str) -> bool:
-    node = unwrap(node)
-    if not (isinstance(node, Tree) and node.data == "get_attr_expr_term"):
-        return False
-    base = unwrap(node.children[0])
-    step = node.children[1]
-    return (
-        isinstance(base, Tree)
-        and base.data == "identifier"
-        and str(base.children[0]) == "var"
-        and str(step.children[-1].children[0]) == name
-    )
+def _is_var(expr: Expr, name: str) -> bool:
+    return isinstance(expr, Reference) and expr.parts == ("var", name)
 
 
 def _uses(module: Module, name: str) -> Iterator[tuple[str, str, Any]]:
@@ -278,76 +266,82 @@ def _uses(module: Module, name: str) -> Iterator[tuple[str, str, Any]]:
         block = attr.block
         if block is None or ref.source.type not in ("resource", "data"):
             continue
-        node = unwrap(attr.expr)
-        items = (
-            [c for c in node.children if isinstance(c, Tree)] if getattr(node, "data", "") == "tuple" else []
-        )
-        if _is_var(node, name) or any(_is_var(i, name) for i in items):
+        expr = attr.expression
+        items = expr.items if isinstance(expr, Tuple) else []
+        if _is_var(expr, name) or any(_is_var(i, name) for i in items):
             yield attr.name, ref.source.address, attr
-        for args in _calls(attr.expr, ("cidrsubnet", "cidrhost", "cidrnetmask", "cidrsubnets")):
+        for call in _calls(expr, ("cidrsubnet", "cidrhost", "cidrnetmask", "cidrsubnets")):
+            args = call.args
             if args and _is_var(args[0], name):
                 yield "cidr prefix", ref.source.address, attr
 
 
-def _calls(expr: Any, names: tuple[str, ...]) -> Iterator[list[Any]]:
+def _outside_heredocs(expr: Expr) -> Iterator[Expr]:
+    """`expr` and the expressions inside it, depth first, leaving out what heredocs interpolate:
+    a heredoc is a document (user data, a script) read as text, not a use of the variable."""
     stack = [expr]
     while stack:
         node = stack.pop()
-        if not isinstance(node, Tree):
+        if isinstance(node, Template) and node.heredoc:
             continue
-        args = call_args(node, *names)
-        if args is not None and unwrap(node) is node:
-            yield args
-        stack.extend(node.children)
+        yield node
+        stack.extend(reversed(node.children()))
+
+
+def _calls(expr: Expr, names: tuple[str, ...]) -> Iterator[Call]:
+    for node in _outside_heredocs(expr):
+        if isinstance(node, Call) and node.name in names:
+            yield node
 
 
 def _enumerations(module: Module, name: str) -> Iterator[tuple[tuple[Any, ...], str]]:
     for ref in module.references_to(f"var.{name}"):
         attr = ref.attribute
         block = attr.block
+        expr = attr.expression
         if block is not None and block.parent is None and ref.source.type == "resource":
             allowed = ENUM_ARGUMENTS.get((ref.source.resource_type, attr.name))
-            if allowed is not None and _is_var(attr.expr, name):
+            if allowed is not None and _is_var(expr, name):
                 yield allowed, f"used as {attr.name} of {ref.source.address}"
-        for keys, where in _lookups(module, attr.expr, name):
+        for keys, where in _lookups(module, expr, name):
             yield keys, f"the key looked up in {where}"
 
 
-def _lookups(module: Module, expr: Any, name: str, guarded: bool = False) -> Iterator[tuple[tuple, str]]:
+def _lookups(module: Module, expr: Expr, name: str, guarded: bool = False) -> Iterator[tuple[tuple, str]]:
     """Map lookups keyed by `var.<name>` that fail for any other key (not inside try/can)."""
-    if not isinstance(expr, Tree):
+    if isinstance(expr, Template) and expr.heredoc:
         return
-    if expr.data == "function_call":
-        if call_args(expr, "try", "can") is not None:
+    if isinstance(expr, Call):
+        if expr.name in ("try", "can"):
             guarded = True
-        args = call_args(expr, "lookup")
-        if args is not None and len(args) == 2 and _is_var(args[1], name) and not guarded:
+        args = expr.args if expr.name == "lookup" else []
+        if len(args) == 2 and _is_var(args[1], name) and not guarded:
             found = _map_keys(module, args[0])
             if found is not None:
                 yield found
-    if expr.data == "index_expr_term" and not guarded:
-        index = expr.children[1]
-        inner = [c for c in index.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        if index.data != "short_index" and len(inner) == 1 and _is_var(inner[0], name):
-            found = _map_keys(module, expr.children[0])
-            if found is not None:
-                yield found
-    for child in expr.children:
+    if isinstance(expr, Reference) and not guarded:
+        # Each `[...]` step of a name chain: `local.sizes[var.env].cpu` looks up `var.env`.
+        step: Reference | None = expr
+        while step is not None:
+            key = step.key
+            if isinstance(key, Expr) and _is_var(key, name):
+                found = _map_keys(module, step.base)
+                if found is not None:
+                    yield found
+            step = step.base
+    if isinstance(expr, Access) and not guarded and isinstance(expr.key, Expr) and _is_var(expr.key, name):
+        found = _map_keys(module, expr.base)  # `(local.sizes)[var.env]`
+        if found is not None:
+            yield found
+    for child in expr.children():
         yield from _lookups(module, child, name, guarded)
 
 
-def _map_keys(module: Module, node: Any) -> tuple[tuple, str] | None:
-    base = unwrap(node)
-    if not (isinstance(base, Tree) and base.data == "get_attr_expr_term"):
+def _map_keys(module: Module, expr: Expr) -> tuple[tuple, str] | None:
+    parts = expr.parts if isinstance(expr, Reference) else ()
+    if not (len(parts) == 2 and parts[0] in ("local", "var") and isinstance(parts[1], str)):
         return None
-    value = evaluate(module, base)
+    value = evaluate(module, expr)
     if value is UNKNOWN or not isinstance(value, dict) or not value:
         return None
-    root = unwrap(base.children[0])
-    step = base.children[1]
-    if not (
-        isinstance(root, Tree) and root.data == "identifier" and str(root.children[0]) in ("local", "var")
-    ):
-        return None
-    where = f"{root.children[0]}.{step.children[-1].children[0]}"
-    return tuple(sorted(value)), where
+    return tuple(sorted(value)), f"{parts[0]}.{parts[1]}"

@@ -21,15 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lark import Tree
-
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, replace_value
 from fixers.evaluate import UNKNOWN, evaluate, traversals
 from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import unwrap
+from fixers.semantic.expressions import Object, ObjectItem
 from fixers.variables import add_variables, variable_block
 
 RULE = Rule(
@@ -123,7 +121,7 @@ def _keys(module: Module, attr: Attribute | None) -> set[str] | None:
     """The keys of a tags map whose values may be unknown; None when the keys are unknown."""
     if attr is None:
         return set()
-    value = evaluate(module, attr.expr)
+    value = evaluate(module, attr.expression)
     if isinstance(value, dict):
         return set(value)
     return None
@@ -133,7 +131,7 @@ def _uses(block: Block, alias: str | None) -> bool:
     provider = block.get("provider")
     if provider is None:
         return alias is None
-    found = traversals(provider.expr)
+    found = traversals(provider.expression)
     return bool(found) and found[0][:1] == ("aws",) and (found[0][1:2] or (None,))[0] == alias
 
 
@@ -148,7 +146,7 @@ def _served_calls(module: Module, alias: str | None) -> list[Block]:
             if alias is None:
                 calls.append(call)
             continue
-        handed = [parts for parts in traversals(providers.expr) if parts[:1] == ("aws",)]
+        handed = [parts for parts in traversals(providers.expression) if parts[:1] == ("aws",)]
         if any((parts[1:2] or (None,))[0] == alias for parts in handed):
             calls.append(call)
     return calls
@@ -167,13 +165,12 @@ def _written_tags(module: Module, alias: str | None) -> list[dict[str, str]]:
         if _keys(module, attr) is None:
             continue
         written: dict[str, str] = {}
-        node = unwrap(attr.expr) if attr is not None else None
-        if isinstance(node, Tree) and node.data == "object":
-            file = attr.file
-            for element in (c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"):
-                key_node, value_node = element.children[0], element.children[-1]
-                key = file.text[key_node.meta.start_pos : key_node.meta.end_pos].strip().strip('"')
-                written[key] = file.text[value_node.meta.start_pos : value_node.meta.end_pos].strip()
+        expr = attr.expression if attr is not None else None
+        if isinstance(expr, Object):
+            text = attr.file.text
+            for item in expr.items:
+                key = text[item.start : item.key_end].strip().strip('"')
+                written[key] = text[item.value_start : item.end].strip()
         found.append(written)
     return found
 
@@ -314,10 +311,10 @@ def _add_to_map(attr: Attribute, values: list[tuple[str, str]]) -> list[TextEdit
     one, else by merging an object into the existing expression."""
     file = attr.file
     indent = file.text[file.line_start(attr.line) : attr.start]
-    node = unwrap(attr.expr)
-    if not (isinstance(node, Tree) and node.data == "object"):
+    expr = attr.expression
+    if not isinstance(expr, Object):
         return [replace_value(attr, f"merge({attr.source}, {_object(values, indent)})")]
-    elements = [c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"]
+    elements = expr.items
     if "\n" not in attr.source:
         if not elements:
             return [replace_value(attr, _object(values, indent))]
@@ -336,27 +333,26 @@ def _add_to_map(attr: Attribute, values: list[tuple[str, str]]) -> list[TextEdit
         wanted = " " * (width - len(key) + 1)
         if file.text[key_end:eq] != wanted:
             edits.append(edit(file, key_end, eq, wanted))
-    last_end = file.line_end(file.line_col(elements[-1].meta.end_pos - 1)[0])
+    last_end = file.line_end(file.line_col(elements[-1].end - 1)[0])
     text = "".join(f"\n{element_indent}{k.ljust(width)} = {v}" for k, v in values)
     edits.append(edit(file, last_end, last_end, text))
     return edits
 
 
-def _last_chain(file: Any, elements: list[Tree]) -> list[tuple[str, int, int]]:
+def _last_chain(file: Any, elements: list[ObjectItem]) -> list[tuple[str, int, int]]:
     """(key text, end of key, offset of "=") for the run of one-line elements ending with the last
     element, which terraform fmt aligns with the lines appended after it."""
     chain: list[tuple[str, int, int]] = []
     previous_line = None
     for element in reversed(elements):
-        start_line = file.line_col(element.meta.start_pos)[0]
-        end_line = file.line_col(element.meta.end_pos - 1)[0]
+        start_line = file.line_col(element.start)[0]
+        end_line = file.line_col(element.end - 1)[0]
         if start_line != end_line or (previous_line is not None and end_line != previous_line - 1):
             break
-        key_node = element.children[0]
-        key_end = key_node.meta.end_pos
+        key_end = element.key_end
         eq = key_end + len(file.text[key_end:]) - len(file.text[key_end:].lstrip(" \t"))
         if file.text[eq : eq + 1] != "=":
             break  # `key: value`: terraform fmt aligns only "="
-        chain.append((file.text[key_node.meta.start_pos : key_end], key_end, eq))
+        chain.append((file.text[element.start : key_end], key_end, eq))
         previous_line = start_line
     return chain

@@ -111,3 +111,46 @@ def test_enumerations_come_from_map_keys_and_provider_value_sets_where_the_modul
 )
 def test_no_finding_without_evidence_with_a_validation_or_without_the_convention(case):
     assert scan_fixture(f"TAP503/{case}", "TAP503") == []
+
+
+def _evidence(value: str) -> str | None:
+    """What TAP503 makes of `var.env` when a resource's argument is `value`."""
+    from fixers.hcl.source import decode
+    from fixers.module import Module, parse_file
+    from fixers.rules.tap503_variable_validation import classify
+
+    source = (
+        'variable "env" {\n  type = string\n}\n'
+        "locals {\n  sizes = { dev = { cpu = 1 }, prod = { cpu = 4 } }\n}\n"
+        f'resource "aws_ecs_task_definition" "t" {{\n  cpu = {value}\n}}\n'
+    )
+    module = Module.build(".", [parse_file(decode("main.tf", source.encode()))])
+    found = classify(module, "env", module.variables["env"])
+    return None if found is None else found[2]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "local.sizes[var.env].cpu",
+        "(local.sizes)[var.env].cpu",
+        "lookup(local.sizes, var.env).cpu",
+        '"${local.sizes[var.env].cpu}"',
+        "max(1, local.sizes[var.env].cpu)",
+    ],
+)
+def test_a_map_lookup_keyed_by_the_variable_anywhere_in_a_value_is_evidence_of_an_enumeration(value):
+    assert _evidence(value) == "the key looked up in local.sizes"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "try(local.sizes[var.env].cpu, 1)",  # a guarded lookup accepts any key
+        "lookup(local.sizes, var.env, { cpu = 1 }).cpu",  # so does one with a default
+        "local.sizes[var.other].cpu",
+        "<<EOT\n${local.sizes[var.env].cpu}\nEOT\n",  # a heredoc is read as text
+    ],
+)
+def test_a_guarded_lookup_a_lookup_of_another_key_or_one_in_a_heredoc_is_no_evidence(value):
+    assert _evidence(value) is None
