@@ -116,20 +116,6 @@ def call_args(node: Any, *names: str) -> list[Any] | None:
     return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
-def string_literal(node: Any) -> str | None:
-    """The text of a quoted string without interpolations, else None."""
-    node = unwrap(node)
-    if not (isinstance(node, Tree) and node.data == "string"):
-        return None
-    from fixers.evaluate import evaluate
-
-    for part in node.children:
-        if isinstance(part, Tree) and any(isinstance(p, Tree) for p in part.children):
-            return None  # an interpolation or a directive
-    value = evaluate(None, node)
-    return value if isinstance(value, str) else None
-
-
 def tuple_items(node: Any) -> list[Any] | None:
     """The element expressions of a tuple constructor `[a, b]`, else None."""
     node = unwrap(node)
