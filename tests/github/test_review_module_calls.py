@@ -371,3 +371,38 @@ def test_callers_past_the_caller_limit_are_not_checked_and_the_summary_says_so(
 
     assert run.outputs["new-findings"] == "0"  # live/dev, checked first, passes a private range
     assert "1 more module calling the changed ones was not checked" in run.job_summary
+
+
+NET = 'output "admin_cidr" {\n  value = "%s"\n}\n'
+ROOT_RULE = """\
+module "net" {
+  source = "../../modules/net"
+}
+
+resource "aws_security_group" "jump" {
+  name_prefix = "jump-"
+  description = "Jump host"
+}
+
+resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  security_group_id = aws_security_group.jump.id
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = [module.net.admin_cidr]
+}
+"""
+
+
+def test_a_callers_own_finding_that_a_changed_output_causes_is_new_without_a_fix(github, tmp_path, capsys):
+    base = {"live/prod/main.tf": ROOT_RULE, "modules/net/outputs.tf": NET % "10.0.0.0/8"}
+    head = {**base, "modules/net/outputs.tf": NET % "0.0.0.0/0"}
+    fake, ws = _pr(github, tmp_path, base, head)
+
+    run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
+
+    assert run.outputs["new-findings"] == "1"
+    body = fake.issue_comments[0]["body"]
+    assert "`live/prod/main.tf:16`" in body and "aws_security_group_rule.ssh admits 0.0.0.0/0" in body
+    assert fake.review_comments == [] and "Fix for" not in body  # the caller is not the PR's file
