@@ -273,14 +273,20 @@ FIXED_CIDR = 'cidr_blocks       = ["10.0.0.0/8"]'
 VAR_CIDR = "cidr_blocks       = [var.ssh_cidr]"
 
 
+def _module_takes_the_input(callers: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(base, head) of a PR that changes only modules/sg: its rule takes the CIDR from the input
+    instead of a fixed range. `callers`: folder -> the CIDR its (untouched) call passes."""
+    calls = {
+        f"{folder}/main.tf": _caller(cidr, source="../../modules/sg") for folder, cidr in callers.items()
+    }
+    base = {**calls, "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR)}
+    return base, {**base, "modules/sg/main.tf": _sg()}
+
+
 def test_a_changed_module_is_checked_with_the_inputs_of_its_callers_in_the_checkout(github, tmp_path, capsys):
     # The PR changes only the module: the rule now takes its CIDR from the input, which the root
     # (untouched) sets to the world.
-    base = {
-        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
-        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
-    }
-    head = {**base, "modules/sg/main.tf": _sg()}
+    base, head = _module_takes_the_input({"live/prod": "0.0.0.0/0"})
     fake, ws = _pr(github, tmp_path, base, head)
 
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
@@ -296,11 +302,7 @@ def test_a_changed_module_is_checked_with_the_inputs_of_its_callers_in_the_check
 
 
 def test_a_changed_module_whose_callers_pass_safe_inputs_gets_no_finding(github, tmp_path, capsys):
-    base = {
-        "live/prod/main.tf": _caller("203.0.113.0/24", source="../../modules/sg"),
-        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
-    }
-    head = {**base, "modules/sg/main.tf": _sg()}
+    base, head = _module_takes_the_input({"live/prod": "203.0.113.0/24"})
     fake, ws = _pr(github, tmp_path, base, head)
 
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
@@ -323,11 +325,7 @@ def test_what_a_caller_caused_before_the_pr_is_neither_new_nor_counted(github, t
 
 
 def test_callers_are_looked_for_in_the_checkout_only(github, tmp_path, capsys):
-    base = {
-        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
-        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
-    }
-    head = {**base, "modules/sg/main.tf": _sg()}
+    base, head = _module_takes_the_input({"live/prod": "0.0.0.0/0"})
     fake, ws = _pr(github, tmp_path, base, head, workspace={"modules/sg/main.tf": head["modules/sg/main.tf"]})
 
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
@@ -340,11 +338,7 @@ def test_callers_past_the_files_looked_at_are_not_found_and_the_summary_says_so(
     github, tmp_path, capsys, monkeypatch
 ):
     monkeypatch.setattr(snapshot, "MAX_INDEXED_FILES", 1)
-    base = {
-        "stacks/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
-        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
-    }
-    head = {**base, "modules/sg/main.tf": _sg()}
+    base, head = _module_takes_the_input({"stacks/prod": "0.0.0.0/0"})
     fake, ws = _pr(github, tmp_path, base, head)
 
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
@@ -359,12 +353,7 @@ def test_callers_past_the_caller_limit_are_not_checked_and_the_summary_says_so(
     github, tmp_path, capsys, monkeypatch
 ):
     monkeypatch.setattr(snapshot, "MAX_CALLER_FOLDERS", 1)
-    base = {
-        "live/dev/main.tf": _caller("10.1.0.0/16", source="../../modules/sg"),
-        "live/prod/main.tf": _caller("0.0.0.0/0", source="../../modules/sg"),
-        "modules/sg/main.tf": _sg().replace(VAR_CIDR, FIXED_CIDR),
-    }
-    head = {**base, "modules/sg/main.tf": _sg()}
+    base, head = _module_takes_the_input({"live/dev": "10.1.0.0/16", "live/prod": "0.0.0.0/0"})
     fake, ws = _pr(github, tmp_path, base, head)
 
     run = run_action(tmp_path, capsys, fake, ws, pull_request_event(fake))
