@@ -733,7 +733,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         rule = rule_catalog.find_rule(_rule_ids("--explain", [args.explain])[0])
         page = rule_catalog.docs_page(rule.id)
         if page is None:
-            page = f"# {rule.id} {rule.name}\nSeverity: {rule.severity.value} · Fix: {rule_catalog.fix_label(rule)}\n\n{rule.why}\n"
+            page = f"# {rule.id} {rule.name}\nSeverity: {rule.severity.value} · Fix: {rule_catalog.fix_summary(rule)}\n\n{rule.why}\n"
         sys.stdout.write(page if page.endswith("\n") else page + "\n")
         return EXIT_OK
     rules = rule_catalog.rules()
@@ -747,6 +747,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 "name": r.name,
                 "severity": r.severity.value,
                 "fix": rule_catalog.fix_label(r),
+                "fix_availability": r.fix_availability.value,
                 "default": r.default,
                 "why": r.why,
                 "docs_url": rule_catalog.docs_url(r.id),
@@ -759,11 +760,13 @@ def cmd_rules(args: argparse.Namespace) -> int:
     # A rule that reports several kinds of finding under one ID (TAP000) has a line for each name.
     named = [(r, name, severity) for r in rules for name, severity in rule_catalog.named_rows(r)]
     name_width = max([len("NAME"), *(len(name) for _, name, _ in named)])
-    print(f"{'ID':<7} {'NAME':<{name_width}}  {'SEVERITY':<9} {'FIX':<13} DEFAULT")
+    fix_width = max(len("FIX"), *(len(rule_catalog.fix_label(r)) for r in rules))
+    print(f"{'ID':<7} {'NAME':<{name_width}}  {'SEVERITY':<9} {'FIX':<{fix_width}} {'AVAILABLE':<9} DEFAULT")
     for r, name, severity in named:
         default = "yes" if r.default else "no"
         print(
-            f"{r.id:<7} {name:<{name_width}}  {severity.value:<9} {rule_catalog.fix_label(r):<13} {default}"
+            f"{r.id:<7} {name:<{name_width}}  {severity.value:<9} {rule_catalog.fix_label(r):<{fix_width}} "
+            f"{r.fix_availability.value:<9} {default}"
         )
     print(
         "\nDefault rules run without being selected: each was right on at least 9 of 10 findings read on"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fixers.engine import DOCS_URL
-from fixers.findings import Rule, Severity
+from fixers.findings import FixAvailability, Rule, Severity
 from fixers.rules import all_rules
 
 
@@ -36,8 +36,17 @@ def named_rows(rule: Rule) -> list[tuple[str, Severity]]:
 
 
 def fix_label(rule: Rule) -> str:
-    """`safe`, `unsafe`, `display-only`, or each of them a rule's fixes can be (`safe/unsafe`)."""
+    """`safe`, `unsafe`, `display-only`, or each of them a rule's fixes can be (`safe/unsafe`); `none`."""
     return "/".join(a.value for a in rule.fixes) or "none"
+
+
+def fix_summary(rule: Rule) -> str:
+    """A rule's fix as its docs page, `--explain` and SARIF's help state it: its kinds and whether every
+    finding carries one (`safe, on every finding`, `safe/unsafe, on some findings`), or `none`."""
+    if rule.fix_availability == FixAvailability.NONE:
+        return "none"
+    on = "every finding" if rule.fix_availability == FixAvailability.ALWAYS else "some findings"
+    return f"{fix_label(rule)}, on {on}"
 
 
 def docs_url(rule_id: str) -> str:

@@ -193,6 +193,8 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
             )
             continue
         for finding in produced:
+            if (undeclared := unit.rule.undeclared_fix(finding)) is not None:
+                _exceeds_declaration(module, unit.rule.id, finding, undeclared)
             if config.per_path_ignore and config.ignored_at(finding.rule_id, finding.path, finding.name):
                 continue
             finding.module = module.path
@@ -209,6 +211,20 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
                 findings.append(problem)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
     return findings
+
+
+def _exceeds_declaration(module: Module, rule_id: str, finding: Finding, why: str) -> None:
+    """A finding that breaks its rule's fix declaration is a bug of the rule: the catalog, `tapfix
+    rules` and SARIF would describe its fixes wrongly. It is reported like a rule's crash (an error
+    naming the module, so the run exits 2), located at the finding's file and resource (not its line,
+    which a fix elsewhere in the file moves), and the undeclared fix is not offered."""
+    if os.environ.get("TAPFIX_DEBUG"):
+        raise AssertionError(f"{rule_id} at {finding.path}:{finding.line}: {why}")
+    message = f"internal error in rule {rule_id}: its finding on {finding.resource or finding.path} in {finding.path}: {why}"
+    module.errors.append(ScanError(path=module.path, message=message))
+    if finding.fix is not None:
+        finding.fix = None
+        finding.fix_rejected = f"internal error in rule {rule_id}: {why}"
 
 
 def _mark_suppressed(module: Module, findings: list[Finding]) -> None:

@@ -10,7 +10,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Severity(StrEnum):
@@ -31,6 +31,15 @@ class Applicability(StrEnum):
     SAFE = "safe"
     UNSAFE = "unsafe"
     DISPLAY_ONLY = "display-only"
+
+
+class FixAvailability(StrEnum):
+    """Whether a rule's findings carry a fix, as the rule produces them (ruff's `FixAvailability`):
+    every finding, some of them, or none. Verification may still withhold a fix the rule produced."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "none"
 
 
 class TextEdit(BaseModel):
@@ -165,6 +174,8 @@ class Rule(BaseModel):
     # The applicability of the fixes it offers: one, or each one its findings can carry (a fix that is
     # safe on one block may be unsafe or display-only on another); None when it offers none.
     fix: Applicability | tuple[Applicability, ...] | None = None
+    # Whether its findings carry a fix: always, sometimes, or never (NONE, with no `fix` above).
+    fix_availability: FixAvailability = FixAvailability.NONE
     # Other kinds of finding reported under the same ID, each with its own name and severity (TAP000's
     # `suppression-invalid`). Each name selects and ignores its own findings; the ID covers them all.
     also: tuple[tuple[str, Severity], ...] = ()
@@ -177,6 +188,15 @@ class Rule(BaseModel):
     # findings read on public code (benchmarks/realworld) are; the rule's docs page gives the figure.
     default: bool = True
 
+    @model_validator(mode="after")
+    def _availability_matches_the_kinds(self) -> Rule:
+        if (self.fix_availability == FixAvailability.NONE) != (not self.fixes):
+            raise ValueError(
+                f"{self.id}: fix_availability {self.fix_availability.value} with fix kinds "
+                f"{[a.value for a in self.fixes]}: a rule offers no fix exactly when it declares no kind"
+            )
+        return self
+
     @property
     def fixable(self) -> bool:
         return bool(self.fixes)
@@ -186,6 +206,20 @@ class Rule(BaseModel):
         """Every applicability its fixes can have, safest first."""
         declared = (self.fix,) if isinstance(self.fix, Applicability) else self.fix or ()
         return tuple(a for a in Applicability if a in declared)
+
+    def undeclared_fix(self, finding: Finding) -> str | None:
+        """How a finding the rule produced (before verification) exceeds what the rule declares, or
+        None: a fix of a kind it does not declare, any fix when it declares none, no fix when it
+        declares one always."""
+        fix = finding.fix
+        if fix is None:
+            if self.fix_availability == FixAvailability.ALWAYS:
+                return "it carries no fix, but the rule declares a fix on every finding"
+            return None
+        if fix.applicability not in self.fixes:
+            declared = "/".join(a.value for a in self.fixes) or "none"
+            return f"its fix is {fix.applicability.value}, but the rule declares {declared}"
+        return None
 
     def finding(
         self,

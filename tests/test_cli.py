@@ -350,9 +350,10 @@ def test_fix_without_a_safe_fix_leaves_the_file_and_exits_1(tmp_path, capsys):
 # --- rules -------------------------------------------------------------------------------------
 
 
-def test_rules_lists_every_registered_rule_with_severity_fix_and_default_status(capsys):
+def test_rules_lists_every_registered_rule_with_severity_fix_kinds_availability_and_default_status(capsys):
     code, out, _ = run(capsys, "rules")
     table, _, note = out.partition("\n\n")
+    assert table.splitlines()[0].split() == ["ID", "NAME", "SEVERITY", "FIX", "AVAILABLE", "DEFAULT"]
     rows = [line.split() for line in table.splitlines()[1:]]
     expected = [
         [
@@ -360,6 +361,7 @@ def test_rules_lists_every_registered_rule_with_severity_fix_and_default_status(
             name,
             severity.value,
             "/".join(a.value for a in u.rule.fixes) or "none",
+            u.rule.fix_availability.value,
             "yes" if u.rule.default else "no",
         ]
         for u in all_rules()

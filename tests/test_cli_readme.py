@@ -27,17 +27,50 @@ def _table_rows() -> dict[str, list[str]]:
     return rows
 
 
-def test_the_rule_table_lists_every_registered_rule_with_severity_and_fix():
+def test_the_rule_table_lists_every_registered_rule_with_severity_fix_kinds_and_availability():
     rows = _table_rows()
     expected = {
         u.rule.id: (
             f"`{u.rule.name}`",
             u.rule.severity.value,
             "/".join(a.value for a in u.rule.fixes) or "none",
+            u.rule.fix_availability.value,
         )
         for u in all_rules()
     }
-    assert {rule_id: tuple(cells[1:4]) for rule_id, cells in rows.items()} == expected, REGENERATE
+    assert {rule_id: tuple(cells[1:5]) for rule_id, cells in rows.items()} == expected, REGENERATE
+
+
+def test_each_rule_page_states_the_rules_declared_severity_and_fix_under_its_title():
+    on = {"always": ", on every finding", "sometimes": ", on some findings", "none": ""}
+    stated = {}
+    for unit in all_rules():
+        title, header = (ROOT / "docs" / "rules" / f"{unit.rule.id}.md").read_text().splitlines()[:2]
+        assert title.startswith(f"# {unit.rule.id} {unit.rule.name}"), title
+        stated[unit.rule.id] = header
+    expected = {
+        u.rule.id: f"Severity: {u.rule.severity.value} · Fix: "
+        + ("/".join(a.value for a in u.rule.fixes) or "none")
+        + on[u.rule.fix_availability.value]
+        for u in all_rules()
+    }
+    assert stated == expected, "run `python -m bot.rules_page` and commit docs/rules/"
+
+
+def test_a_hand_edited_rule_page_header_is_out_of_date(tmp_path, monkeypatch):
+    pages = tmp_path / "rules"
+    pages.mkdir()
+    for page in (ROOT / "docs" / "rules").glob("TAP*.md"):
+        (pages / page.name).write_text(page.read_text())
+    (tmp_path / "rules.md").write_text(RULES_PAGE)
+    monkeypatch.setattr(rules_page, "PAGE", tmp_path / "rules.md")
+    monkeypatch.setattr(rules_page, "RULE_PAGES", pages)
+    assert rules_page.main(["--check"]) == 0
+    tap201 = pages / "TAP201.md"
+    tap201.write_text(tap201.read_text().replace("Fix: safe/unsafe, on some findings", "Fix: safe", 1))
+    assert rules_page.main(["--check"]) == 1
+    assert rules_page.main([]) == 0 and rules_page.main(["--check"]) == 0
+    assert tap201.read_text().splitlines()[1] == "Severity: high · Fix: safe/unsafe, on some findings"
 
 
 def test_the_rule_table_is_what_the_generator_writes():

@@ -53,10 +53,10 @@ def test_fail_on_with_a_hyphen_still_works(tmp_path):
 # --- what the catalog says a rule's fix is ----------------------------------------------------------
 
 
-def _catalog(cwd: Path) -> dict[str, str]:
+def _catalog(cwd: Path, key: str = "fix") -> dict[str, str]:
     result = tapfix("rules", "--format", "json", cwd=cwd)
     assert result.returncode == 0
-    return {row["id"]: row["fix"] for row in json.loads(result.stdout)}
+    return {row["id"]: row[key] for row in json.loads(result.stdout)}
 
 
 def test_rules_lists_every_kind_of_fix_a_rule_offers(tmp_path):
@@ -74,7 +74,14 @@ def test_rules_lists_every_kind_of_fix_a_rule_offers(tmp_path):
     )
 
 
-def test_sarif_rule_help_lists_every_kind_of_fix(tmp_path):
+def test_rules_says_whether_a_rule_fixes_every_finding_some_or_none(tmp_path):
+    available = _catalog(tmp_path, "fix_availability")
+    assert available["TAP000"] == "none"
+    assert available["TAP504"] == "always"  # every output without a description gets one
+    assert available["TAP201"] == "sometimes"  # a bucket whose versioning a map keeps off gets none
+
+
+def test_sarif_rule_metadata_lists_every_kind_of_fix_and_its_availability(tmp_path):
     write(
         tmp_path,
         {
@@ -87,7 +94,9 @@ def test_sarif_rule_help_lists_every_kind_of_fix(tmp_path):
     result = tapfix("scan", ".", "--select", "TAP213", "-f", "sarif", cwd=tmp_path)
     sarif = json.loads(result.stdout)
     rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
-    assert "Fix: unsafe/display-only." in rules["TAP213"]["help"]["text"]
+    assert "Fix: unsafe/display-only, on some findings." in rules["TAP213"]["help"]["text"]
+    assert rules["TAP213"]["properties"]["fixAvailability"] == "sometimes"
+    assert rules["TAP213"]["properties"]["fixApplicabilities"] == ["unsafe", "display-only"]
 
 
 def test_pinning_an_unpinned_elasticache_group_is_unsafe_and_not_applied_by_a_plain_fix(tmp_path):

@@ -75,7 +75,10 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
     if _area(rule.id) == "security":
         properties["security-severity"] = _SECURITY_SEVERITY[rule.severity]
-    help_text = f"{rule.why}\n\nFix: {rule_catalog.fix_label(rule)}. Documentation: {url}"
+    # SARIF has no field for what a rule can fix: the property bag carries the rule's declaration.
+    properties["fixAvailability"] = rule.fix_availability.value
+    properties["fixApplicabilities"] = [a.value for a in rule.fixes]
+    help_text = f"{rule.why}\n\nFix: {rule_catalog.fix_summary(rule)}. Documentation: {url}"
     return {
         "id": rule.id,
         "name": rule.name,

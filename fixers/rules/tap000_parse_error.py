@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixers.config import RuleOptions
-from fixers.findings import Finding, Rule, Severity
+from fixers.findings import Finding, FixAvailability, Rule, Severity
 from fixers.hcl.source import SourceText
 from fixers.module import Module
 
@@ -14,6 +14,7 @@ RULE = Rule(
     id="TAP000",
     name="parse-error",
     severity=Severity.HIGH,
+    fix_availability=FixAvailability.NONE,
     why="Terraform cannot plan a module whose files do not parse, and no other rule can check that file.",
     # A malformed `tapfix:ignore` comment is input tapfix cannot use too (fixers.engine reports it).
     also=(("suppression-invalid", Severity.LOW),),

@@ -21,7 +21,7 @@ from fixers.companions import applies_directly, mentions
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, remove_block, replace_block_with_attribute
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules import _sg_graph as graphs
@@ -33,6 +33,7 @@ RULE = Rule(
     severity=Severity.CRITICAL,
     why="Egress to any address on any port lets a compromised instance exfiltrate data or reach a command server.",
     fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

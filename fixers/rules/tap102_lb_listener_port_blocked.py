@@ -19,7 +19,7 @@ from fixers.companions import free_name, passed_to_module, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_list, hcl_string, insert_after, insert_nested_block
 from fixers.evaluate import UNKNOWN, evaluate, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.semantic.expressions import Literal, Tuple, call_of
@@ -30,6 +30,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="A listener whose port the load balancer's security groups drop never answers.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 LOAD_BALANCERS = ("aws_lb", "aws_alb")

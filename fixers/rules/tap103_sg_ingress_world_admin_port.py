@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fixers.aws.security_groups import WORLD, SgRule, security_group_rules
 from fixers.config import RuleOptions
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Rule, Severity
+from fixers.findings import Applicability, Finding, FixAvailability, Rule, Severity
 from fixers.module import Module
 from fixers.rules._tap103_fix import narrowing_fix
 
@@ -17,6 +17,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="Admin and database ports open to 0.0.0.0/0 are scanned and attacked within minutes.",
     fix=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # Remote administration: people connect, so only an explicit egress rule shows a client group.

@@ -18,7 +18,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, insert_after, replace_value
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 
@@ -28,6 +28,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="Without versioning an overwrite or delete cannot be undone.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 

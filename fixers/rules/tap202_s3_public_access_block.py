@@ -20,7 +20,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, insert_after, update_attributes
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 
@@ -30,6 +30,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="Without Block Public Access one public ACL or policy statement exposes the bucket.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")

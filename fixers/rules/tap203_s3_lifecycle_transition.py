@@ -10,7 +10,7 @@ from fixers.companions import instance_scopes
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, replace_value
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 
@@ -20,6 +20,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Objects kept in S3 Standard until they expire cost about twice what Standard-IA costs after the first month.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # AWS rejects a transition to an infrequent-access class before day 30 (API_Transition).

@@ -26,7 +26,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, add_depends_on, edit, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 
@@ -36,6 +36,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="ELB writes access logs only where the bucket policy admits the region's log writer.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # The ELB account per region: the provider's data source knows exactly these

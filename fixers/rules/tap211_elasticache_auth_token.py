@@ -8,7 +8,7 @@ from fixers.companions import free_name, instance_ref, meta_arguments, require_p
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, set_attribute
 from fixers.evaluate import UNKNOWN, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 
@@ -18,6 +18,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="TLS without AUTH or RBAC encrypts the traffic but lets any client that reaches the port run commands.",
     fix=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # AWS accepts only these specials in an AUTH token, fewer than the provider's own check.

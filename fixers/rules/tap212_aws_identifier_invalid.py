@@ -11,7 +11,7 @@ from fixers.companions import instance_scopes
 from fixers.config import RuleOptions
 from fixers.edits import hcl_string, replace_value
 from fixers.evaluate import UNKNOWN, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 
@@ -21,6 +21,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="A name that breaks AWS naming rules fails plan or apply, often only in the environment with the longest name.",
     fix=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 _REPLACES = "renaming replaces the {what} (ForceNew)"

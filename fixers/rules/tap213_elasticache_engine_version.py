@@ -11,7 +11,7 @@ from fixers.companions import instance_count, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import hcl_string, replace_value, set_attribute
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._data_stores import literal_origin, via
@@ -22,6 +22,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="A parameter group serves one engine family; a version outside it fails to apply or drifts.",
     fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 GROUP = "aws_elasticache_replication_group"

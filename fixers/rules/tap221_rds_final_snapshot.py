@@ -18,7 +18,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, insert_after, replace_value
 from fixers.evaluate import UNKNOWN, is_known
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._data_stores import via
@@ -29,6 +29,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="A fixed final snapshot name makes the next deletion of a re-created database fail.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 RANDOM_SOURCE = "hashicorp/random"

@@ -18,7 +18,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, add_depends_on, hcl_string, insert_after, replace_value, update_attributes
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._data_stores import (
@@ -33,6 +33,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Without Enhanced Monitoring there are no OS metrics to tell why a database is slow.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 INTERVAL = "60"  # seconds; the cheapest of the valid 1, 5, 10, 15, 30, 60

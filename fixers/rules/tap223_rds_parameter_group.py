@@ -11,7 +11,7 @@ from typing import Any
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string
 from fixers.evaluate import UNKNOWN, is_known
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._data_stores import via
@@ -23,6 +23,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Slow queries leave no trace without the slow log, and clients may connect without TLS.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 

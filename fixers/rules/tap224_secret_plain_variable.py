@@ -24,7 +24,7 @@ from pathlib import Path
 
 from fixers.config import RuleOptions
 from fixers.edits import alignment_chains, edit, remove_attribute, replace_value, set_attribute
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Access, BinaryOp, Call, Conditional, Expr, Reference, Template
@@ -36,6 +36,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="A secret in a plain variable is printed in plan output and CI logs.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 DB_PASSWORDS = {"aws_db_instance": "password", "aws_rds_cluster": "master_password"}

@@ -20,7 +20,7 @@ from fixers.edits import (
     replace_value,
 )
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -37,6 +37,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="X-Ray access without a traced workload (or a daemon without access) records no trace at all.",
     fix=(Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # Managed policies whose purpose is X-Ray. CloudWatchAgentServerPolicy also allows

@@ -11,7 +11,7 @@ from fixers.companions import free_name, passed_to_module, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, append_to_heredoc, hcl_list, hcl_object, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -32,6 +32,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="An alarm on a metric nothing publishes never fires: it sits in INSUFFICIENT_DATA or OK forever.",
     fix=(Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 NAMESPACE = "CWAgent"

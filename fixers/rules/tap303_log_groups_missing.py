@@ -23,7 +23,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN, is_known
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -44,6 +44,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="A log group a service creates itself never expires, and instance logs nobody ships die with the instance.",
     fix=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # Anything in user data that ships logs off the instance (or may: we then stay quiet).

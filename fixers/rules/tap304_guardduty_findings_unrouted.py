@@ -19,7 +19,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_object, hcl_string, hcl_tuple, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -35,6 +35,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="GuardDuty findings nobody is told about wait in the console until someone happens to look.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # The event GuardDuty sends for every finding (EventBridge user guide, "GuardDuty events").

@@ -15,7 +15,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_list, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -32,6 +32,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="Without logging, what a web ACL blocked or let through is lost after WAF's 3-hour sample window.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # WAF rejects any destination whose name does not start with this prefix.

@@ -20,7 +20,7 @@ from fixers.companions import (
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, hcl_tuple, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._observability import (
@@ -38,6 +38,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     why="Without flow logs nothing records which addresses reached the VPC or were rejected by it.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),  # unsafe: turning on a companion behind a flag
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 _LOG_DELIVERY = "delivery.logs.amazonaws.com"

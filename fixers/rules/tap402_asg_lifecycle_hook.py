@@ -8,7 +8,7 @@ from fixers.companions import free_name, instance_count, instance_ref, meta_argu
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
 from fixers.evaluate import UNKNOWN
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._asg import groups, names_group
@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Without a termination hook, scale-in kills instances before logs and in-flight work are saved.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -13,7 +13,7 @@ from fixers.companions import free_name, instance_count, passed_to_module, refer
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after, replace_value
 from fixers.evaluate import UNKNOWN, evaluate, is_known, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Tuple
@@ -24,6 +24,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Service-native backups die with the resource and its account; AWS Backup keeps them apart.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixers.config import RuleOptions
 from fixers.edits import replace_value
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute
 from fixers.module import Module
 from fixers.variables import add_variables, free_variable_name, variable_block
@@ -17,6 +17,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Deletion protection is an environment decision; a literal gives every environment the same one.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.ALWAYS,
 )
 
 # The bool arguments that protect a resource from deletion (aws_lb/aws_alb use the `enable_`

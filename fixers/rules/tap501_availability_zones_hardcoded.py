@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from fixers.companions import refers_to
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_list, hcl_string, insert_before, replace_value
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Tuple, call_of, string_of
@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Literal zone names tie the module to one region and to one account's zone mapping.",
     fix=Applicability.UNSAFE,
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, insert_before, new_file, set_attribute
 from fixers.evaluate import traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.rules._module_level import first_line, module_finding, module_prefix
@@ -19,6 +19,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Without constraints whoever runs init first picks the Terraform and provider versions.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 # The floor community modules adopted with AWS provider v6 (aws-rules.md TAP502).

@@ -24,7 +24,7 @@ from typing import Any
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit
 from fixers.evaluate import UNKNOWN, evaluate, is_known
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
 from fixers.semantic.expressions import Access, Call, Expr, Reference, Template, Tuple
@@ -40,6 +40,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="A bad CIDR, instance type or enumeration value should fail at plan, naming the variable.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.ALWAYS,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fixers.config import RuleOptions
 from fixers.edits import edit, hcl_string, insert_first_attribute, replace_value
 from fixers.evaluate import Index, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
 from fixers.semantic.expressions import Access, For, Reference, Splat
@@ -18,6 +18,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Outputs are the module's interface; without a description callers guess what a value is.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.ALWAYS,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixers.config import RuleOptions
 from fixers.edits import new_file
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.module import Module
 from fixers.rules._module_level import module_finding, module_prefix
 from fixers.rules._readme import has_readme, render
@@ -17,6 +17,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Without a README a module's inputs and outputs are learnt by reading every file.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

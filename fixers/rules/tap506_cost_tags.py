@@ -24,7 +24,7 @@ from typing import Any
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, edit, hcl_string, replace_value
 from fixers.evaluate import UNKNOWN, evaluate, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity, TextEdit
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Object, ObjectItem
@@ -36,6 +36,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Spend without the cost-allocation tags lands in a bucket nobody answers for.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),
+    fix_availability=FixAvailability.SOMETIMES,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -19,7 +19,7 @@ from lark import Token, Tree
 from fixers.config import RuleOptions
 from fixers.edits import new_file, update_attributes
 from fixers.evaluate import UNKNOWN, evaluate, heredoc_body, template_tree, traversals
-from fixers.findings import Applicability, Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.template_text import sequence_end
 from fixers.model import Attribute, Block
@@ -32,6 +32,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="A long script inside HCL gets no shell tooling, and every $ in it is a possible interpolation.",
     fix=Applicability.SAFE,
+    fix_availability=FixAvailability.SOMETIMES,
 )
 
 MAX_LINES = 20

@@ -5,11 +5,16 @@ fixes that are good, broken, or invalid as Terraform, and look at what tapfix ke
 from __future__ import annotations
 
 from fixers.edits import set_attribute
-from fixers.findings import Applicability, Fix, Rule, Severity
+from fixers.findings import Applicability, Fix, FixAvailability, Rule, Severity
 from fixers.rules import RuleUnit, rule_by_id
 
 NAMING = Rule(
-    id="TAP998", name="topic-name-missing", severity=Severity.LOW, why="test rule", fix=Applicability.SAFE
+    id="TAP998",
+    name="topic-name-missing",
+    severity=Severity.LOW,
+    why="test rule",
+    fix=Applicability.SAFE,
+    fix_availability=FixAvailability.ALWAYS,
 )
 
 
