@@ -21,7 +21,7 @@ from fixers.config import Config
 from fixers.edits import add_depends_on
 from fixers.engine import fix_module, run_rules, scan
 from fixers.evaluate import MAX_VALUE_SIZE, UNKNOWN, is_known
-from fixers.findings import Finding, Fix, Rule, Severity
+from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import decode
 from fixers.limits import REGEX_SECONDS, Budget
@@ -197,7 +197,14 @@ def test_a_fix_that_makes_a_dependency_cycle_is_rejected_naming_the_loop(monkeyp
         'resource "aws_lb" "web" {\n  name = "web"\n}\n\n'
         'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n\n  tags = {\n    Lb = aws_lb.web.name\n  }\n}\n'
     )
-    rule = Rule(id="TAP997", name="loop-maker", severity=Severity.LOW, why="test")
+    rule = Rule(
+        id="TAP997",
+        name="loop-maker",
+        severity=Severity.LOW,
+        why="test",
+        fix=Applicability.SAFE,
+        fix_availability=FixAvailability.ALWAYS,
+    )
 
     def loop_maker(module, options):
         lb = module.find("aws_lb.web")
