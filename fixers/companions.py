@@ -14,6 +14,7 @@ from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Expr, UnaryOp
+from fixers.semantic.references import Address
 
 # More instances than any module declares: `count = 1e15` (or a chain of products) must not make a
 # rule build a scope per instance.
@@ -275,12 +276,13 @@ def _variables_in(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
     # not a flag that turns it on.
     negated = {parts for node in _negations(attr.expression) for parts in traversals(node)}
     for parts in traversals(attr.expression):
-        if parts in negated:
+        address = Address.from_traversal(parts)
+        if parts in negated or address is None:
             continue
-        if len(parts) >= 2 and parts[0] == "var" and isinstance(parts[1], str) and parts[1] not in found:
-            found.append(parts[1])
-        elif len(parts) >= 2 and parts[0] == "local" and depth < 8:
-            local = module.locals.get(parts[1]) if isinstance(parts[1], str) else None
+        if address.kind == "var" and address.name not in found:
+            found.append(address.name)
+        elif address.kind == "local" and depth < 8:
+            local = module.locals.get(address.name)
             if local is not None:
                 found += [v for v in _variables_in(module, local, depth + 1) if v not in found]
     return found

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
-from fixers.evaluate import evaluate, is_known, traversals
+from fixers.evaluate import evaluate, is_known
 from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
 from fixers.gc_tuning import THRESHOLDS
 from fixers.hcl.parser import prepare_parser
@@ -926,21 +926,9 @@ def _annotate(child: Module, finding: Finding, chain: tuple[_Call, ...], caller:
 
 def _variables_used(module: Module, block: Block) -> set[str]:
     """The variables a block's arguments read, directly or through locals."""
-    used: set[str] = set()
-    seen: set[str] = set()
-    pending = [attr.expr for inner in block.walk() for attr in inner.attribute_list]
-    while pending:
-        for parts in traversals(pending.pop()):
-            if len(parts) >= 2 and parts[0] == "var" and isinstance(parts[1], str):
-                used.add(parts[1])
-            elif (
-                len(parts) >= 2 and parts[0] == "local" and isinstance(parts[1], str) and parts[1] not in seen
-            ):
-                seen.add(parts[1])
-                local = module.locals.get(parts[1])
-                if local is not None:
-                    pending.append(local.expr)
-    return used
+    graph = module.reference_graph()
+    reached = (node for inner in block.walk() for attr in inner.attribute_list for node in graph.reach(attr))
+    return {node[len("var.") :] for node in reached if node.startswith("var.")}
 
 
 def _short(value: Any) -> str:

@@ -107,18 +107,9 @@ def value_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str
     return list(dict.fromkeys(names))
 
 
-def fed_variables(module: Module, attr: Attribute, depth: int = 0) -> list[str]:
-    """The variables `attr` mentions, directly or through locals."""
-    names: list[str] = []
-    for address, _ in module.reference_graph().mentions(attr):
-        target = address.node
-        if address.kind == "var":
-            names.append(target[4:])
-        elif address.kind == "local" and depth < 8:
-            local = module.locals.get(target[6:])
-            if local is not None:
-                names += fed_variables(module, local, depth + 1)
-    return list(dict.fromkeys(names))
+def _feeds(module: Module, attr: Attribute, variable: str) -> bool:
+    """Does `attr` mention `var.<variable>`, directly or through locals?"""
+    return f"var.{variable}" in module.reference_graph().reach(attr)
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
@@ -211,7 +202,7 @@ def _exposing_outputs(module: Module, variable: Block) -> list[Block]:
         value = output.get("value")
         if value is None or output.value("sensitive", False) is True:
             continue
-        if variable.labels[0] in fed_variables(module, value):
+        if _feeds(module, value, variable.labels[0]):
             outputs.append(output)
     return outputs
 
@@ -221,7 +212,7 @@ def _for_each_users(module: Module, variable: Block) -> list[str]:
     for block in module.blocks:
         for inner in block.walk():
             attr = inner.get("for_each")
-            if attr is not None and variable.labels[0] in fed_variables(module, attr):
+            if attr is not None and _feeds(module, attr, variable.labels[0]):
                 users.append(block.address)
     return users
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from fixers.companions import free_name, instance_count, instance_ref, meta_arguments, uncopyable_meta
 from fixers.config import RuleOptions
 from fixers.edits import HclBlock, hcl_string, insert_after
-from fixers.evaluate import traversals
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
@@ -74,9 +73,9 @@ def _collect_alerting_topics(module: Module) -> tuple[Block, ...]:
         a for n in module.resources("aws_autoscaling_notification") if (a := n.get("topic_arn")) is not None
     ]
     for attr in sources:
-        for parts in traversals(attr.expression):
-            if parts[:1] == ("aws_sns_topic",) and len(parts) > 1 and isinstance(parts[1], str):
-                topic = module.find(f"aws_sns_topic.{parts[1]}")
+        for address, _ in module.reference_graph().mentions(attr):
+            if address.kind == "resource" and address.type == "aws_sns_topic":
+                topic = module.find(address.node)
                 if topic is not None:
                     found.setdefault(id(topic), topic)
     return tuple(found.values())

@@ -17,6 +17,7 @@ from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, 
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Tuple
+from fixers.semantic.references import Address
 
 RULE = Rule(
     id="TAP403",
@@ -198,13 +199,8 @@ def _listed(module: Module, resources: Attribute, store: Block) -> bool | None:
 
 
 def _other_resource(module: Module, parts: tuple, store: Block) -> bool:
-    if (
-        len(parts) < 2
-        or not all(isinstance(p, str) for p in parts[:2])
-        or parts[0] in ("var", "local", "module")
-    ):
-        return False
-    target = module.find(f"{parts[0]}.{parts[1]}") if parts[0] != "data" else None
+    address = Address.from_traversal(parts)
+    target = module.find(address.node) if address is not None and address.kind == "resource" else None
     return target is not None and target is not store
 
 
