@@ -1,6 +1,6 @@
 """No module of tapfix imports another module's private names (`from fixers.module import
 _address_of`): what two modules share is public and lives where both can see it. A helper module
-whose name starts with an underscore (`fixers.rules._sg_graph`, kept out of rule discovery) is no
+whose name starts with an underscore (`fixers.rules._tap103_fix`, kept out of rule discovery) is no
 private name."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def test_the_check_sees_private_imports_at_any_depth_but_not_dunders_or_other_pa
     text = (
         "from fixers.module import Module, _address_of\n"
         "def f():\n    from bot.github import compare, _helper\n"
-        "from os import _exit\nfrom fixers import __version__\nfrom fixers.rules import _sg_graph\n"
+        "from os import _exit\nfrom fixers import __version__\nfrom fixers.rules import _tap103_fix\n"
     )
     assert private_imports(text, "x.py") == [
         "x.py:1 imports fixers.module._address_of",

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from fixers.aws.flows import consumers, egress_peers
 from fixers.aws.security_groups import (
-    GROUP,
     INLINE,
     SG_RULE,
-    VPC_EGRESS,
-    VPC_INGRESS,
     WORLD,
     SgRule,
-    groups_in,
 )
-from fixers.companions import free_name, refers_to
+from fixers.companions import free_name
 from fixers.edits import (
     HclBlock,
     apply_edits,
@@ -43,8 +40,6 @@ from fixers.module import Module
 from fixers.semantic.expressions import Expr, Tuple
 from fixers.variables import add_variables, free_variable_name, variable_block
 
-SG_ATTRIBUTES = ("vpc_security_group_ids", "security_group_ids", "security_groups")
-_RULE_TYPES = (GROUP, SG_RULE, VPC_INGRESS, VPC_EGRESS)
 _NOT_WORLD = '["0.0.0.0/0", "::/0"]'
 
 
@@ -62,7 +57,7 @@ def narrowing_fix(
         return None, "the rules come from an expression tapfix cannot rewrite"
     literal = all(_is_literal(rule.get(name)) for name, _ in world)
     if rule.group and literal and rule.dynamic is None:
-        clients = _clients(module, rule, rules, ports, data_ports)
+        clients = _clients(module, rule, ports, data_ports)
         if clients:
             first = _first_of_twins(rule, rules)
             mine = first.at is rule.at
@@ -83,52 +78,19 @@ def _is_literal(attr: Attribute | None) -> bool:
 # --- who talks to the group -----------------------------------------------------------------------
 
 
-def _clients(
-    module: Module, rule: SgRule, rules: list[SgRule], ports: list[int], data_ports: set[int]
-) -> list[str]:
+def _clients(module: Module, rule: SgRule, ports: list[int], data_ports: set[int]) -> list[str]:
+    """The groups that connect to the rule's group on its exposed ports."""
     target = rule.group
     protocol = "tcp" if rule.protocol == "all" else rule.protocol
-    found: list[str] = []
-    for other in rules:
-        if other.direction != "egress" or other.exists is not True or other.group in (None, target):
-            continue
-        if target in (other.source_groups() or []) and any(other.admits(p, protocol) is True for p in ports):
-            found.append(other.group)
+    found = egress_peers(module, target, protocol, ports)
     if any(p in data_ports for p in ports):
-        for server in module.resources():
-            if server.resource_type in _RULE_TYPES or not _attached_to(module, server, target):
-                continue
-            for consumer in module.resources():
-                if consumer is server or consumer.resource_type in _RULE_TYPES:
-                    continue
-                if _mentions(module, consumer, server.address):
-                    found.extend(g for g in _attached_groups(module, consumer) if g != target)
+        found = found + consumers(module, target)
     clients = sorted(dict.fromkeys(found))
     if rule.form == INLINE:
         # The group will name the client: a client that already depends on it would close a cycle.
-        clients = [
-            c for c in clients if module.find(c) is None or not module.reference_graph().depends_on(c, target)
-        ]
+        graph = module.reference_graph()
+        clients = [c for c in clients if module.find(c) is None or not graph.depends_on(c, target)]
     return clients
-
-
-def _sg_attributes(block: Block) -> list[Attribute]:
-    return [a for inner in block.walk() for a in inner.attribute_list if a.name in SG_ATTRIBUTES]
-
-
-def _attached_to(module: Module, block: Block, group: str) -> bool:
-    return any(refers_to(module, a, group) for a in _sg_attributes(block))
-
-
-def _attached_groups(module: Module, block: Block) -> list[str]:
-    out: list[str] = []
-    for attr in _sg_attributes(block):
-        out.extend(groups_in(module, attr.expression, block) or [])
-    return out
-
-
-def _mentions(module: Module, block: Block, address: str) -> bool:
-    return any(refers_to(module, a, address) for inner in block.walk() for a in inner.attribute_list)
 
 
 def _covered(rule: SgRule, rules: list[SgRule], client: str, ports: list[int]) -> bool:

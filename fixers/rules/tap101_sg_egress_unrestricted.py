@@ -1,7 +1,7 @@
 """TAP101: a security group that may send anything anywhere (all traffic to 0.0.0.0/0 or ::/0).
 
 The fix replaces the allow-all rule with the egress the module's graph shows the group needs
-(see `_sg_graph`), in the rule style the group already uses.
+(`fixers.aws.flows.egress_needs`), in the rule style the group already uses.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixers.aws.flows import ALL_TRAFFIC, Graph, Need, egress_needs, rule_ports, vpc_cidr
 from fixers.aws.security_groups import (
     ALL_PORTS,
     INLINE,
@@ -24,8 +25,6 @@ from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules import _sg_graph as graphs
-from fixers.rules._sg_graph import ALL_TRAFFIC, Graph, Need
 
 RULE = Rule(
     id="TAP101",
@@ -213,7 +212,7 @@ def _existing(module: Module, group: Block, offending: set[int]) -> set[tuple]:
         if body is None:
             continue
         names = rule.names
-        ports = graphs.rule_ports(body, names[0], rule.scope)
+        ports = rule_ports(body, names[0], rule.scope)
         if ports is None:
             continue
         for family in (4, 6):
@@ -229,11 +228,12 @@ def _existing(module: Module, group: Block, offending: set[int]) -> set[tuple]:
 
 def _plan(
     module: Module, group: Block, offence_families: set[str], offending: set[int]
-) -> tuple[Graph, list[Need]]:
-    graph = graphs.analyse(module, group, offence_families)
+) -> tuple[Graph, list[Need], list[Need]]:
+    """The group's flows, the needs the fix must add, and those its other rules already meet."""
+    graph = egress_needs(module, group, offence_families)
     have = _existing(module, group, offending)
-    graph.covered = [n for n in graph.needs if n.identity in have]
-    return graph, [n for n in graph.needs if n.identity not in have]
+    covered = [n for n in graph.needs if n.identity in have]
+    return graph, [n for n in graph.needs if n.identity not in have], covered
 
 
 # --- messages ---------------------------------------------------------------------------------------
@@ -250,7 +250,14 @@ def _summary(needs: list[Need]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _message(offence: Offence, group: Block | None, graph: Graph | None, needs: list[Need], tail: str) -> str:
+def _message(
+    offence: Offence,
+    group: Block | None,
+    graph: Graph | None,
+    needs: list[Need],
+    tail: str,
+    covered: list[Need] | None = None,
+) -> str:
     if offence.form == INLINE:
         head = f"{offence.resource.address} has egress allowing all traffic to {offence.cidrs}"
     else:
@@ -264,10 +271,8 @@ def _message(offence: Offence, group: Block | None, graph: Graph | None, needs: 
         context = f"it is used by {shown}; "
     if needs:
         found = f"the module shows it needs only {_summary(needs)}"
-    elif graph.covered:
-        found = (
-            f"its other egress rules already allow what the module shows it needs ({_summary(graph.covered)})"
-        )
+    elif covered:
+        found = f"its other egress rules already allow what the module shows it needs ({_summary(covered)})"
     else:
         found = "nothing in the module needs egress from it"
     return f"{head}; {context}{found}{tail}"
@@ -282,7 +287,7 @@ def _inline_fix(
     group = offence.resource
     if any(r.body is None or r.dynamic is not None for r in offence.rules):
         return "the rule comes from a dynamic block or an egress list; change the values it is built from"
-    vpc = graphs.vpc_cidr(module, group)
+    vpc = vpc_cidr(module, group)
     placed: list[Need] = []
     notes: list[str] = []
     for need in needs:
@@ -348,7 +353,7 @@ def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Findi
         )
     offending = {id(r) for o in siblings for r in o.rules}
     families = set().union(*(o.families for o in siblings))
-    graph, needs = _plan(module, group, families, offending)
+    graph, needs, covered = _plan(module, group, families, offending)
     key = "egress" if offence.form == INLINE else ""
     if offence.form != INLINE:
         # The peers go with the first allow-all rule; each rule keeps HTTPS for its own family.
@@ -366,7 +371,7 @@ def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Findi
         built = f"tapfix cannot see everything it talks to ({why}) and will not suggest removing all egress"
     if isinstance(built, str):
         return RULE.finding(
-            offence.evidence, _message(offence, group, graph, needs, f"; no fix: {built}"), key=key
+            offence.evidence, _message(offence, group, graph, needs, f"; no fix: {built}", covered), key=key
         )
     edits, description, note = built
     tail = f"; {note}" if note else ""
@@ -375,7 +380,9 @@ def _finding(module: Module, offence: Offence, siblings: list[Offence]) -> Findi
         fix = Fix.display_only(description, *edits)
     else:
         fix = Fix.unsafe(description, *edits)
-    return RULE.finding(offence.evidence, _message(offence, group, graph, needs, tail), key=key, fix=fix)
+    return RULE.finding(
+        offence.evidence, _message(offence, group, graph, needs, tail, covered), key=key, fix=fix
+    )
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:

@@ -1,6 +1,6 @@
-"""What a security group talks to, read from the module's graph (for TAP101).
+"""Flows between security groups: what a group talks to, read from the module's reference graph.
 
-The egress a group needs follows from three things in the module:
+The egress a group needs (`egress_needs`, for TAP101's fix):
 - peers: groups whose ingress admits this group (an ALB admitted by the app group, the app
   admitted by the DB group) need egress to them on the same ports;
 - what the group is attached to: compute (instances, launch templates, Lambda, ECS) also
@@ -9,6 +9,10 @@ The egress a group needs follows from three things in the module:
   identity provider when a listener authenticates users.
 Whatever the module cannot show (a module call, an output, an unmodelled resource) makes the
 result uncertain, and the reasons say why.
+
+Who connects to a group (`egress_peers`, `consumers`, for TAP103's fix): groups whose egress rules
+name it, and the groups of resources that use what it protects. Both are computed once per module
+and group (`Module.memo`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fixers.aws.security_groups import (
+    GROUP,
+    SG_RULE,
+    VPC_EGRESS,
+    VPC_INGRESS,
+    groups_in,
+    security_group_rules,
+)
 from fixers.companions import instance_count, refers_to
 from fixers.evaluate import UNKNOWN, traversals
 from fixers.model import Attribute, Block
@@ -26,12 +38,9 @@ ALL_PROTOCOLS = ("-1", "all")
 TCP = ("tcp", "6")
 UDP = ("udp", "17")
 
-RULE_TYPES = (
-    "aws_security_group",
-    "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
-)
+RULE_TYPES = (GROUP, SG_RULE, VPC_INGRESS, VPC_EGRESS)
+# Arguments that attach security groups to what a resource runs (instances, functions, clusters).
+SG_ATTRIBUTES = ("vpc_security_group_ids", "security_group_ids", "security_groups")
 # Resources whose members start connections of their own: instances, tasks, functions, builds.
 COMPUTE_TYPES = (
     "aws_instance",
@@ -156,7 +165,6 @@ class Graph:
     attached: list[str] = field(default_factory=list)  # what uses the group, for messages
     # Peers an inline rule cannot name: they refer back to the group (a dependency cycle).
     cyclic: list[str] = field(default_factory=list)
-    covered: list[Need] = field(default_factory=list)  # needs the group's other rules already meet
 
 
 # --- values and sources ------------------------------------------------------------------------
@@ -171,7 +179,7 @@ def copyable(attr: Attribute) -> bool:
         if holder.type in ("content", "dynamic"):
             return False  # it may use the dynamic block's iterator
         holder = holder.parent
-    return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in traversals(attr.expr))
+    return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in traversals(attr.expression))
 
 
 def _literal(value: object) -> str | None:
@@ -462,8 +470,14 @@ def _target_group_needs(module: Module, group: Block, lb: Block, graph: Graph) -
     return needs
 
 
-def analyse(module: Module, group: Block, families: set[str]) -> Graph:
-    """The egress `group` needs, for the open `families` ("ipv4", "ipv6")."""
+def egress_needs(module: Module, group: Block, families: set[str]) -> Graph:
+    """The egress `group` needs, for the open `families` ("ipv4", "ipv6"). Computed once per
+    module, group and families: callers read the result and never change it."""
+    key = ("security group egress needs", group.address, frozenset(families))
+    return module.memo(key, lambda: _egress_needs(module, group, families))
+
+
+def _egress_needs(module: Module, group: Block, families: set[str]) -> Graph:
     graph = Graph()
     for rule, protocol, target, peer in _admitting_rules(module, group):
         if target is None:
@@ -521,3 +535,59 @@ def analyse(module: Module, group: Block, families: set[str]) -> Graph:
         unique.setdefault(need.identity, need)
     graph.needs = list(unique.values())
     return graph
+
+
+# --- who connects to a group ---------------------------------------------------------------------
+
+
+def egress_peers(module: Module, group: str, protocol: str, ports: list[int]) -> list[str]:
+    """The other groups of the module with an egress rule (that surely exists) to `group` on one
+    of `ports`."""
+    found: list[str] = []
+    for rule in security_group_rules(module):
+        if rule.direction != "egress" or rule.exists is not True or rule.group in (None, group):
+            continue
+        if group in (rule.source_groups() or []) and any(rule.admits(p, protocol) is True for p in ports):
+            found.append(rule.group)
+    return list(dict.fromkeys(found))
+
+
+def consumers(module: Module, group: str) -> list[str]:
+    """The groups of resources that use a resource `group` is attached to: the clients of a
+    database or cache, seen through the references to it (an instance whose user data names the
+    database's address)."""
+    return module.memo(("security group consumers", group), lambda: _consumers(module, group))
+
+
+def _consumers(module: Module, group: str) -> list[str]:
+    found: list[str] = []
+    for server in module.resources():
+        if server.resource_type in RULE_TYPES or not attached_to(module, server, group):
+            continue
+        for consumer in module.resources():
+            if consumer is server or consumer.resource_type in RULE_TYPES:
+                continue
+            if _mentions(module, consumer, server.address):
+                found.extend(g for g in attached_groups(module, consumer) if g != group)
+    return list(dict.fromkeys(found))
+
+
+def _sg_attributes(block: Block) -> list[Attribute]:
+    return [a for inner in block.walk() for a in inner.attribute_list if a.name in SG_ATTRIBUTES]
+
+
+def attached_to(module: Module, block: Block, group: str) -> bool:
+    """Is the security group `group` (an address) attached to `block`?"""
+    return any(refers_to(module, a, group) for a in _sg_attributes(block))
+
+
+def attached_groups(module: Module, block: Block) -> list[str]:
+    """The module's security groups attached to `block` (those its arguments name)."""
+    out: list[str] = []
+    for attr in _sg_attributes(block):
+        out.extend(groups_in(module, attr.expression, block) or [])
+    return out
+
+
+def _mentions(module: Module, block: Block, address: str) -> bool:
+    return any(refers_to(module, a, address) for inner in block.walk() for a in inner.attribute_list)
