@@ -23,7 +23,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Slow queries leave no trace without the slow log, and clients may connect without TLS.",
     fix=(Applicability.SAFE, Applicability.UNSAFE),
-    fix_availability=FixAvailability.SOMETIMES,
+    fix_availability=FixAvailability.ALWAYS,
 )
 
 

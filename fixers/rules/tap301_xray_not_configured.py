@@ -37,7 +37,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     why="X-Ray access without a traced workload (or a daemon without access) records no trace at all.",
     fix=(Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY),
-    fix_availability=FixAvailability.SOMETIMES,
+    fix_availability=FixAvailability.ALWAYS,
 )
 
 # Managed policies whose purpose is X-Ray. CloudWatchAgentServerPolicy also allows

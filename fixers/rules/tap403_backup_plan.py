@@ -25,7 +25,7 @@ RULE = Rule(
     severity=Severity.LOW,
     why="Service-native backups die with the resource and its account; AWS Backup keeps them apart.",
     fix=Applicability.SAFE,
-    fix_availability=FixAvailability.SOMETIMES,
+    fix_availability=FixAvailability.ALWAYS,
     default=False,  # precision on public code: see its docs page
 )
 

@@ -17,7 +17,7 @@ from fixers.engine import load
 from fixers.findings import FixAvailability
 from fixers.rules import all_rules, rule_by_id
 from fixers.workspace import read_module
-from tests.rules.harness import RULES_DIR, every_rule
+from tests.rules.harness import RULES_DIR, every_rule, scan_fixture, where
 
 EXAMPLE_STACK = Path(__file__).parents[2] / "examples" / "aws-stack"
 
@@ -26,13 +26,26 @@ EVERY_RULE_WITH_A_TAG_POLICY = every_rule().with_overrides(
     required_tags=["Environment", "Owner", "Project", "CostCenter"]
 )
 
-# Rules declared to fix `sometimes` whose fixtures all get a fix: each has a case without one in its
-# code (mostly a count/for_each the new resources could not copy with the same meaning) that no
-# fixture shows yet. A fixture that shows it takes the rule off this list (the test below says so).
-NO_FIXTURE_WITHOUT_A_FIX = {
-    "TAP102", "TAP203", "TAP211", "TAP221", "TAP223", "TAP301", "TAP304", "TAP305", "TAP401", "TAP402",
-    "TAP403", "TAP505", "TAP507",
-}  # fmt: skip
+# A module with a file that does not parse (no fixture holds one): TAP000 reports it, and TAP505
+# offers no README, whose tables would miss that file.
+UNPARSABLE = {
+    "main.tf": 'variable "region" {\n  type = string\n}\n',
+    "broken.tf": 'resource "aws_s3_bucket" "b" {\n',
+}
+
+# The case of each rule declared to fix `sometimes` where it proposes no fix, as a fixture:
+# (rule, fixture, line, resource).
+WITHOUT_A_FIX = [
+    ("TAP102", "udp_listener_no_fix", 43, "aws_lb_listener.dns_udp"),  # tapfix writes TCP rules only
+    ("TAP203", "transition_after_expiry_no_fix", 19, "aws_s3_bucket_lifecycle_configuration.scratch"),
+    ("TAP211", "for_each_heredoc_no_fix", 14, "aws_elasticache_replication_group.queue"),
+    ("TAP221", "for_each_heredoc_no_fix", 20, "aws_db_instance.orders"),
+    ("TAP304", "for_each_heredoc_no_fix", 3, "aws_guardduty_detector.this"),
+    ("TAP305", "for_each_heredoc_no_fix", 3, "aws_wafv2_web_acl.api"),
+    ("TAP401", "for_each_heredoc_no_fix", 19, "aws_autoscaling_group.workers"),
+    ("TAP402", "for_each_heredoc_no_fix", 19, "aws_autoscaling_group.workers"),
+    ("TAP507", "strip_marker_before_directive_no_fix", 14, "aws_launch_template.workers"),
+]
 
 
 @dataclass
@@ -49,9 +62,12 @@ def _modules() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def produced() -> dict[str, Produced]:
+def produced(tmp_path_factory) -> dict[str, Produced]:
+    unparsable = tmp_path_factory.mktemp("unparsable")
+    for name, text in UNPARSABLE.items():
+        (unparsable / name).write_text(text)
     found: dict[str, Produced] = defaultdict(Produced)
-    for directory in _modules():
+    for directory in [*_modules(), unparsable]:
         for config in (every_rule(), EVERY_RULE_WITH_A_TAG_POLICY):
             module = load(read_module(directory, directory)).module
             for unit in all_rules():
@@ -97,20 +113,35 @@ def test_rules_declared_to_fix_always_carry_a_fix_on_every_finding(produced):
     assert {r: produced[r].without_fix for r in always} == dict.fromkeys(always, 0)
 
 
-def test_rules_declared_without_fixes_produce_none(produced, tmp_path):
-    # No fixture holds a file that does not parse; TAP000 reports one here.
-    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "broken" {\n')
-    module = load(read_module(tmp_path, tmp_path)).module
+def test_rules_declared_without_fixes_produce_none(produced):
     never = _declared(FixAvailability.NONE)
     assert never == {"TAP000"}
-    findings = list(rule_by_id()["TAP000"].check(module, every_rule().rule_options))
-    assert len(findings) == 1 and findings[0].fix is None
+    assert produced["TAP000"].without_fix == 2  # the unparsable module's file, under both configurations
     assert {r: produced[r].with_fix for r in never} == dict.fromkeys(never, 0)
 
 
-def test_rules_declared_to_fix_sometimes_show_a_finding_without_one_on_the_fixtures(produced):
+def test_rules_declared_to_fix_sometimes_show_a_finding_without_one(produced):
+    # A rule that always proposes a fix must say so: ALWAYS is what the engine then enforces.
     sometimes = _declared(FixAvailability.SOMETIMES)
-    assert {r for r in sometimes if produced[r].without_fix == 0} == NO_FIXTURE_WITHOUT_A_FIX
+    assert {r for r in sometimes if produced[r].without_fix == 0} == set()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "case", "line", "resource"), WITHOUT_A_FIX, ids=[c[0] for c in WITHOUT_A_FIX]
+)
+def test_a_case_a_rule_proposes_no_fix_for_is_reported_without_one(rule_id, case, line, resource):
+    findings = scan_fixture(f"{rule_id}/{case}", rule_id)
+    assert where(findings) == [(rule_id, "main.tf", line, resource)]
+    # no fix proposed, rather than one proposed and then withheld by verification
+    assert (findings[0].fix, findings[0].fix_rejected) == (None, None)
+
+
+def test_a_module_with_a_file_that_does_not_parse_gets_no_readme(tmp_path):
+    for name, text in UNPARSABLE.items():
+        (tmp_path / name).write_text(text)
+    module = load(read_module(tmp_path, tmp_path)).module
+    (finding,) = rule_by_id()["TAP505"].check(module, every_rule().rule_options)
+    assert (finding.resource, finding.fix) == ("README.md", None)
 
 
 def test_tap213s_fixes_that_change_a_running_groups_engine_version_are_not_safe(produced):
