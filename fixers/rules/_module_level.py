@@ -114,11 +114,3 @@ def call_args(node: Any, *names: str) -> list[Any] | None:
     if args is None:
         return []
     return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def tuple_items(node: Any) -> list[Any] | None:
-    """The element expressions of a tuple constructor `[a, b]`, else None."""
-    node = unwrap(node)
-    if not (isinstance(node, Tree) and node.data == "tuple"):
-        return None
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
