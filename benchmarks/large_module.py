@@ -54,7 +54,7 @@ def _measure(lines: int, profile: str | None, conn) -> None:
         return result
 
     loaded = phase("load", load, ModuleInput(path=".", files={"main.tf": text}))
-    findings = phase("rules", run_rules, loaded.module, config)
+    findings, _ = phase("rules", run_rules, loaded.module, config)
     phase("verify", verify_fixes, loaded, findings, config)
     if profiler is not None:
         import pstats

@@ -64,10 +64,7 @@ from bot.tapfix_command.run import Context as CommandContext
 from bot.tapfix_command.run import handle as handle_command
 from bot.tapfix_command.run import ignored_because
 from bot.terminal_text import command_data, emit, visible
-from fixers.config import ConfigError
-from fixers.engine import ScanReport, scan
-from fixers.findings import Severity
-from fixers.gc_tuning import collect_less
+from fixers.api import ConfigError, ScanReport, Severity, collect_less, scan
 
 HANDLED_EVENTS = (
     "pull_request",
@@ -211,7 +208,7 @@ def _scan_repository(
     """Code scanning of a branch: every module under `working-directory` in the checked-out commit.
     Paths in the SARIF file and the job summary are relative to the workspace, the repository root."""
     from bot.formats import Context, render, visible
-    from fixers.workspace import discover
+    from fixers.api import discover
 
     if event.deleted:
         write_outputs(env, _counts([]) | {"new-findings": "", "sarif-file": ""})

@@ -13,8 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from fixers.confined import NotRead, read_inside, repository_of
-from fixers.findings import Finding
+from fixers.api import Finding, NotRead, read_inside, repository_of
 
 FORMAT = 1
 MAX_BASELINE_BYTES = 64 * 1024 * 1024  # about 300,000 findings

@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.terminal_text import emit, visible
-from fixers.gc_tuning import collect_less
 
 if TYPE_CHECKING:
-    from fixers.config import Config
-    from fixers.engine import FixOutcome
-    from fixers.findings import Finding
-    from fixers.workspace import ModuleInput
+    from fixers.api import Config, Finding, FixOutcome, ModuleInput
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ("low", "medium", "high", "critical")
-FAIL_ON = (*SEVERITIES, "never")  # fixers.config.FAIL_ON_VALUES, without importing pydantic for --help
+FAIL_ON = (*SEVERITIES, "never")  # fixers.api.FailOn's values, without importing pydantic for --help
 FORMATS = ("text", "json", "sarif", "markdown")  # bot.formats.FORMATS, without importing it for --help
 
 
@@ -164,7 +160,7 @@ def _shown(root: Path) -> str:
 
 def _find_config(root: Path) -> Path | None:
     """`.tapfix.yml` in the scanned directory or a parent of it, up to the working directory."""
-    from fixers.config import CONFIG_NAMES
+    from fixers.api import CONFIG_NAMES
 
     folder, cwd = root.resolve(), Path.cwd().resolve()
     while True:
@@ -177,7 +173,7 @@ def _find_config(root: Path) -> Path | None:
 
 
 def _rule_ids(flag: str, references: list[str]) -> list[str]:
-    from fixers.config import UnknownRule, catalog_rule_ids
+    from fixers.api import UnknownRule, catalog_rule_ids
 
     try:
         return catalog_rule_ids(references)
@@ -189,12 +185,11 @@ def _rule_ids(flag: str, references: list[str]) -> list[str]:
 
 
 def _config(args: argparse.Namespace, root: Path) -> tuple[Config, Path | None]:
-    from fixers.config import ConfigError, load_config
+    from fixers.api import ConfigError, boundary_for, load_config
 
     path = Path(args.config) if args.config else _find_config(root)
     if args.config and not path.is_file():
         raise UsageError(f"--config {args.config}: no such file")
-    from fixers.confined import boundary_for
 
     try:
         # A config the user named is read where it is. One found in the repository may link within it;
@@ -225,7 +220,7 @@ def _scan_relative(
     the workspace and the engine match them against paths relative to the scanned directory. With
     `covering`, a pattern that matches the scanned directory itself matches everything in it (an
     excluded folder named on the command line is still scanned)."""
-    from fixers.workspace import matches_any
+    from fixers.api import matches_any
 
     if not patterns or config_path is None:
         return list(patterns)
@@ -269,8 +264,7 @@ def _unscannable(path: Path) -> str | None:
 
 
 def _plan(args: argparse.Namespace) -> Plan:
-    from fixers.confined import boundary_for
-    from fixers.workspace import NothingToScan, discover
+    from fixers.api import NothingToScan, boundary_for, discover
 
     paths = [Path(p) for p in args.paths] or [Path(".")]
     for path in paths:
@@ -318,7 +312,7 @@ def _warn_unmatched(patterns: list[tuple[str, str, str]], folders: list[Path], r
     file under the scanned folders: a typo there silently scans or reports what it meant to leave out."""
     if not patterns:
         return
-    from fixers.workspace import is_terraform_file, matches_any
+    from fixers.api import is_terraform_file, matches_any
 
     scanned: list[str] = []
     base = root.resolve()
@@ -335,7 +329,7 @@ def _warn_unmatched(patterns: list[tuple[str, str, str]], folders: list[Path], r
 
 
 def _is_plan(path: Path) -> bool:
-    from fixers.plan_json import looks_like_plan
+    from fixers.api import looks_like_plan
 
     if not path.name.endswith(".json") or path.name.endswith(".tf.json"):
         return False
@@ -345,10 +339,15 @@ def _is_plan(path: Path) -> bool:
 
 def _variable_values(var_files: list[str]):
     """`--var-file` files, read and checked, and the environment's `TF_VAR_*` values."""
-    from fixers.confined import NotRead, read_inside, repository_of
-    from fixers.hcl.parser import HclSyntaxError, parse
-    from fixers.hcl.source import MAX_FILE_BYTES
-    from fixers.workspace import VariableValues, environment_values
+    from fixers.api import (
+        MAX_FILE_BYTES,
+        NotRead,
+        VariableValues,
+        environment_values,
+        hcl_syntax_error,
+        read_inside,
+        repository_of,
+    )
 
     files = []
     for name in var_files:
@@ -357,15 +356,15 @@ def _variable_values(var_files: list[str]):
         # outside any repository is the user's own, read where it is.
         try:
             data = read_inside(name, repository_of(name), MAX_FILE_BYTES, "the repository")
-            parse(data.decode("utf-8"))
+            syntax = hcl_syntax_error(data.decode("utf-8"))
         except NotRead as exc:
             raise UsageError(f"--var-file {name}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"--var-file {name}: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise UsageError(f"--var-file {name}: not UTF-8 text (byte {exc.start + 1})") from None
-        except HclSyntaxError as exc:
-            raise UsageError(f"--var-file {name}:{exc.line}:{exc.column}: {exc.message}") from None
+        if syntax is not None:
+            raise UsageError(f"--var-file {name}:{syntax.line}:{syntax.column}: {syntax.message}")
         files.append((name, data))
     return VariableValues(files=tuple(files), environment=environment_values(os.environ))
 
@@ -473,7 +472,7 @@ _EXTENSION = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from bot.formats import render
-    from fixers.engine import ScanReport, scan
+    from fixers.api import ScanReport, scan
 
     _check_output(args)
     args.format = args.format or "text"
@@ -502,8 +501,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _scan_plan_file(path: Path, plan: Plan) -> Any:
-    from fixers.confined import boundary_for
-    from fixers.engine import scan_plan
+    from fixers.api import boundary_for, scan_plan
 
     try:
         data = path.read_bytes()
@@ -628,21 +626,19 @@ def _finding_line(finding: Finding, shown) -> str:
     return visible(line)
 
 
-def _fix_one(work: tuple[ModuleInput, Config, bool, bool]) -> FixOutcome:
-    from fixers.engine import fix_module
-
-    module, config, unsafe, add_resources = work
-    return fix_module(module, config, unsafe=unsafe, paths=module.targets, add_resources=add_resources)
-
-
 def _fix_all(
     modules: list[ModuleInput], config: Config, args: argparse.Namespace, progress: Any = None
 ) -> list[FixOutcome]:
-    """Modules are independent: many of them are fixed in worker processes, as `scan` does."""
-    from fixers.engine import map_modules, module_size
+    from fixers.api import fix
 
-    work = [(m, config, args.unsafe_fixes, not args.no_new_resources) for m in modules]
-    return map_modules(_fix_one, work, [module_size(m) for m in modules], args.jobs, progress=progress)
+    return fix(
+        modules,
+        config,
+        unsafe=args.unsafe_fixes,
+        add_resources=not args.no_new_resources,
+        jobs=args.jobs,
+        progress=progress,
+    )
 
 
 def _report_created(applied: list[Finding], out: Any) -> None:
@@ -690,15 +686,12 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     _write_fixes(plan, outcomes, context, args.diff)
-    for module, outcome in zip(plan.modules, outcomes, strict=True):
+    for outcome in outcomes:
         changed_files += len(outcome.texts)
         applied += outcome.applied
         skipped += outcome.skipped
-        targets = module.targets
-        remaining += [f for f in outcome.findings_after if targets is None or f.path in targets]
-        errors += [
-            e for e in outcome.errors_after if targets is None or e.path in targets or e.path == module.path
-        ]
+        remaining += outcome.findings_after  # as `tapfix scan` reports them: of the targets only
+        errors += outcome.errors_after
     from bot.formats import plural, severity_counts
 
     verb = "Would fix" if args.diff else "Fixed"
@@ -782,13 +775,15 @@ _COMMANDS = {"scan": cmd_scan, "fix": cmd_fix, "rules": cmd_rules}
 
 
 def main(argv: list[str] | None = None) -> int:
-    collect_less()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        from fixers.api import collect_less  # after parsing: `--help` does not load the engine
+
+        collect_less()
         return _COMMANDS[args.command](args)
     except UsageError as exc:
         _stderr(f"error: {exc}")

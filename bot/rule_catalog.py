@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fixers.engine import DOCS_URL
-from fixers.findings import FixAvailability, Rule, Severity
-from fixers.rules import all_rules
+from fixers.api import DOCS_URL, FixAvailability, Rule, Severity, resolve_rule, rule_catalog
 
 
 def rules() -> list[Rule]:
-    return [unit.rule for unit in all_rules()]
+    return rule_catalog()
 
 
 def rule_ids() -> set[str]:
@@ -23,8 +21,6 @@ def rule_ids() -> set[str]:
 
 def find_rule(reference: str) -> Rule | None:
     """The rule an ID or any of its names refers to."""
-    from fixers.rules import resolve_rule
-
     rule_id = resolve_rule(reference)
     return next((r for r in rules() if r.id == rule_id), None)
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from fixers.config import Config
 from fixers.edits import OverlappingEdits, apply_edits, edits_overlap
 from fixers.evaluate import evaluate, is_known
-from fixers.findings import Applicability, Finding, Fix, ScanError, Severity, TextEdit
+from fixers.findings import Applicability, ErrorKind, Finding, Fix, ScanError, Severity, TextEdit
 from fixers.gc_tuning import THRESHOLDS
 from fixers.hcl.parser import prepare_parser
 from fixers.hcl.source import MAX_FILE_BYTES, SourceText, UnreadableFile, decode
@@ -102,9 +102,10 @@ def _parse_bytes(path: str, data: bytes) -> ParsedFile:
         # Not parsed, but its lines must exist so TAP000 can point at the bad byte.
         shape = data.decode("utf-8", errors="replace") if len(data) <= MAX_FILE_BYTES else ""
         placeholder = SourceText(path=path, text=shape)
-        return ParsedFile(
-            placeholder, None, ScanError(path=path, line=exc.line, column=exc.column, message=exc.message)
+        error = ScanError(
+            kind=ErrorKind.UNREADABLE, path=path, line=exc.line, column=exc.column, message=exc.message
         )
+        return ParsedFile(placeholder, None, error)
     return parse_file(source)
 
 
@@ -113,12 +114,16 @@ class LoadedModule:
     input: ModuleInput
     module: Module
     parsed: dict[str, ParsedFile] = field(default_factory=dict)
+    # rule ID -> why, for each rule that crashed or ran out of time on the module as loaded (set by
+    # `check`): a fix must not be judged by a rule that fails only on the edited module.
+    rule_failures: dict[str, str] = field(default_factory=dict)
 
 
 def load(module_input: ModuleInput) -> LoadedModule:
     parsed = {p: _parsed(p, data) for p, data in module_input.files.items()}
     for path, why in module_input.unreadable.items():
-        parsed[path] = ParsedFile(SourceText(path=path, text=""), None, ScanError(path=path, message=why))
+        error = ScanError(kind=ErrorKind.UNREADABLE, path=path, message=why)
+        parsed[path] = ParsedFile(SourceText(path=path, text=""), None, error)
     values = module_input.values or VariableValues()
     given = [(p, module_input.tfvars[p]) for p in tfvars_order(module_input.tfvars)] + list(values.files)
     tfvars = [pf for p, d in given if (pf := _parsed(p, d)).tree is not None]
@@ -165,9 +170,14 @@ def _enabled_rules(config: Config) -> list[RuleUnit]:
     return [u for u in all_rules() if config.rule_enabled(u.rule.id, u.rule.name, u.rule.default)]
 
 
-def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None = None) -> list[Finding]:
-    """Every finding the rules report for `module`, suppressions marked, severities overridden."""
+def run_rules(
+    module: Module, config: Config, units: Iterable[RuleUnit] | None = None
+) -> tuple[list[Finding], list[ScanError]]:
+    """Every finding the rules report for `module`, suppressions marked, severities overridden; and
+    an error for each rule that crashed, ran out of time (its findings are not reported) or broke
+    its fix declaration."""
     findings: list[Finding] = []
+    errors: list[ScanError] = []
     options = config.rule_options
     for unit in units if units is not None else _enabled_rules(config):
         try:
@@ -176,17 +186,21 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
         except Exception as exc:  # a rule bug must not cost the user the rest of the scan
             if os.environ.get("TAPFIX_DEBUG"):
                 raise
-            module.errors.append(
+            errors.append(
                 ScanError(
+                    kind=ErrorKind.RULE_CRASH,
                     path=module.path,
+                    rule_id=unit.rule.id,
                     message=f"internal error in rule {unit.rule.id}: {type(exc).__name__}: {exc}",
                 )
             )
             continue
         if budget.expired:
-            module.errors.append(
+            errors.append(
                 ScanError(
+                    kind=ErrorKind.RULE_TIMEOUT,
                     path=module.path,
+                    rule_id=unit.rule.id,
                     message=f"rule {unit.rule.id} stopped after {RULE_SECONDS:g} s of CPU time on this module "
                     "(tapfix's limit per rule); its findings in this module are not reported",
                 )
@@ -194,7 +208,7 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
             continue
         for finding in produced:
             if (undeclared := unit.rule.undeclared_fix(finding)) is not None:
-                _exceeds_declaration(module, unit.rule.id, finding, undeclared)
+                errors.append(_exceeds_declaration(module, unit.rule.id, finding, undeclared))
             if config.per_path_ignore and config.ignored_at(finding.rule_id, finding.path, finding.name):
                 continue
             finding.module = module.path
@@ -210,10 +224,17 @@ def run_rules(module: Module, config: Config, units: Iterable[RuleUnit] | None =
                 )
                 findings.append(problem)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id, f.key))
-    return findings
+    return findings, errors
 
 
-def _exceeds_declaration(module: Module, rule_id: str, finding: Finding, why: str) -> None:
+def check(loaded: LoadedModule, config: Config) -> tuple[list[Finding], list[ScanError]]:
+    """`run_rules` on a loaded module, remembering which rules failed on it for fix verification."""
+    findings, errors = run_rules(loaded.module, config)
+    loaded.rule_failures = _rule_failures(errors)
+    return findings, errors
+
+
+def _exceeds_declaration(module: Module, rule_id: str, finding: Finding, why: str) -> ScanError:
     """A finding that breaks its rule's fix declaration is a bug of the rule: the catalog, `tapfix
     rules` and SARIF would describe its fixes wrongly. It is reported like a rule's crash (an error
     naming the module, so the run exits 2), located at the finding's file and resource (not its line,
@@ -221,10 +242,10 @@ def _exceeds_declaration(module: Module, rule_id: str, finding: Finding, why: st
     if os.environ.get("TAPFIX_DEBUG"):
         raise AssertionError(f"{rule_id} at {finding.path}:{finding.line}: {why}")
     message = f"internal error in rule {rule_id}: its finding on {finding.resource or finding.path} in {finding.path}: {why}"
-    module.errors.append(ScanError(path=module.path, message=message))
     if finding.fix is not None:
         finding.fix = None
         finding.fix_rejected = f"internal error in rule {rule_id}: {why}"
+    return ScanError(kind=ErrorKind.RULE_CRASH, path=module.path, rule_id=rule_id, message=message)
 
 
 def _mark_suppressed(module: Module, findings: list[Finding]) -> None:
@@ -351,11 +372,11 @@ def _verify(loaded: LoadedModule, finding: Finding, baseline: set, config: Confi
     invalid = new_problem(loaded.module, rebuilt.module)
     if invalid is not None:
         return f"terraform validate would reject the edited module: {invalid}"
-    after = run_rules(rebuilt.module, config)
-    failed = _rule_failures(rebuilt.module) - _rule_failures(loaded.module)
+    after, errors = run_rules(rebuilt.module, config)
+    failed = _new_failures(loaded, errors)
     if failed:
         # A rule that crashed or ran out of time reports nothing: the finding would look fixed.
-        return f"a rule could not check the edited module ({sorted(failed)[0]})"
+        return f"a rule could not check the edited module ({failed[0]})"
     after_ids = {f.identity for f in after}
     if finding.identity in after_ids:
         return "the finding would remain after the edit"
@@ -527,8 +548,8 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
         # A wrong "no" costs only a split: the halves are checked next, and single fixes on real files.
         if _new_cycle(loaded.module, relocated) is not None or new_problem(loaded.module, relocated):
             return None
-        after = {f.identity for f in run_rules(relocated, config)}
-        return None if _rule_failures(relocated) - _rule_failures(loaded.module) else after
+        findings, errors = run_rules(relocated, config)
+        return None if _new_failures(loaded, errors) else {f.identity for f in findings}
     try:
         texts = apply_fix_texts(loaded, edits)
     except OverlappingEdits:
@@ -540,8 +561,8 @@ def _after(loaded: LoadedModule, fixes: list[Finding], config: Config) -> set | 
         or new_problem(loaded.module, rebuilt.module)
     ):
         return None
-    after = {f.identity for f in run_rules(rebuilt.module, config)}
-    return None if _rule_failures(rebuilt.module) - _rule_failures(loaded.module) else after
+    findings, errors = run_rules(rebuilt.module, config)
+    return None if _new_failures(loaded, errors) else {f.identity for f in findings}
 
 
 def _new_cycle(before: Module, after: Module) -> list[str] | None:
@@ -552,9 +573,15 @@ def _new_cycle(before: Module, after: Module) -> list[str] | None:
     return after.reference_graph().cycle()
 
 
-def _rule_failures(module: Module) -> set[str]:
-    """The rules that crashed or ran out of time on `module` (their errors name the module, not a file)."""
-    return {e.message for e in module.errors if e.path == module.path}
+def _rule_failures(errors: list[ScanError]) -> dict[str, str]:
+    """rule ID -> why, for the rules that crashed or ran out of time."""
+    return {e.rule_id: e.message for e in errors if e.rule_id is not None}
+
+
+def _new_failures(loaded: LoadedModule, errors: list[ScanError]) -> list[str]:
+    """Why each rule failed on an edited module that did not fail on the module as loaded."""
+    failed = _rule_failures(errors)
+    return sorted(why for rule_id, why in failed.items() if rule_id not in loaded.rule_failures)
 
 
 def _verify_group(loaded: LoadedModule, group: list[Finding], baseline: set, config: Config) -> None:
@@ -708,17 +735,26 @@ def scan_module(
     module_input: ModuleInput, config: Config, verify: bool = True
 ) -> tuple[list[Finding], list[ScanError]]:
     loaded = load(module_input)
-    findings = run_rules(loaded.module, config)
+    findings, failures = check(loaded, config)
     if verify:
         verify_fixes(loaded, findings, config)
     label_additions(loaded.module, findings)
-    errors = list(loaded.module.errors)
-    if module_input.targets is not None:
-        findings = [f for f in findings if f.path in module_input.targets]
-        # an internal error names the module, not a file: it concerns the targets too
-        errors = [e for e in errors if e.path in module_input.targets or e.path == module_input.path]
-    if module_input.modules is not None:
-        findings += call_findings(loaded.module, module_input.modules, config, module_input.targets)
+    return _as_scanned(loaded, findings, failures, config)
+
+
+def _as_scanned(
+    loaded: LoadedModule, findings: list[Finding], failures: list[ScanError], config: Config
+) -> tuple[list[Finding], list[ScanError]]:
+    """What a scan reports of a module: the findings and file errors of its targets (every file
+    when it has none), every rule failure, and the findings its module calls cause."""
+    targets = loaded.input.targets
+    errors = [*loaded.module.errors, *failures]
+    if targets is not None:
+        findings = [f for f in findings if f.path in targets]
+        # a rule's failure is about the whole module: it concerns the targets too
+        errors = [e for e in errors if not e.kind.about_a_file or e.path in targets]
+    if loaded.input.modules is not None:
+        findings = [*findings, *call_findings(loaded.module, loaded.input.modules, config, targets)]
     return findings, errors
 
 
@@ -794,7 +830,7 @@ def _follow_calls(
             _attach_calls(child, modules, root_module, f"{key_prefix}{call.name}.", (*folders, folder))
             lines = {a.name: a.line for a in call.attribute_list if a.name in inputs}
             step = _Call(f"module.{call.name}{suffix}", call.path, call.line, inputs, lines)
-            for finding in run_rules(child, config):
+            for finding in run_rules(child, config)[0]:
                 if finding.identity in own or finding.suppressed:
                     continue
                 _annotate(child, finding, (*chain, step), module.path)
@@ -866,7 +902,7 @@ def _own_findings(child_input: ModuleInput, config: Config) -> set[tuple]:
     key = (id(child_input), id(config))
     if shared is not None and key in shared.own:
         return shared.own[key][2]
-    own = {f.identity for f in run_rules(load(child_input).module, config)}
+    own = {f.identity for f in run_rules(load(child_input).module, config)[0]}
     if shared is not None:
         shared.own[key] = (child_input, config, own)
     return own
@@ -1036,8 +1072,8 @@ class FixOutcome:
     applied: list[Finding]
     skipped: list[tuple[Finding, str]]
     sources: dict[str, SourceText]  # the original files, to write back with their BOM and newlines
-    # What a scan of the fixed module reports (every file), and its unreadable files and rule crashes:
-    # callers need not parse the module a third time to say what is left.
+    # What `scan` (without verifying fixes) reports of the fixed module, errors included: callers need
+    # not parse the module again to say what is left.
     findings_after: list[Finding] = field(default_factory=list)
     errors_after: list[ScanError] = field(default_factory=list)
 
@@ -1112,7 +1148,7 @@ def fix_module(
     skipped: dict[tuple, tuple[Finding, str]] = {}
     before: dict[tuple, Finding] = {}
     for fix_pass in range(MAX_FIX_PASSES):
-        findings = run_rules(loaded.module, config)
+        findings, _ = check(loaded, config)
         if fix_pass == 0:
             before = {f.identity: f for f in findings}
         wanted = [
@@ -1175,16 +1211,18 @@ def fix_module(
         applied.extend(chosen)
         for f in chosen:
             skipped.pop(f.identity, None)
-    final = run_rules(loaded.module, config)
+    final, failures = run_rules(loaded.module, config)
     final_ids = {f.identity for f in final}
     remaining = [(_located_before(f, before), why) for k, (f, why) in skipped.items() if k in final_ids]
+    label_additions(loaded.module, final)
+    findings_after, errors_after = _as_scanned(loaded, final, failures, config)
     return FixOutcome(
         texts=changed,
         applied=[_located_before(f, before) for f in applied],
         skipped=remaining,
         sources=sources,
-        findings_after=final,
-        errors_after=list(loaded.module.errors),
+        findings_after=findings_after,
+        errors_after=errors_after,
     )
 
 
@@ -1203,7 +1241,10 @@ def scan_plan(
         plan = plan_json.read_plan(data)
     except plan_json.NotAPlan as exc:
         return ScanReport(
-            findings=[], errors=[ScanError(path=plan_path, message=str(exc))], files=1, modules=0
+            findings=[],
+            errors=[ScanError(kind=ErrorKind.PLAN, path=plan_path, message=str(exc))],
+            files=1,
+            modules=0,
         )
     ignore = sorted({*config.ignore, *plan_json.CODE_ONLY_RULES})
     on_plan = config.with_overrides(ignore=ignore, per_path_ignore={})
@@ -1233,5 +1274,12 @@ def scan_plan(
                 _mark_suppressed(code, [probe])
                 located.suppressed, located.suppression_reason = probe.suppressed, probe.suppression_reason
             findings.append(located)
-        errors += [e.model_copy(update={"path": plan_path, "line": 1, "column": 1}) for e in problems]
+        # The module's text is tapfix's own rendering of the plan: a file problem in it is the plan's.
+        errors += [
+            e.model_copy(
+                update={"path": plan_path, "line": 1, "column": 1}
+                | ({"kind": ErrorKind.PLAN} if e.kind.about_a_file else {})
+            )
+            for e in problems
+        ]
     return ScanReport(findings=findings, errors=errors, files=1, modules=len(modules))

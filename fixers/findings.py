@@ -153,13 +153,39 @@ class Finding(BaseModel):
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-class ScanError(BaseModel):
-    """A file tapfix could not read or parse. Reported, never raised."""
+class ErrorKind(StrEnum):
+    """What went wrong. Consumers (exit codes, formats, the PR summary) decide by kind, never by path."""
 
+    PARSE = "parse"  # a .tf file that does not parse, or that Terraform would reject as written
+    UNREADABLE = "unreadable"  # a file tapfix could not read: encoding, size, a link out of the workspace
+    PLAN = "plan"  # a plan JSON tapfix cannot use
+    RULE_CRASH = "rule-crash"  # a rule raised an exception on a module
+    RULE_TIMEOUT = "rule-timeout"  # a rule used up its CPU time on a module
+
+    @property
+    def about_a_file(self) -> bool:
+        """A problem of one file's content, which TAP000 reports as a finding at its location."""
+        return self in (ErrorKind.PARSE, ErrorKind.UNREADABLE)
+
+    @property
+    def incomplete(self) -> bool:
+        """The run could not check what it was asked to (exit code 2, SARIF `executionSuccessful`
+        false): its silence about that module or plan cannot be trusted."""
+        return not self.about_a_file
+
+
+class ScanError(BaseModel):
+    """A problem that kept tapfix from checking something, located: a file it could not read or
+    parse (at the line and column), a plan it cannot use, or a rule that failed on a module (`path`
+    is then the module's folder, `rule_id` the rule). Returned by the function that met it, never
+    raised."""
+
+    kind: ErrorKind
     path: str
     line: int = 1
     column: int = 1
     message: str
+    rule_id: str | None = None
 
 
 class Rule(BaseModel):

@@ -12,7 +12,7 @@ from typing import Any
 
 from lark import Tree
 
-from fixers.findings import ScanError
+from fixers.findings import ErrorKind, ScanError
 from fixers.hcl.parser import HclSyntaxError, parse
 from fixers.hcl.source import SourceText
 from fixers.limits import REGEX_MODULE_SECONDS
@@ -60,14 +60,20 @@ def parse_file(source: SourceText) -> ParsedFile:
         tree = parse(source.text)
     except HclSyntaxError as exc:
         return ParsedFile(
-            source, None, ScanError(path=source.path, line=exc.line, column=exc.column, message=exc.message)
+            source,
+            None,
+            ScanError(
+                kind=ErrorKind.PARSE, path=source.path, line=exc.line, column=exc.column, message=exc.message
+            ),
         )
     too_deep = _block_deeper_than(tree, MAX_BLOCK_DEPTH)
     if too_deep is not None:
         line, column = too_deep.meta.line, too_deep.meta.column
         message = f"blocks nested more than {MAX_BLOCK_DEPTH} deep; tapfix reads up to that depth"
         return ParsedFile(
-            source, None, ScanError(path=source.path, line=line, column=column, message=message)
+            source,
+            None,
+            ScanError(kind=ErrorKind.PARSE, path=source.path, line=line, column=column, message=message),
         )
     return ParsedFile(source, tree)
 
@@ -95,6 +101,8 @@ class Module:
     files: dict[str, ParsedFile]
     tfvars: dict[str, ParsedFile] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    # The problems of its files (unreadable, not parsing, blocks Terraform rejects), found while it
+    # was built: TAP000 reports them. What goes wrong while rules run is returned by `run_rules`.
     errors: list[ScanError] = field(default_factory=list)
     neighbours: set[str] = field(default_factory=set)  # names of the directory's other files
     # Where `file()`/`templatefile()` read the module's own files (fixers.module_files), and the
@@ -378,6 +386,7 @@ def _label_problem(block: Block) -> ScanError | None:
             else "no label"
         )
         return ScanError(
+            kind=ErrorKind.PARSE,
             path=inner.path,
             line=line,
             column=column,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fixers.findings import Finding, ScanError
+from fixers.findings import ErrorKind, Finding, ScanError
 
 # Rules about how the code is written, not about what is deployed: in a plan every value is a literal
 # (a zone name, `deletion_protection = true`, a user-data script), so these would report the plan's
@@ -340,4 +340,4 @@ def _attribute_at(finding: Finding, module: PlanModule) -> str | None:
 
 
 def plan_error(plan_path: str, message: str) -> ScanError:
-    return ScanError(path=plan_path, message=message)
+    return ScanError(kind=ErrorKind.PLAN, path=plan_path, message=message)

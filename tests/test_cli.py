@@ -170,11 +170,43 @@ def test_a_rule_that_crashes_is_an_internal_error_exit_2(tmp_path, capsys, monke
             "line": 1,
             "column": 1,
             "message": f"internal error in rule {unit.rule.id}: ValueError: boom",
+            "kind": "rule-crash",
+            "rule_id": unit.rule.id,
         }
     ]
     code, out, _ = run(capsys, "scan", str(tmp_path), "--format", "sarif")
     assert code == 2
     assert json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+@pytest.mark.parametrize("folder", ["ok", "net.tf"])
+def test_a_rule_crash_exits_2_and_is_reported_once_whatever_its_folder_is_named(
+    folder, tmp_path, capsys, monkeypatch
+):
+    # The crash names the module's folder: a folder named like a file once made it a file's error.
+    import fixers.engine
+    from fixers.rules import RuleUnit
+
+    def broken(module, options):
+        raise ValueError("boom")
+
+    unit = next(u for u in all_rules() if u.rule.id == "TAP201")
+    monkeypatch.setattr(fixers.engine, "all_rules", lambda: (RuleUnit(unit.rule, broken, unit.source),))
+    monkeypatch.delenv("TAPFIX_DEBUG")
+    module(tmp_path / folder, {"main.tf": UNVERSIONED})
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--format", "json")
+    assert code == 2
+    assert [(e["path"], e["kind"], e["rule_id"]) for e in json.loads(out)["errors"]] == [
+        (folder, "rule-crash", "TAP201")
+    ]
+    code, out, _ = run(capsys, "scan", str(tmp_path))
+    assert code == 2 and out.count("internal error in rule TAP201: ValueError: boom") == 1
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--format", "sarif")
+    [invocation] = json.loads(out)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert [n["associatedRule"]["id"] for n in invocation["toolExecutionNotifications"]] == ["TAP201"]
+    code, _, _ = run(capsys, "fix", str(tmp_path))
+    assert code == 2
 
 
 def test_a_directory_without_tf_files_says_so_on_stderr_and_exits_0(tmp_path, capsys):

@@ -105,6 +105,8 @@ def test_json_follows_the_documented_contract(stack, capsys):
             "line": 3,
             "column": 1,
             "message": BROKEN_MESSAGE,
+            "kind": "parse",
+            "rule_id": None,
         }
     ]
     assert report["root"] == "infra"

@@ -51,7 +51,7 @@ def _written_types() -> dict[tuple[str, str], str]:
         if (directory / ".not-terraform").exists():
             continue
         loaded = load(read_module(directory, directory))
-        for finding in run_rules(loaded.module, Config()):
+        for finding in run_rules(loaded.module, Config())[0]:
             if finding.fix is None:
                 continue
             for kind, type_name, address in _blocks_written(loaded, finding.fix):

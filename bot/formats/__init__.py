@@ -8,10 +8,7 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass
 
-from fixers.config import FailOn
-from fixers.engine import ScanReport
-from fixers.findings import Applicability, Finding, ScanError, Severity
-from fixers.workspace import is_terraform_file
+from fixers.api import Applicability, FailOn, Finding, ScanError, ScanReport, Severity
 
 FORMATS = ("text", "json", "sarif", "markdown")
 _MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "markdown": "markdown"}
@@ -74,15 +71,15 @@ def fix_counts(findings: list[Finding]) -> tuple[int, int]:
 
 
 def loose_errors(report: ScanReport) -> list[ScanError]:
-    """Errors no TAP000 finding already reports (internal errors, unreadable files when TAP000 is off)."""
+    """Errors no TAP000 finding already reports (rule failures, unreadable files when TAP000 is off)."""
     reported = {f.path for f in report.findings if f.rule_id == "TAP000"}
-    return [e for e in report.errors if e.path not in reported]
+    return [e for e in report.errors if not (e.kind.about_a_file and e.path in reported)]
 
 
 def tool_failures(errors: list[ScanError]) -> list[ScanError]:
-    """Errors of tapfix itself (a rule that crashed or ran out of time), not of a file: they name the
-    module's folder instead of a `.tf` file, and make the run incomplete (exit code 2)."""
-    return [e for e in errors if not (is_terraform_file(e.path) or e.path.endswith(".tfvars"))]
+    """Errors that make the run incomplete (exit code 2): a rule that crashed or ran out of time, a
+    plan tapfix cannot use. A file that does not parse is a finding (TAP000), not a failure."""
+    return [e for e in errors if e.kind.incomplete]
 
 
 def plural(n: int, word: str) -> str:

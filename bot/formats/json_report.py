@@ -11,8 +11,7 @@ from typing import Any
 
 from bot.formats import Context
 from bot.terminal_text import json_text
-from fixers.engine import ScanReport
-from fixers.findings import Finding, Fix, ScanError
+from fixers.api import Finding, Fix, ScanError, ScanReport
 
 
 def _fix(fix: Fix | None) -> dict[str, Any] | None:
@@ -50,7 +49,14 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 
 def error_dict(error: ScanError) -> dict[str, Any]:
-    return {"path": error.path, "line": error.line, "message": error.message, "column": error.column}
+    return {
+        "path": error.path,
+        "line": error.line,
+        "message": error.message,
+        "column": error.column,
+        "kind": error.kind.value,
+        "rule_id": error.rule_id,
+    }
 
 
 def document(report: ScanReport, context: Context) -> dict[str, Any]:

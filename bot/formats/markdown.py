@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bot.formats import Context, by_severity, fix_counts, loose_errors, plural, severity_counts, visible
 from bot.markdown_text import cell_code, code, escape
-from fixers.engine import ScanReport
-from fixers.findings import Applicability, Finding
+from fixers.api import Applicability, Finding, ScanReport
 
 TITLE = "tapfix"
 # GitHub caps a comment at 65,536 characters: past this many rows per severity, count the rest instead.

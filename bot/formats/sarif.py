@@ -20,8 +20,7 @@ from urllib.parse import quote
 from bot import rule_catalog
 from bot.formats import Context, tool_failures
 from bot.terminal_text import json_text
-from fixers.engine import ScanReport
-from fixers.findings import Applicability, Finding, Fix, Rule, ScanError, Severity
+from fixers.api import Applicability, Finding, Fix, Rule, ScanError, ScanReport, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tapfix/tapfix"
@@ -146,7 +145,7 @@ def result(finding: Finding, index: dict[str, int], context: Context) -> dict[st
 
 
 def _notification(error: ScanError, context: Context) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "level": "error",
         "message": {"text": f"{error.path}: {error.message}"},
         "locations": [
@@ -158,6 +157,9 @@ def _notification(error: ScanError, context: Context) -> dict[str, Any]:
             }
         ],
     }
+    if error.rule_id is not None:  # the rule that crashed or ran out of time
+        out["associatedRule"] = {"id": error.rule_id}
+    return out
 
 
 def document(report: ScanReport, context: Context) -> dict[str, Any]:

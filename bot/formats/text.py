@@ -10,8 +10,7 @@ from itertools import groupby
 
 from bot.formats import Context, fix_counts, loose_errors, plural, severity_counts, visible
 from bot.terminal_text import visible as escaped
-from fixers.engine import ScanReport
-from fixers.findings import Applicability, Finding, Severity
+from fixers.api import Applicability, Finding, ScanReport, Severity
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from bot.github.client import GitHubClient, GitHubError
 from bot.github.models import GitCommit, GitRef, GitTree
-from fixers.confined import why_not_writable
+from fixers.api import why_not_writable
 
 REGULAR_MODES = ("100644", "100755")
 NEW_FILE_MODE = "100644"

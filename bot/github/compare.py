@@ -2,20 +2,16 @@
 number) is not among the base findings are new. A new finding that sits on no line the PR added
 was caused by a change elsewhere in its module (a variable default in variables.tf that makes a name
 in redis.tf too long; a listener in alb.tf that the security group in sg.tf blocks): `cause_of`
-finds that change by following references from the finding's resource to changed blocks."""
+finds that change in the code the engine connects to the finding's resource by references."""
 
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass
 
 from bot.github.diff import FileDiff
-from fixers.findings import Finding
-from fixers.model import Block
-from fixers.module import Module
+from fixers.api import Finding, Span
 
-MAX_DEPTH = 4
 _RELATED = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+)")
 
 
@@ -42,22 +38,21 @@ def on_added_line(finding: Finding, changed: dict[str, FileDiff]) -> bool:
     return any(line in added for line in range(finding.line, max(finding.end_line, finding.line) + 1))
 
 
-def cause_of(finding: Finding, module: Module, changed: dict[str, FileDiff]) -> Cause | None:
-    """The changed line (or deleted file) most closely connected to `finding`."""
+def cause_of(finding: Finding, related: list[Span], changed: dict[str, FileDiff]) -> Cause | None:
+    """The changed line (or deleted file) most closely connected to `finding`; `related` is the code
+    connected to its resource, nearest first (`ReviewedModule.related_spans`)."""
     cause = related_cause(finding, changed)
     if cause is not None:
         return cause
-    start = module.find(finding.resource) if finding.resource else None
-    if start is not None:
-        for block_or_span in _neighbourhood(module, start):
-            hit = _first_added(changed, *block_or_span)
-            if hit is not None:
-                return Cause(block_or_span[0], hit)
+    for span in related:
+        hit = _first_added(changed, span.path, span.line, span.end_line)
+        if hit is not None:
+            return Cause(span.path, hit)
     for diff in changed.values():
-        if diff.status == "removed" and _module_dir(diff.path) == module.path:
+        if diff.status == "removed" and _module_dir(diff.path) == finding.module:
             return Cause(diff.path, None, removed=True)
     for diff in sorted(changed.values(), key=lambda d: d.path):
-        if _module_dir(diff.path) == module.path and diff.added_lines:
+        if _module_dir(diff.path) == finding.module and diff.added_lines:
             return Cause(diff.path, min(diff.added_lines))
     return None
 
@@ -87,40 +82,3 @@ def _first_added(changed: dict[str, FileDiff], path: str, first: int, last: int)
         return None
     hits = [line for line in diff.added_lines if first <= line <= last]
     return min(hits) if hits else None
-
-
-def _neighbourhood(module: Module, start: Block) -> list[tuple[str, int, int]]:
-    """Spans (path, first line, last line) of the blocks, locals and variable values connected to
-    `start` by references in either direction, nearest first."""
-    spans: list[tuple[str, int, int]] = []
-    seen = {start.address}
-    queue: deque[tuple[str, int]] = deque([(start.address, 0)])
-    while queue:
-        address, depth = queue.popleft()
-        spans.extend(_spans(module, address))
-        if depth >= MAX_DEPTH:
-            continue
-        for neighbour in _referenced(module, address) + [r.origin for r in module.references_to(address)]:
-            if neighbour not in seen:
-                seen.add(neighbour)
-                queue.append((neighbour, depth + 1))
-    return spans
-
-
-def _spans(module: Module, address: str) -> list[tuple[str, int, int]]:
-    if address.startswith("local."):
-        attr = module.locals.get(address[len("local.") :])
-        return [(attr.path, attr.line, attr.end_line)] if attr is not None else []
-    spans = []
-    block = module.find(address)
-    if block is not None:
-        spans.append((block.path, block.line, block.end_line))
-    if address.startswith("var."):
-        value = module.variable_value_attribute(address[len("var.") :])
-        if value is not None:
-            spans.append((value.path, value.line, value.end_line))
-    return spans
-
-
-def _referenced(module: Module, address: str) -> list[str]:
-    return [r.target for r in module.reference_graph().references_from(address)]

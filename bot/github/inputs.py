@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fixers.config import CONFIG_NAMES, Config, FailOn, UnknownRule, catalog_rule_ids, load_config
+from fixers.api import CONFIG_NAMES, Config, FailOn, UnknownRule, catalog_rule_ids, load_config
 
 MAX_JOB_SUMMARY_BYTES = 1024 * 1024 - 4096  # the runner drops a summary over 1 MiB whole
 

@@ -20,8 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.github.compare import Cause
 from bot.github.diff import FileDiff
 from bot.github.suggestion import Suggestion, suggest, suggestion_edit, unified_patch
-from fixers.findings import Applicability, Finding, ScanError, Severity
-from fixers.hcl.source import UnreadableFile, decode
+from fixers.api import Applicability, ErrorKind, Finding, ScanError, Severity, UnreadableFile, decode
 
 MAX_PATCH_CHARS = 20_000
 
@@ -71,6 +70,8 @@ class PlannedError(_Plain):
     path: str
     line: Line = 1
     message: str
+    kind: ErrorKind
+    rule_id: str | None = None
 
 
 class NoteCode(StrEnum):
@@ -191,6 +192,8 @@ def planned_error(error: ScanError) -> PlannedError:
         path=error.path or ".",
         line=max(error.line, 1),
         message=_clip(" ".join(error.message.split()), 1000) or "",
+        kind=error.kind,
+        rule_id=error.rule_id,
     )
 
 

@@ -14,7 +14,7 @@ from bot.github.fingerprints import SUMMARY, finding_marker
 from bot.github.plan import NoteCode, PlannedFinding, ReviewPlan
 from bot.markdown_text import cell_code, code, escape, fence, html_text, shown_lines
 from bot.terminal_text import has_hidden
-from fixers.findings import Applicability, Severity
+from fixers.api import Applicability, Severity
 
 MAX_BODY = 65_536  # GitHub's limit for comment and review bodies
 MAX_JOB_SUMMARY = 1_000_000  # $GITHUB_STEP_SUMMARY is dropped whole above 1 MiB
@@ -259,9 +259,14 @@ def _tail(plan: ReviewPlan, state: SummaryState, links: Links) -> str:
         lines.append(
             f"{state.fixed} {_plural(state.fixed, 'finding')} commented earlier {'is' if state.fixed == 1 else 'are'} fixed now."
         )
-    if plan.errors:
+    unread = [e for e in plan.errors if e.kind.about_a_file]
+    unfinished = [e for e in plan.errors if not e.kind.about_a_file]
+    if unread:
         lines += ["", "**Files tapfix could not read:**", ""]
-        lines += [f"- {code(f'{e.path}:{e.line}')}: {escape(e.message)}" for e in plan.errors[:50]]
+        lines += [f"- {code(f'{e.path}:{e.line}')}: {escape(e.message)}" for e in unread[:50]]
+    if unfinished:
+        lines += ["", "**Checks that did not finish** (their findings are missing from this review):", ""]
+        lines += [f"- {code(e.path)}: {escape(e.message)}" for e in unfinished[:50]]
     for note in plan.notes:
         lines.append(_note(note.code, note.count))
     lines += [f"> {n}" for n in state.notes]

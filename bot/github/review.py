@@ -13,10 +13,7 @@ from bot.github.diff import FileDiff, parse_file_diff
 from bot.github.models import PullRequest
 from bot.github.plan import Note, NoteCode, ReviewPlan, planned_error, planned_finding
 from bot.github.snapshot import Snapshots, build, reviewed_files
-from fixers.config import Config
-from fixers.engine import LoadedModule, ScanReport, load, run_rules, scan, shared_parses, verify_alone
-from fixers.findings import Finding, Severity
-from fixers.module import Module
+from fixers.api import Config, Finding, ReviewedModule, ScanReport, Severity, scan, shared_parses
 
 
 @dataclass
@@ -74,26 +71,19 @@ def review_pull_request(
     visible = [f for f in head.findings if not f.suppressed]
     new, existing = split_new(visible, [f for f in base.findings if not f.suppressed])
     caller_visible = _callers_new(snapshots, config, new, {f.identity for f in visible})
-    modules: dict[str, LoadedModule | None] = {}
-    baselines: dict[str, set] = {}
+    modules: dict[str, ReviewedModule | None] = {}
 
-    def loaded_of(finding: Finding) -> LoadedModule | None:
+    def module_of(finding: Finding) -> ReviewedModule | None:
         if finding.module not in modules:
             source = next((m for m in snapshots.head if m.path == finding.module), None)
-            modules[finding.module] = load(source) if source is not None else None
+            modules[finding.module] = ReviewedModule(source, config) if source is not None else None
         return modules[finding.module]
 
-    def module_of(finding: Finding) -> Module | None:
-        loaded = loaded_of(finding)
-        return loaded.module if loaded is not None else None
-
     def alone(finding: Finding) -> str | None:
-        loaded = loaded_of(finding)
-        if loaded is None:
+        module = module_of(finding)
+        if module is None:
             return "the module is not in the review"
-        if finding.module not in baselines:  # every finding of the module, not only the PR's files
-            baselines[finding.module] = {f.identity for f in run_rules(loaded.module, config)}
-        return verify_alone(loaded, finding, baselines[finding.module], config)
+        return module.verify_alone(finding)
 
     planned = []
     for f in new:
@@ -101,7 +91,10 @@ def review_pull_request(
         if not on_added_line(f, changed):
             # A finding in a called module the PR did not touch: its cause is in the caller.
             module = module_of(f)
-            cause = cause_of(f, module, changed) if module is not None else related_cause(f, changed)
+            if module is None:
+                cause = related_cause(f, changed)
+            else:
+                cause = cause_of(f, module.related_spans(f.resource) if f.resource else [], changed)
         planned.append(planned_finding(f, "new", cause, snapshots.head_texts, changed, alone))
     if report == "all":
         planned += [

@@ -47,11 +47,21 @@ from pathlib import Path
 from bot.github.api import PullRequestApi
 from bot.github.client import GitHubError
 from bot.github.diff import FileDiff, matches_head, removed_file_text, reverse_apply
-from fixers.confined import LeavesBoundary, NotRead, inside, read_inside
-from fixers.engine import MAX_CALL_DEPTH, load
-from fixers.evaluate import referenced_files
-from fixers.module_files import MAX_READ_BYTES, MemoryFiles, scan_path
-from fixers.workspace import ModuleInput, local_call_folder, matches_any
+from fixers.api import (
+    MAX_CALL_DEPTH,
+    MAX_READ_BYTES,
+    LeavesBoundary,
+    MemoryFiles,
+    ModuleInput,
+    NotRead,
+    files_read,
+    inside,
+    local_call_folder,
+    local_calls,
+    matches_any,
+    read_inside,
+    scan_path,
+)
 
 _MAX_FILE_BYTES = 4 * 1024 * 1024
 # What the review reads for the modules that touched modules call (both ends together: the base
@@ -177,7 +187,7 @@ def _attach_module_files(snapshots: Snapshots, api: PullRequestApi, head_sha: st
     wanted: dict[str, set[str]] = {}
     for module in [*snapshots.head, *snapshots.base]:
         if any(_FILE_CALL.search(data) for data in module.files.values()):
-            wanted.setdefault(module.path, set()).update(referenced_files(load(module).module))
+            wanted.setdefault(module.path, set()).update(files_read(module))
     fetched: dict[str, dict[str, bytes]] = {head_sha: {}, base_sha: {}}
     listings: dict[tuple[str, str], dict[str, int | None]] = {}
     for directory, relatives in sorted(wanted.items()):
@@ -351,21 +361,7 @@ class ReviewModules:
         return self.folders.get(folder)
 
 
-def _local_calls(module: ModuleInput) -> list[str]:
-    """The folders that the module's calls name by a local path (inside the repository), in order."""
-    if not any(b"module" in data for data in module.files.values()):
-        return []
-    folders: list[str] = []
-    for call in load(module).module.of_type("module"):
-        source = call.get("source")
-        value = source.value() if source is not None else None
-        folder = local_call_folder(module.path, value) if isinstance(value, str) else None
-        if folder is not None and folder != module.path and folder not in folders:
-            folders.append(folder)
-    return folders
-
-
-# `source = "./x"` in a file: a candidate call (a provisioner has a `source` too); `_local_calls`
+# `source = "./x"` in a file: a candidate call (a provisioner has a `source` too); `local_calls`
 # then reads the module's real calls.
 _LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
 
@@ -454,7 +450,7 @@ class _CalledModules:
             module = (self.head if at_head else self.base).get(folder)
             if (at_head, folder) in self.calls or module is None or depth >= MAX_CALL_DEPTH:
                 continue
-            self.calls[at_head, folder] = _local_calls(module)
+            self.calls[at_head, folder] = local_calls(module)
             for child in self.calls[at_head, folder]:
                 self._read(child)
                 queue.append((at_head, child, depth + 1))

@@ -23,9 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.github.diff import FileDiff
-from fixers.edits import OverlappingEdits, apply_edits, edit
-from fixers.findings import TextEdit
-from fixers.hcl.source import SourceText
+from fixers.api import OverlappingEdits, SourceText, TextEdit, apply_edits, edit
 
 # Unchanged lines a suggestion may copy back (an insertion's anchor line, a line between two
 # edits of one block). More, and the reviewer reads a region to find the change: a diff shows it.

@@ -1,24 +1,18 @@
 """What `/tapfix` changes: the engine's verified fixes for findings in the PR's changed files, and
 what it leaves alone, with the reason.
 
-Each touched module is fixed with `fix_module` (fixes limited to findings in the changed files,
-the requested rules, and safe fixes unless `--unsafe`); it reports the findings it left and why
-(unsafe, failed verification). The module is then scanned again as the fixes leave it, without
-verifying (fix_module has verified everything it applied or rejected): that scan finds what has no
+Each touched module is fixed by the engine (fixes limited to findings in the changed files, the
+requested rules, and safe fixes unless `--unsafe`); it reports the findings it left and why (unsafe,
+failed verification), and what a scan of the module as the fixes leave it reports: what has no
 automatic fix, and the fixable findings in files the PR did not change.
 """
 
 from __future__ import annotations
 
-import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from fixers.config import Config
-from fixers.confined import under, why_not_writable
-from fixers.engine import FixOutcome, fix_module, scan_module
-from fixers.findings import Applicability, Finding
-from fixers.workspace import ModuleInput
+from fixers.api import Applicability, Config, Finding, ModuleInput, fix, under, why_not_writable
 
 
 class SkipReason(StrEnum):
@@ -75,11 +69,10 @@ def compute(
     """Fix the findings in `targets` (the PR's changed files) of each module."""
     result = FixSet()
     wanted = set(rules) or None
-    for module in modules:
+    touched = [m for m in modules if any(p in targets for p in m.files)]
+    outcomes = fix(touched, config, unsafe=unsafe, rule_ids=wanted, paths=targets)
+    for module, outcome in zip(touched, outcomes, strict=True):
         in_module = {p for p in module.files if p in targets}
-        if not in_module:
-            continue
-        outcome = fix_module(module, config, unsafe=unsafe, rule_ids=wanted, paths=in_module)
         result.fixed += [Item.of(f) for f in outcome.applied]
         for path in sorted(outcome.texts):
             why = why_not_writable(path)
@@ -94,8 +87,7 @@ def compute(
                 result.files[path] = after
                 result.originals[path] = before
         left = {f.identity: f for f, _ in outcome.skipped}
-        remaining, _ = scan_module(_after(module, outcome), config, verify=False)
-        for finding in remaining:
+        for finding in outcome.findings_after:
             if finding.suppressed or (wanted is not None and finding.rule_id not in wanted):
                 continue
             skipped = _skipped(left.get(finding.identity, finding), finding.path in in_module, unsafe)
@@ -107,32 +99,17 @@ def compute(
 
 
 def _skipped(finding: Finding, in_changed_file: bool, unsafe: bool) -> Skipped | None:
-    """`finding` is fix_module's own (verified) copy when it left the finding, else the rescan's."""
+    """`finding` is the fixing's own (verified) copy when it left the finding, else the scan's after it."""
     item = Item.of(finding)
-    fix = finding.fix
+    offered = finding.fix
     if not in_changed_file:
-        return Skipped(item, SkipReason.OUTSIDE_CHANGED_FILES) if fix is not None else None
-    if fix is None:
+        return Skipped(item, SkipReason.OUTSIDE_CHANGED_FILES) if offered is not None else None
+    if offered is None:
         if finding.fix_rejected:
             return Skipped(item, SkipReason.FAILED_VERIFICATION, finding.fix_rejected)
         return Skipped(item, SkipReason.NO_FIX)
-    if fix.applicability == Applicability.DISPLAY_ONLY:
+    if offered.applicability == Applicability.DISPLAY_ONLY:
         return Skipped(item, SkipReason.DISPLAY_ONLY)
-    if fix.applicability == Applicability.UNSAFE and not unsafe:
+    if offered.applicability == Applicability.UNSAFE and not unsafe:
         return Skipped(item, SkipReason.UNSAFE)
     return Skipped(item, SkipReason.NOT_APPLIED)
-
-
-def _after(module: ModuleInput, outcome: FixOutcome) -> ModuleInput:
-    """The module as the fixes leave it (a created README.md is a neighbour, not a .tf file)."""
-    files, tfvars, neighbours = dict(module.files), dict(module.tfvars), set(module.neighbours)
-    for path in outcome.texts:
-        if posixpath.dirname(path) != ("" if module.path == "." else module.path):
-            continue
-        if path in tfvars:
-            tfvars[path] = outcome.encoded(path)
-        elif path.endswith(".tf"):
-            files[path] = outcome.encoded(path)
-        else:
-            neighbours.add(posixpath.basename(path))
-    return replace(module, files=files, tfvars=tfvars, neighbours=neighbours)

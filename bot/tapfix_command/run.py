@@ -30,7 +30,7 @@ from bot.tapfix_command import reply
 from bot.tapfix_command.fixes import FixSet, compute
 from bot.tapfix_command.parse import Command, Kind, parse
 from bot.tapfix_command.patch import git_patch, has_crlf
-from fixers.config import Config, ConfigError
+from fixers.api import Config, ConfigError
 
 WRITE_ROLES = ("admin", "maintain", "write")
 ACK_REACTION = "eyes"

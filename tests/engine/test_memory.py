@@ -16,7 +16,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "aws-stack"
 
 def _scanned_module(module_input) -> weakref.ref:
     loaded = load(module_input)
-    findings = run_rules(loaded.module, Config())
+    findings, _ = run_rules(loaded.module, Config())
     verify_fixes(loaded, findings, Config())
     assert findings, "the example stack has planted flaws: every rule family runs on it"
     return weakref.ref(loaded.module)

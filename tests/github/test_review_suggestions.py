@@ -115,7 +115,7 @@ def test_each_suggestion_committed_alone_parses_fixes_its_finding_and_adds_none(
     config, _ = load_config(STACK / ".tapfix.yml")  # what the review ran with
     module = ModuleInput(path="stack", files={PATH: stack.encode()})
     head = load(module)
-    findings = {f.fingerprint: f for f in run_rules(head.module, config)}
+    findings = {f.fingerprint: f for f in run_rules(head.module, config)[0]}
     baseline = {f.identity for f in findings.values()}
     source = head.parsed[PATH].source
 
@@ -128,7 +128,7 @@ def test_each_suggestion_committed_alone_parses_fixes_its_finding_and_adds_none(
         assert after.module.errors == [], c["body"]
         # what terraform validate checks, in process: names once, references resolve, schema
         assert new_problem(head.module, after.module) is None, c["body"]
-        left = {f.identity for f in run_rules(after.module, config)}
+        left = {f.identity for f in run_rules(after.module, config)[0]}
         finding = findings[_FINGERPRINT.match(c["body"]).group(1)]
         assert finding.identity not in left and left <= baseline, c["body"]
         # and tapfix's own verification, given the suggestion as the one edit GitHub makes
@@ -231,7 +231,7 @@ def _planned(text: str, finding, verify):
 def test_suggestion_that_does_not_fix_its_finding_alone_is_shown_as_a_patch():
     loaded = load(ModuleInput(path=".", files={"s3.tf": BUCKET.encode()}))
     config = Config(select=["TAP201"])
-    [finding] = run_rules(loaded.module, config)
+    [finding], _ = run_rules(loaded.module, config)
     baseline = {finding.identity}
 
     def verify(f):

@@ -480,7 +480,7 @@ def test_any_path_message_resource_or_fix_text_stays_inert_and_reads_as_written(
         head_sha="a" * 40,
         base_sha="b" * 40,
         findings=[finding],
-        errors=[PlannedError(path=path, line=1, message=message)],
+        errors=[PlannedError(path=path, line=1, message=message, kind="parse")],
     )
     links = ("https://github.com/tapfix/tapfix/blob/main/docs/rules/", "https://github.com/o/r/blob/")
 

@@ -163,9 +163,11 @@ def test_a_rule_over_its_cpu_budget_is_reported_and_the_other_rules_still_run(mo
     monkeypatch.setattr(fixers.engine, "RULE_SECONDS", 0.05)
     tap201 = next(u for u in all_rules() if u.rule.id == "TAP201")
     module = Module.build(".", [parse_file(decode("main.tf", BUCKET.encode()))])
-    findings = run_rules(module, CONFIG, [_unit("TAP999", endless), tap201])
+    findings, errors = run_rules(module, CONFIG, [_unit("TAP999", endless), tap201])
     assert [f.rule_id for f in findings] == ["TAP201"]
-    assert [e.message for e in module.errors] == [
+    assert [(e.kind, e.rule_id, e.path) for e in errors] == [("rule-timeout", "TAP999", ".")]
+    assert module.errors == []  # returned, not stored on the model
+    assert [e.message for e in errors] == [
         "rule TAP999 stopped after 0.05 s of CPU time on this module (tapfix's limit per rule); "
         "its findings in this module are not reported"
     ]
@@ -241,7 +243,7 @@ def test_many_malformed_suppressions_are_reported_in_linear_time():
     blocks = 5000
     text = "".join(f'# tapfix:ignore TAP201\nresource "aws_s3_bucket" "b{i}" {{\n}}\n' for i in range(blocks))
     module = Module.build(".", [parse_file(decode("main.tf", text.encode()))])
-    seconds, findings = cpu_seconds(run_rules, module, CONFIG, [])
+    seconds, (findings, _) = cpu_seconds(run_rules, module, CONFIG, [])
     assert len(findings) == blocks and findings[-1].resource == f"aws_s3_bucket.b{blocks - 1}"
     assert seconds < 3
 
@@ -269,7 +271,7 @@ def test_suppressed_findings_are_matched_without_a_scan_of_every_suppression():
                 message="m",
             )
 
-    seconds, findings = cpu_seconds(
+    seconds, (findings, _) = cpu_seconds(
         run_rules, module, Config(ignore=["TAP000"]), [_unit("TAP999", one_per_block)]
     )
     assert len(findings) == blocks and all(f.suppressed for f in findings)
