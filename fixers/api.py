@@ -255,8 +255,8 @@ class ReviewedModule:
 
     input: ModuleInput
     config: Config
-    _loaded: LoadedModule | None = field(default=None, repr=False)
-    _baseline: set | None = field(default=None, repr=False)
+    _loaded: LoadedModule | None = field(default=None, init=False, repr=False)
+    _baseline: set | None = field(default=None, init=False, repr=False)
 
     def _module(self) -> LoadedModule:
         if self._loaded is None:

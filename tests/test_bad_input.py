@@ -82,7 +82,10 @@ def test_a_file_tapfix_cannot_use_is_a_located_tap000_and_the_module_is_still_sc
 ):
     code, report = scan(capsys, with_good_file(tmp_path, name, data))
     assert tap000(report) == [(name, line, column, f"{name} cannot be parsed: {problem}")]
-    assert report["errors"] == [{"path": name, "line": line, "column": column, "message": problem}]
+    kind = "unreadable" if name in ("binary.tf", "utf16.tf", "latin1.tf") else "parse"
+    assert report["errors"] == [
+        {"path": name, "line": line, "column": column, "message": problem, "kind": kind, "rule_id": None}
+    ]
     assert [f["resource"] for f in report["findings"] if f["rule_id"] == "TAP201"] == ["aws_s3_bucket.logs"]
     assert code == 1
 
