@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot import rule_catalog
-from fixers.findings import Rule
+from fixers.api import Rule
 
 START = "<!-- rules:start -->"
 END = "<!-- rules:end -->"
