@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from bot.github.compare import Cause, cause_of
 from bot.github.diff import FileDiff, Hunk
-from fixers.findings import Finding, Severity
-from fixers.hcl.source import decode
-from fixers.module import Module, parse_file
+from fixers.api import Config, Finding, ModuleInput, ReviewedModule, Severity, Span
 
 LOCALS = 'locals {\n  env = "prod"\n}\n\nlocals {\n  name = aws_s3_bucket.logs.bucket\n}\n'
 S3 = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
@@ -33,25 +31,21 @@ def finding_on(resource: str) -> Finding:
     )
 
 
+def related(resource: str) -> list[Span]:
+    files = {"locals.tf": LOCALS, "s3.tf": S3, "a.tf": OTHER}
+    module = ModuleInput(path=".", files={p: t.encode() for p, t in files.items()})
+    return ReviewedModule(module, Config()).related_spans(resource)
+
+
 def test_a_changed_local_that_reads_the_resource_is_the_cause_even_in_a_second_locals_block():
-    module = Module.build(
-        ".",
-        [
-            parse_file(decode(p, t.encode()))
-            for p, t in {"locals.tf": LOCALS, "s3.tf": S3, "a.tf": OTHER}.items()
-        ],
-    )
     diffs = {"a.tf": changed("a.tf", 2), "locals.tf": changed("locals.tf", 6)}
-    assert cause_of(finding_on("aws_s3_bucket.logs"), module, diffs) == Cause("locals.tf", 6)
+    assert cause_of(finding_on("aws_s3_bucket.logs"), related("aws_s3_bucket.logs"), diffs) == Cause(
+        "locals.tf", 6
+    )
 
 
 def test_a_change_no_reference_connects_is_only_the_fallback():
-    module = Module.build(
-        ".",
-        [
-            parse_file(decode(p, t.encode()))
-            for p, t in {"locals.tf": LOCALS, "s3.tf": S3, "a.tf": OTHER}.items()
-        ],
-    )
     diffs = {"a.tf": changed("a.tf", 2), "locals.tf": changed("locals.tf", 2)}
-    assert cause_of(finding_on("aws_s3_bucket.logs"), module, diffs) == Cause("a.tf", 2)
+    assert cause_of(finding_on("aws_s3_bucket.logs"), related("aws_s3_bucket.logs"), diffs) == Cause(
+        "a.tf", 2
+    )
