@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lark import Tree
@@ -107,8 +107,8 @@ _STEP = re.compile(
 )
 
 
-def _split(parts: tuple) -> tuple[Address, tuple] | None:
-    """(the address `parts` starts with, the steps after it), or None."""
+def _split(parts: tuple) -> Mention | None:
+    """The address `parts` starts with and the steps after it, or None."""
     if len(parts) < 2 or not isinstance(parts[0], str) or not isinstance(parts[1], str):
         return None
     root = parts[0]
@@ -128,7 +128,7 @@ def _split(parts: tuple) -> tuple[Address, tuple] | None:
     output = None
     if kind == "module" and rest and isinstance(rest[0], str):
         output, rest = rest[0], rest[1:]
-    return Address(kind, type_, name, key, output), rest
+    return Mention(Address(kind, type_, name, key, output), rest)
 
 
 class Mention(NamedTuple):
@@ -140,11 +140,23 @@ class Mention(NamedTuple):
 
 def mentions_in(expr: Any) -> list[Mention]:
     """The references in `expr` that name an address, in the order they are written."""
-    found = []
-    for parts in traversals(expr):
-        split = _split(parts)
-        if split is not None:
-            found.append(Mention(*split))
+    return [m for m in map(_split, traversals(expr)) if m is not None]
+
+
+# An attribute's mentions follow from its text alone, and fix verification builds many versions of a
+# module that differ in a few blocks (as do the modules of one repository): they are kept by text.
+_BY_TEXT: dict[str, tuple[Mention, ...]] = {}
+_BY_TEXT_KEPT = 20_000
+
+
+def _mentions_of(attr: Attribute) -> tuple[Mention, ...]:
+    text = attr.source
+    found = _BY_TEXT.get(text)
+    if found is None:
+        found = tuple(mentions_in(attr.expr))
+        if len(_BY_TEXT) >= _BY_TEXT_KEPT:
+            _BY_TEXT.clear()
+        _BY_TEXT[text] = found
     return found
 
 
@@ -158,19 +170,19 @@ def sole_reference(expr: Any) -> Mention | None:
     if not (isinstance(node, Tree) and node.data in ("get_attr_expr_term", "index_expr_term")):
         return None
     found = traversals(node)
-    split = _split(found[0]) if found else None
-    return Mention(*split) if split is not None else None
+    return _split(found[0]) if found else None
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """`source` (a top-level block) mentions `address` in `attribute` (of the block or one of its
-    nested blocks; for a `locals` block, the local)."""
+    nested blocks; for a `locals` block, the local). `origin` is the node the reference is made
+    from: the block's address, or `local.name`."""
 
-    source: Block = field(compare=False)
-    attribute: Attribute = field(compare=False)
+    source: Block
+    attribute: Attribute
     address: Address
-    rest: tuple = ()  # what the reference reads after the address, e.g. ("id",)
+    rest: tuple  # what the reference reads after the address, e.g. ("id",)
+    origin: str
 
     @property
     def target(self) -> str:
@@ -181,11 +193,6 @@ class Reference:
     def index(self) -> Any:
         """The instance key the reference uses (`aws_s3_bucket.logs[0]`), when it gives one."""
         return self.address.key
-
-    @property
-    def origin(self) -> str:
-        """The node the reference is made from: the block's address, or `local.name`."""
-        return f"local.{self.attribute.name}" if self.source.type == "locals" else self.source.address
 
 
 # The nodes Terraform orders: a cycle among them is `terraform validate`'s "Cycle: ...".
@@ -198,24 +205,29 @@ class ReferenceGraph:
 
     def __init__(self, module: Module) -> None:
         self._module = module
-        self._direct: dict[int, list[Mention]] = {}  # id(attribute) -> its mentions
+        self._direct: dict[int, tuple[Mention, ...]] = {}  # id(attribute) -> its mentions
         self._to: dict[str, list[Reference]] = defaultdict(list)
         self._from: dict[str, list[Reference]] = defaultdict(list)
         self._reach: dict[int, frozenset[str]] = {}
         self._edges: dict[str, set[str]] | None = None
         self._cycle: tuple[list[str] | None] | None = None
+        to, from_ = self._to, self._from
         for block in module.blocks:
+            origin = block.address
+            locals_block = block.type == "locals"
             for inner in block.walk():
                 for attr in inner.attribute_list:
-                    mentions = mentions_in(attr.expr)
+                    mentions = _mentions_of(attr)
                     self._direct[id(attr)] = mentions
+                    if locals_block:
+                        origin = f"local.{attr.name}"
                     for address, rest in mentions:
-                        reference = Reference(block, attr, address, rest)
-                        self._to[address.node].append(reference)
-                        self._from[reference.origin].append(reference)
+                        reference = Reference(block, attr, address, rest, origin)
+                        to[address.node].append(reference)
+                        from_[origin].append(reference)
 
     # -- forward ---------------------------------------------------------------------------------
-    def mentions(self, attr: Attribute | Any) -> list[Mention]:
+    def mentions(self, attr: Attribute | Any) -> Sequence[Mention]:
         """What `attr` (an attribute, or anything with an `expr`) mentions itself, in order."""
         found = self._direct.get(id(attr))
         return found if found is not None else mentions_in(attr.expr)
@@ -235,7 +247,7 @@ class ReferenceGraph:
                 self._reach[key] = found
         return found
 
-    def _through_locals(self, mentions: list[Mention]) -> set[str]:
+    def _through_locals(self, mentions: Sequence[Mention]) -> set[str]:
         found: set[str] = set()
         pending = [m.address.node for m in mentions]
         while pending:

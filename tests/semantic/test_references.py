@@ -293,3 +293,16 @@ def test_an_attribute_outside_the_module_blocks_is_read_on_the_fly():
     module = module_of(STACK)
     other = module_of("locals {\n  x = local.name\n}\n").locals["x"]
     assert module.reference_graph().reach(other) == {"local.name", "var.env"}
+
+
+def test_two_modules_with_the_same_text_each_get_references_to_their_own_blocks():
+    text = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n}\n'
+    first, second = module_of(text), module_of(text)
+    [in_first] = first.references_to("aws_s3_bucket.b")
+    [in_second] = second.references_to("aws_s3_bucket.b")
+    assert in_first.source is first.find("aws_s3_bucket_versioning.v")
+    assert in_second.source is second.find("aws_s3_bucket_versioning.v")
+    assert in_first.attribute is not in_second.attribute
+    edited = module_of(text.replace("aws_s3_bucket.b.id", "aws_s3_bucket.c.id"))
+    assert edited.references_to("aws_s3_bucket.b") == []
+    assert [r.origin for r in edited.references_to("aws_s3_bucket.c")] == ["aws_s3_bucket_versioning.v"]
