@@ -14,7 +14,7 @@ from fixers.findings import Fix, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
 from fixers.semantic.expressions import Expr, UnaryOp
-from fixers.semantic.references import Address
+from fixers.semantic.references import Address, mentions_in
 
 # More instances than any module declares: `count = 1e15` (or a chain of products) must not make a
 # rule build a scope per instance.
@@ -319,3 +319,38 @@ def require_provider(module: Module, name: str, source: str, version: str) -> li
         return []
     value = "{\n" + f"  source  = {hcl_string(source)}\n  version = {hcl_string(version)}\n" + "}"
     return set_attribute(declared[0], name, value)
+
+
+# --- blocks an attribute names -------------------------------------------------------------------
+
+
+def targets(attr: Attribute | Expr | None) -> list[str]:
+    """The resource addresses an attribute mentions (`aws_iam_role.app`), in order."""
+    if attr is None:
+        return []
+    mentions = mentions_in(attr.expr if isinstance(attr, Attribute) else attr)
+    return [m.address.node for m in mentions if m.address.kind in ("resource", "data")]
+
+
+def referenced(module: Module, attr: Attribute | Expr | None, *types: str) -> list[Block]:
+    """The blocks of the given resource types that `attr` refers to."""
+    found = []
+    for address in targets(attr):
+        block = module.find(address)
+        if block is not None and block.resource_type in types and block not in found:
+            found.append(block)
+    return found
+
+
+def may_serve_any(module: Module, block: Block | None, attribute: str, resource_type: str) -> bool:
+    """True when `block` is enabled and its `attribute` cannot be evaluated nor names any
+    `resource_type` (`vpc_id = var.vpc_id`): it may serve whichever one a rule finds unserved."""
+    attr = block.get(attribute) if block is not None else None
+    if attr is None or not enabled(block):
+        return False
+    return not referenced(module, attr, resource_type) and attr.value() is UNKNOWN
+
+
+def enabled(block: Block) -> bool:
+    """False only when the block is known to have no instance (`count = 0`, empty for_each)."""
+    return instance_count(block) != 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fixers.findings import TextEdit
 from fixers.hcl.source import SourceText
 from fixers.model import Attribute, Block
-from fixers.semantic.expressions import Template
+from fixers.semantic.expressions import Expr, Template
 
 INDENT = "  "
 
@@ -98,6 +98,32 @@ def _render_items(items: Sequence[tuple[str, str] | HclBlock | None], indent: st
                 out.append(item.render(indent))
     flush()
     return out
+
+
+def string_with(attr: Attribute | None, prefix: str = "", suffix: str = "", fallback: str = "") -> str:
+    """An HCL string `prefix + <attr's value> + suffix`, written from the attribute's source so the
+    new resource gets no dependency on the one it copies from (which could form a cycle)."""
+    literal_prefix, literal_suffix = _template_text(prefix), _template_text(suffix)
+    if attr is None:
+        return f'"{literal_prefix}{_template_text(fallback)}{literal_suffix}"'
+    source = attr.source
+    value = attr.expression
+    if isinstance(value, Template) and not value.heredoc and "\n" not in source:
+        return f'"{literal_prefix}{source[1:-1]}{literal_suffix}"'
+    return f'"{literal_prefix}${{{source}}}{literal_suffix}"'
+
+
+def _template_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${").replace("%{", "%%{")
+
+
+def reusable_source(written: Attribute | Expr) -> bool:
+    """True when an attribute's (or an expression's) source means the same thing copied into another
+    resource: it names no `count`, `each` or `self` of the block it is written in."""
+    from fixers.evaluate import traversals
+
+    found = traversals(written.expr if isinstance(written, Attribute) else written)
+    return not any(parts[:1] in (("count",), ("each",), ("self",)) for parts in found)
 
 
 # --- positions ---------------------------------------------------------------------------------

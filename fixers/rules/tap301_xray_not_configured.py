@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 from fixers.aws.cloudwatch_agent import configs_loaded
 from fixers.aws.iam import grants
+from fixers.aws.instances import instance_role, role_consumers, stock_image
 from fixers.aws.user_data import commands, package_manager, user_data
-from fixers.companions import free_name, refers_to
+from fixers.companions import enabled, free_name, referenced, refers_to
 from fixers.config import RuleOptions
 from fixers.edits import (
     HclBlock,
@@ -23,13 +24,6 @@ from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    enabled,
-    instance_role,
-    referenced,
-    role_consumers,
-    stock_image,
-)
 
 RULE = Rule(
     id="TAP301",

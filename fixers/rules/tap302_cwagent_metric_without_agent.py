@@ -6,25 +6,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixers.aws.cloudwatch_agent import PARAMETER_PREFIX, looks_like_agent_config
+from fixers.aws.instances import instance_role, launch_blocks, stock_image
 from fixers.aws.user_data import commands, package_manager, user_data
-from fixers.companions import free_name, passed_to_module, refers_to
+from fixers.companions import enabled, free_name, passed_to_module, referenced, refers_to
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, append_to_heredoc, hcl_list, hcl_object, hcl_string, insert_after
+from fixers.edits import (
+    HclBlock,
+    append_to_heredoc,
+    hcl_list,
+    hcl_object,
+    hcl_string,
+    insert_after,
+    string_with,
+)
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    Part,
-    element,
-    enabled,
-    instance_role,
-    launch_blocks,
-    referenced,
-    stock_image,
-    string_with,
-)
-from fixers.semantic.expressions import known_parts
+from fixers.semantic.expressions import Expr, Object, known_parts
 
 RULE = Rule(
     id="TAP302",
@@ -65,7 +64,7 @@ class Watch:
     block: Block
     at: Attribute | Block
     metric: str
-    dimensions: dict[str, Attribute | Part | None]  # name -> where its value is written, when known
+    dimensions: dict[str, Attribute | Expr | None]  # name -> where its value is written, when known
 
 
 def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
@@ -121,13 +120,14 @@ def _alarm_watches(alarm: Block) -> list[Watch]:
     return found
 
 
-def _dimension_map(attr: Attribute | None) -> dict[str, Attribute | Part | None] | None:
+def _dimension_map(attr: Attribute | None) -> dict[str, Attribute | Expr | None] | None:
     if attr is None:
         return {}
-    value = known_parts(attr.block.module, attr.expression)
+    written = attr.expression
+    value = known_parts(attr.block.module, written)
     if not isinstance(value, dict):
         return None
-    return {name: element(attr, name) for name in value}
+    return {name: written.get(name) if isinstance(written, Object) else None for name in value}
 
 
 def _policy_watches(policy: Block) -> list[Watch]:

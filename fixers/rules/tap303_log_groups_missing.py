@@ -10,33 +10,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from fixers.aws.cloudwatch_agent import agent_config, configs_loaded
+from fixers.aws.instances import launch_blocks, stock_image
+from fixers.aws.log_groups import retention_source
 from fixers.aws.user_data import commands, user_data
 from fixers.companions import (
+    enabled,
     free_name,
     instance_ref,
     known_count,
     meta_arguments,
     passed_to_module,
     refers_to,
+    targets,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_string, insert_after
-from fixers.evaluate import UNKNOWN, is_known
+from fixers.edits import HclBlock, hcl_string, insert_after, reusable_source, string_with
+from fixers.evaluate import UNKNOWN, evaluate, is_known
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    element,
-    enabled,
-    launch_blocks,
-    retention_source,
-    reusable_source,
-    stock_image,
-    string_with,
-    targets,
-)
-from fixers.semantic.expressions import call_of, known_parts
+from fixers.semantic.expressions import Expr, Object, call_of, known_parts
 
 RULE = Rule(
     id="TAP303",
@@ -247,7 +241,7 @@ def _ecs(module: Module, task: Block, groups: list[_Group]) -> Iterator[Finding]
         )
         wanted = task.name if len(_awslogs_groups(containers)) == 1 else name.rstrip("/").rsplit("/", 1)[-1]
         label = free_name(module, "aws_cloudwatch_log_group", _identifier(wanted))
-        value = element(attr, "awslogs-group", nested=True, equals=name)
+        value = _written(module, attr, "awslogs-group", name)
         name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
         yield RULE.finding(
             attr,
@@ -287,6 +281,20 @@ def _containers(module: Module, attr: Attribute | None) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
+def _written(module: Module, attr: Attribute | None, key: str, value: str) -> Expr | None:
+    """Where `key = <value>` is written in `attr` (the first object key of that name, at any depth,
+    whose value is `value`): a new log group copies its source."""
+    if attr is None:
+        return None
+    for expr in attr.expression.walk():
+        if not (isinstance(expr, Object) and expr.positioned):
+            continue  # an object inside a heredoc's ${...} has no position in the file
+        for item in expr.items:
+            if item.name == key and evaluate(module, item.value) == value:
+                return item.value
+    return None
+
+
 def _identifier(text: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_").lower()
     return cleaned if cleaned and not cleaned[0].isdigit() else f"logs_{cleaned}"
@@ -319,7 +327,7 @@ def _agent_config(module: Module, parameter: Block, groups: list[_Group]) -> Ite
             continue
         reported.add(name)
         attr = parameter.get("value") or parameter.get("insecure_value")
-        value = element(attr, "log_group_name", nested=True, equals=name)
+        value = _written(module, attr, "log_group_name", name)
         name_src = value.source if value is not None and reusable_source(value) else hcl_string(name)
         label = free_name(module, "aws_cloudwatch_log_group", _identifier(name.rsplit("/", 1)[-1] or name))
         what = entry.get("file_path") or entry.get("event_name") or "a log"

@@ -9,10 +9,13 @@ from typing import Any
 
 from fixers.aws.iam import Statement, action_matches, append_statements, read_policy
 from fixers.companions import (
+    enabled,
     free_name,
     instance_ref,
+    may_serve_any,
     meta_arguments,
     passed_to_module,
+    referenced,
     refers_to,
     uncopyable_meta,
 )
@@ -22,11 +25,6 @@ from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    enabled,
-    may_serve_any,
-    referenced,
-)
 from fixers.semantic.expressions import call_of, known_parts
 
 RULE = Rule(

@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fixers.aws.log_groups import retention_source
 from fixers.companions import (
     companions,
+    enabled,
     free_name,
     instance_ref,
+    may_serve_any,
     meta_arguments,
     passed_to_module,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_list, insert_after
+from fixers.edits import HclBlock, hcl_list, insert_after, reusable_source, string_with
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    enabled,
-    may_serve_any,
-    retention_source,
-    reusable_source,
-    string_with,
-)
 
 RULE = Rule(
     id="TAP305",

@@ -6,31 +6,28 @@ import re
 from collections.abc import Iterator
 
 from fixers.aws.iam import Statement, append_statements, read_policy, trust_policy, trusts_service
+from fixers.aws.log_groups import retention_source
 from fixers.companions import (
     applies_directly,
     companions,
+    enabled,
     free_name,
     instance_ref,
+    may_serve_any,
     meta_arguments,
     off_by_default,
     passed_to_module,
+    referenced,
     switched_off,
+    targets,
     uncopyable_meta,
 )
 from fixers.config import RuleOptions
-from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, hcl_tuple, insert_after
+from fixers.edits import HclBlock, hcl_list, hcl_object, hcl_string, hcl_tuple, insert_after, reusable_source
 from fixers.evaluate import UNKNOWN
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity, TextEdit
 from fixers.model import Block
 from fixers.module import Module
-from fixers.rules._observability import (
-    enabled,
-    may_serve_any,
-    referenced,
-    retention_source,
-    reusable_source,
-    targets,
-)
 
 RULE = Rule(
     id="TAP306",

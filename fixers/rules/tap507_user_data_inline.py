@@ -14,17 +14,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Token, Tree
-
 from fixers.config import RuleOptions
 from fixers.edits import new_file, update_attributes
-from fixers.evaluate import UNKNOWN, evaluate, heredoc_body, template_tree, traversals
+from fixers.evaluate import UNKNOWN, evaluate, heredoc_body
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
-from fixers.hcl.parser import HclSyntaxError, parse
-from fixers.hcl.template_text import sequence_end
+from fixers.hcl.template_text import sequence_end, sequences
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.rules._module_level import call_args, module_prefix, unwrap
+from fixers.rules._module_level import module_prefix
+from fixers.semantic.expressions import (
+    Expr,
+    For,
+    Object,
+    Reference,
+    Template,
+    call_of,
+    parse_expression,
+    template_of,
+)
 
 RULE = Rule(
     id="TAP507",
@@ -72,11 +79,11 @@ def check(module: Module, options: RuleOptions) -> Iterator[Finding]:
 @dataclass
 class Script:
     """A literal script: `text` is its source as a template (escapes kept, a heredoc's common
-    indentation removed), `node` its heredoc or string node, `wrapper` the base64 function
+    indentation removed), `expr` its heredoc or quoted string, `wrapper` the base64 function
     around it (or None)."""
 
     text: str
-    node: Tree
+    expr: Template
     wrapper: str | None
     exact: bool = True  # False when the text may differ from what HCL makes of the script
 
@@ -89,10 +96,9 @@ def _flush(body: str) -> str | None:
     keeps its indentation (and does not count towards the common one). A `{~` strips the
     indentation of its own line before the common one is measured, which a template file cannot
     reproduce line by line: None then."""
-    spans = _sequences(body)
+    spans = sequences(body)
     if spans is None:
         return None
-    spans = list(spans)
     if any(body[start + 2 : start + 3] == "~" for start, _ in spans):
         return None
     lines = body.split("\n")
@@ -119,32 +125,23 @@ def _flush(body: str) -> str | None:
 
 
 def _script(attr: Attribute) -> Script | None:
-    node = unwrap(attr.expr)
+    expr: Expr = attr.expression
     wrapper = None
-    for name in WRAPPERS:
-        args = call_args(node, name)
-        if args is not None:
-            if len(args) != 1:
-                return None
-            node, wrapper = unwrap(args[0]), name
-            break
-    if not isinstance(node, Tree):
-        return None
-    if node.data in ("heredoc_template", "heredoc_template_trim"):
-        token = next((c for c in node.children if isinstance(c, Token)), None)
-        if token is None:
+    call = call_of(expr, *WRAPPERS)
+    if call is not None:
+        args = call.args
+        if len(args) != 1:
             return None
-        if node.data == "heredoc_template":
-            return Script(heredoc_body(str(token), False), node, wrapper)
-        text = _flush(heredoc_body(str(token), False))
-        return Script(
-            text if text is not None else heredoc_body(str(token), True), node, wrapper, text is not None
-        )
-    if node.data == "string":
-        source = attr.file.text[node.meta.start_pos : node.meta.end_pos]
-        text = _unquote(source[1:-1])
-        return Script(text, node, wrapper) if text is not None else None
-    return None
+        expr, wrapper = args[0], call.name
+    if not isinstance(expr, Template):
+        return None
+    if expr.heredoc:
+        if not expr.trim:
+            return Script(expr.body, expr, wrapper)
+        text = _flush(heredoc_body(expr.raw, False))
+        return Script(text if text is not None else expr.body, expr, wrapper, text is not None)
+    text = _unquote(expr.body)
+    return Script(text, expr, wrapper) if text is not None else None
 
 
 def _line_count(text: str) -> int:
@@ -189,27 +186,10 @@ def _unquote(inner: str) -> str | None:
 
 
 @dataclass
-class Template:
+class TemplateFile:
     text: str
     variables: dict[str, str] = field(default_factory=dict)  # template variable -> expression source
     markers: dict[str, str] = field(default_factory=dict)  # expression source -> marker value
-
-
-def _sequences(text: str) -> Iterator[tuple[int, int]] | None:
-    i = 0
-    found = []
-    while i < len(text):
-        if text.startswith(("$${", "%%{"), i):
-            i += 3
-        elif text.startswith(("${", "%{"), i):
-            end = sequence_end(text, i + 2)
-            if end is None:
-                return None
-            found.append((i, end))
-            i = end
-        else:
-            i += 1
-    return iter(found)
 
 
 _DIRECTIVE = re.compile(r"\s*(if|for|else|endif|endfor)\b")
@@ -246,36 +226,30 @@ def _bound_names(text: str, spans: list[tuple[int, int]]) -> set[str]:
     return names
 
 
-def _chains(expr: Tree, bound: set[str]) -> Iterator[tuple[int, int, tuple]]:
-    """(start, end, parts) of each reference to rename, outermost first; for-expression names and
-    template loop variables are left alone (their index expressions are still searched)."""
-    stack: list[tuple[Any, set[str]]] = [(expr, bound)]
+def _chains(expr: Expr, bound: set[str]) -> Iterator[tuple[int, int, tuple]]:
+    """(start, end, parts) of each reference to rename, outermost first; for-expression names,
+    template loop variables and object keys are left alone (index expressions and computed keys
+    are still searched)."""
+    stack: list[tuple[Expr, set[str]]] = [(expr, bound)]
     while stack:
         node, names = stack.pop()
-        if not isinstance(node, Tree):
-            continue
-        if node.data in ("for_tuple_expr", "for_object_expr"):
-            intro = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_intro"), None)
-            if intro is not None:
-                local = {
-                    str(c.children[0])
-                    for c in intro.children
-                    if isinstance(c, Tree) and c.data == "identifier"
-                }
-                names = names | local
-        if node.data in ("get_attr_expr_term", "index_expr_term") or (
-            node.data == "expr_term"
-            and len(node.children) == 1
-            and isinstance(node.children[0], Tree)
-            and node.children[0].data == "identifier"
-        ):
-            found = traversals(node)
-            parts = found[0] if found else ()
-            root = parts[0] if parts else None
-            if isinstance(root, str) and root not in names and (root in _REFERENCE_ROOTS or len(parts) >= 2):
-                yield node.meta.start_pos, node.meta.end_pos, parts
+        if isinstance(node, For):
+            names = names | set(node.names)
+        if isinstance(node, Reference):
+            parts = node.parts
+            root = parts[0]
+            if root not in names and (root in _REFERENCE_ROOTS or len(parts) >= 2):
+                yield node.start, node.end, parts
                 continue
-        stack.extend((c, names) for c in reversed(node.children))
+        if isinstance(node, Object):
+            inside = [
+                e
+                for item in node.items
+                for e in ((item.value,) if item.name is not None else (item.key, item.value))
+            ]
+        else:
+            inside = node.children()
+        stack.extend((c, names) for c in reversed(inside))
 
 
 def _variable_name(parts: tuple) -> str:
@@ -285,13 +259,12 @@ def _variable_name(parts: tuple) -> str:
     return "_".join(w.replace("-", "_") for w in words)
 
 
-def _template(module: Module, text: str) -> Template | None:
-    spans_iter = _sequences(text)
-    if spans_iter is None:
+def _template(module: Module, text: str) -> TemplateFile | None:
+    spans = sequences(text)
+    if spans is None:
         return None
-    spans = list(spans_iter)
     bound = _bound_names(text, spans)
-    template = Template(text="")
+    template = TemplateFile(text="")
     taken: dict[str, str] = {}  # template variable -> source
     by_source: dict[str, str] = {}
     out, position = [], 0
@@ -305,14 +278,11 @@ def _template(module: Module, text: str) -> Template | None:
         if expr_start == expr_end:
             continue
         expression = text[expr_start:expr_end]
-        prefix = "x = "
-        try:
-            tree = parse(prefix + expression.strip() + "\n")
-        except HclSyntaxError:
+        parsed = parse_expression(expression.strip())
+        if parsed is None:
             return None
-        offset = expr_start + (len(expression) - len(expression.lstrip())) - len(prefix)
-        value = tree.children[0].children[0].children[-1]
-        for chain_start, chain_end, parts in sorted(_chains(value, bound)):
+        offset = expr_start + (len(expression) - len(expression.lstrip()))
+        for chain_start, chain_end, parts in sorted(_chains(parsed, bound)):
             source = text[offset + chain_start : offset + chain_end]
             if source not in by_source:
                 name = _variable_name(parts)
@@ -345,7 +315,7 @@ def _extension(text: str) -> str:
     return ".sh"
 
 
-def _same_rendering(module: Module, script: Script, template: Template) -> bool | None:
+def _same_rendering(module: Module, script: Script, template: TemplateFile) -> bool | None:
     """Whether the template renders to what the inline script evaluates to, with every
     reference standing for a distinct marker; None when either cannot be evaluated."""
     markers = {source: f"\x00{i}\x00" for i, source in enumerate(template.variables.values())}
@@ -360,11 +330,11 @@ def _same_rendering(module: Module, script: Script, template: Template) -> bool 
             if not isinstance(node, dict):
                 return None
         node[parts[-1]] = marker
-    before = evaluate(module, script.node, scope)
-    tree = template_tree(template.text)
-    if tree is None:
+    before = evaluate(module, script.expr, scope)
+    rendered = template_of(template.text)
+    if rendered is None:
         return None
-    after = evaluate(module, tree, {name: markers[source] for name, source in template.variables.items()})
+    after = evaluate(module, rendered, {name: markers[source] for name, source in template.variables.items()})
     if before is UNKNOWN or after is UNKNOWN:
         return None
     return before == after

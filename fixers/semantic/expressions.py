@@ -567,6 +567,45 @@ def known_parts(module: Any, expr: Expr) -> Any:
     return evaluate(module, expr)
 
 
+def parse_expression(source: str) -> Expr | None:
+    """An expression written as text outside an attribute (the body of a `${...}` sequence found in
+    a template's text), or None when it does not parse. Its offsets are into `source`."""
+    from fixers.hcl.parser import HclSyntaxError, parse
+
+    prefix = "x = "
+    try:
+        tree = parse(prefix + source + "\n")
+    except HclSyntaxError:
+        return None
+    statements = _inner(tree.children[0]) if tree.children else []
+    if len(statements) != 1 or statements[0].data != "attribute":
+        return None
+    node = statements[0].children[-1]
+    # The tree is ours alone: its positions move to be offsets into `source`.
+    shift = len(prefix)
+    for subtree in node.iter_subtrees():
+        if not subtree.meta.empty:
+            subtree.meta.start_pos -= shift
+            subtree.meta.end_pos -= shift
+        for token in subtree.children:
+            if isinstance(token, Token) and token.start_pos is not None:
+                token.start_pos -= shift
+                token.end_pos -= shift
+    return _make(node, source, None)
+
+
+def template_of(text: str) -> Template | None:
+    """`text` read as a template (the contents of a template file, or a script about to become
+    one), for evaluating it; None when it does not parse. Without positions in `text`."""
+    from fixers.evaluate import template_source, template_tree
+
+    tree = template_tree(text)
+    if tree is None:
+        return None
+    found = _make(tree, template_source(text) or "", None)
+    return found if isinstance(found, Template) else None
+
+
 # --- building ------------------------------------------------------------------------------------
 
 

@@ -181,3 +181,27 @@ def test_update_attributes_inserts_after_the_given_attribute_aligned_with_the_ru
         "  tags = {}\n"
         "}\n"
     )
+
+
+def test_a_string_built_from_an_attribute_copies_its_source_without_a_reference_to_its_block():
+    from fixers.edits import string_with
+
+    block = block_of(
+        'resource "aws_instance" "web" {\n  name = "web-${var.env}"\n  tag = var.tag\n}\n', "aws_instance.web"
+    )
+    assert string_with(block.get("name"), prefix="/logs/") == '"/logs/web-${var.env}"'
+    assert string_with(block.get("tag"), suffix="-x") == '"${var.tag}-x"'
+    assert string_with(None, prefix="${lit}", fallback='a"b') == '"$${lit}a\\"b"'
+
+
+def test_a_source_naming_count_each_or_self_is_not_reusable_in_another_resource():
+    from fixers.edits import reusable_source
+
+    block = block_of(
+        'resource "aws_instance" "web" {\n  a = "x-${count.index}"\n  b = var.x\n  c = { k = each.key }\n}\n',
+        "aws_instance.web",
+    )
+    assert not reusable_source(block.get("a"))
+    assert reusable_source(block.get("b"))
+    assert not reusable_source(block.get("c"))
+    assert not reusable_source(block.get("c").expression.get("k"))

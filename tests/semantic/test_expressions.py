@@ -220,3 +220,33 @@ def test_known_parts_keeps_the_known_elements_of_tuples_and_objects_around_unkno
     assert known_parts(None, expr("{ 1 = 2 }")) is UNKNOWN
     # Anything but a constructor is evaluated whole: one unknown argument makes the merge unknown.
     assert known_parts(None, expr("merge({ a = 1 }, var.b)")) is UNKNOWN
+
+
+def test_an_expression_parsed_from_template_text_has_offsets_into_that_text():
+    from fixers.semantic.expressions import parse_expression
+
+    source = 'lookup(var.tags, "Name", aws_instance.web[0].id)'
+    parsed = parse_expression(source)
+    assert isinstance(parsed, Call) and not parsed.positioned
+    refs = [(e.start, e.end, e.source) for e in parsed.walk() if isinstance(e, Reference)]
+    assert refs == [(7, 15, "var.tags"), (25, 47, "aws_instance.web[0].id")]
+    assert all(source[start:end] == text for start, end, text in refs)
+    assert parse_expression("var.a +") is None
+    assert parse_expression("a = 1") is None
+
+
+def test_template_text_reads_as_a_template_that_evaluates_with_its_variables():
+    from fixers.semantic.expressions import template_of
+
+    template = template_of('echo "${name}"\n%{ for p in ports }open ${p}\n%{ endfor }')
+    assert isinstance(template, Template)
+    assert evaluate(None, template, {"name": "web", "ports": [22, 80]}) == 'echo "web"\nopen 22\nopen 80\n'
+    assert template_of("${unclosed") is None
+
+
+def test_the_sequences_of_a_template_text_are_found_and_escapes_are_text():
+    from fixers.hcl.template_text import sequences
+
+    text = 'a ${var.x} $${literal} %{ if x }"}"%{ endif } %%{no}'
+    assert [text[s:e] for s, e in sequences(text)] == ["${var.x}", "%{ if x }", "%{ endif }"]
+    assert sequences("${ unclosed") is None
