@@ -124,14 +124,31 @@ def test_a_script_that_cannot_be_read_is_unknown_not_an_exception(tmp_path, src)
     assert user_data(block).text is None
 
 
-def test_a_division_by_zero_in_the_user_data_path_leaves_every_observability_rule_running(tmp_path):
-    instance(tmp_path, 'file("${path.module}/${1 / 0}.sh")')
+def test_a_division_by_zero_in_the_user_data_path_leaves_tap301_running_on_the_other_instances(tmp_path):
+    fixture = Path(__file__).parents[1] / "rules" / "TAP301" / "grant_unused_user_data_file"
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "user_data.sh").write_bytes((fixture / "user_data.sh").read_bytes())
+    crashing = (
+        'resource "aws_instance" "crash" {\n'
+        "  ami                  = data.aws_ami.al2.id\n"
+        "  iam_instance_profile = aws_iam_instance_profile.tracing_demo.name\n"
+        '  user_data            = file("${path.module}/${1 / 0}.sh")\n'
+        "}\n"
+    )
+    (folder / "main.tf").write_text((fixture / "main.tf").read_text() + "\n" + crashing)
+    module = load(read_module(folder, tmp_path)).module
+    assert user_data(module.find("aws_instance.crash")).text is None
     report = scan(
-        [read_module(tmp_path / "app", tmp_path)],
-        Config(select=["TAP301", "TAP302", "TAP303", "TAP507"]),
-        jobs=1,
+        [read_module(folder, tmp_path)], Config(select=["TAP301", "TAP302", "TAP303", "TAP507"]), jobs=1
     )
     assert report.errors == []
+    [finding] = [f for f in report.findings if f.rule_id == "TAP301"]
+    # The readable script starts no daemon; the unreadable one is unknown, so it is not named.
+    assert (
+        "aws_instance.tracing_demo runs no X-Ray daemon (user data file app/user_data.sh)" in finding.message
+    )
+    assert "aws_instance.crash" not in finding.message
 
 
 def test_the_script_is_read_once_per_module(tmp_path):

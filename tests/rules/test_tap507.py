@@ -191,3 +191,33 @@ def _new_value(text: str, name: str) -> str:
 )
 def test_no_finding_for_short_or_external_scripts(case):
     assert scan_fixture(f"TAP507/{case}", "TAP507") == []
+
+
+def test_an_object_key_named_like_a_reference_root_stays_a_key_in_the_moved_template(tmp_path):
+    from fixers.config import Config
+    from fixers.engine import fix_module
+    from fixers.workspace import read_module
+
+    lines = "".join(f"    echo step-{i}\n" for i in range(21))
+    (tmp_path / "main.tf").write_text(
+        'variable "log_path" {\n  type    = string\n  default = "/var/log/app"\n}\n\n'
+        'resource "aws_instance" "web" {\n'
+        '  ami           = "ami-0123456789abcdef0"\n'
+        '  instance_type = "t3.small"\n'
+        "  user_data     = <<-EOT\n"
+        f"{lines}"
+        "    echo '${jsonencode({ path = var.log_path })}'\n"
+        "  EOT\n"
+        "}\n"
+    )
+    texts = fix_module(
+        read_module(tmp_path, tmp_path), Config(select=["TAP507"]), unsafe=True, rule_ids={"TAP507"}
+    ).texts
+    assert "echo '${jsonencode({ path = log_path })}'\n" in texts["templates/web-user-data.sh.tftpl"]
+    # Only the reference becomes a template variable: `path = path` would not be valid Terraform.
+    assert texts["main.tf"].endswith(
+        '  user_data = templatefile("${path.module}/templates/web-user-data.sh.tftpl", {\n'
+        "    log_path = var.log_path\n"
+        "  })\n"
+        "}\n"
+    )
