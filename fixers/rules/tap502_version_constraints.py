@@ -262,13 +262,23 @@ def _with_version(entry, provider: str) -> TextEdit | None:
         )
     indent = entry.file.text[entry.file.line_start(entry.line) : entry.start] + "  "
     lines = [line.strip() for line in body.splitlines() if line.strip()]
-    names = [line.split("=", 1)[0].strip() for line in lines if "=" in line]
-    width = max([len("version"), *(len(n) for n in names)])
+    lines.append(f"version = {hcl_string(version)}")
+    # terraform fmt aligns "=" over runs of attribute lines; a comment line (kept as written, even
+    # when it holds "=") ends a run.
+    pairs = [None if line.startswith(("#", "//", "/*", "*")) else line.split("=", 1) for line in lines]
+    runs: list[list[int]] = [[]]
+    for i, pair in enumerate(pairs):
+        if pair is None or len(pair) != 2:
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    width = {i: max(len(pairs[j][0].strip()) for j in run) for run in runs for i in run}
     rebuilt = [
-        f"{indent}{n.ljust(width)} = {line.split('=', 1)[1].strip()}"
-        for n, line in zip(names, lines, strict=False)
+        f"{indent}{line}"
+        if i not in width
+        else f"{indent}{pairs[i][0].strip().ljust(width[i])} = {pairs[i][1].strip()}"
+        for i, line in enumerate(lines)
     ]
-    rebuilt.append(f"{indent}{'version'.ljust(width)} = {hcl_string(version)}")
     closing = indent[:-2]
     return edit(entry.file, entry.value_start, entry.value_end, "{\n" + "\n".join(rebuilt) + f"\n{closing}}}")
 

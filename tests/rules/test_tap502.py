@@ -145,3 +145,20 @@ def test_code_written_for_another_aws_major_gets_no_aws_constraint_that_would_re
     assert "; no fix: the code does not fit the AWS provider >= 5.0, < 7.0 (" in finding.message
     assert "unsupported argument 'name'" in finding.message
     assert finding.fix is None
+
+
+def test_a_comment_inside_a_provider_entry_stays_and_ends_the_run_terraform_fmt_aligns():
+    # A comment line has no "=": pairing names with lines used to fall out of step and crash.
+    findings = scan_fixture("TAP502/provider_entry_with_comment", "TAP502")
+    assert where(findings) == [("TAP502", "versions.tf", 1, "terraform")]
+    assert (
+        fix_diff("TAP502/provider_entry_with_comment", "TAP502")
+        == """\
+--- a/versions.tf
++++ b/versions.tf
+@@ -8,2 +8,3 @@
+       // kept on its own line
++      version = ">= 5.0, < 7.0"
+     }
+"""
+    )
