@@ -20,14 +20,6 @@ MODEL_ONLY = ("fixers/rules", "fixers/aws")
 _GRAMMAR_ATTRIBUTES = {"data", "meta", "syntax"}
 _GRAMMAR_MODULES = ("lark", "fixers.hcl.parser")
 
-# Files still reading the grammar while their move onto the typed view (issue #13) lands, each with
-# the helper moving it. The check skips exactly these; a file that is clean stays clean.
-STILL_MOVING = {
-    "fixers/rules/_module_level.py": "misc: unwrap/call_args, used only by the two files below",
-    "fixers/rules/_observability.py": "obs: split into fixers/aws and the typed view",
-    "fixers/rules/tap507_user_data_inline.py": "obs: reads scripts through the typed view",
-}
-
 
 def _python_files(*folders: str) -> list[Path]:
     files = []
@@ -87,8 +79,6 @@ def _located(found: list[tuple[ast.AST, str]]) -> list[str]:
 def test_rules_and_aws_facts_never_touch_the_parsers_grammar():
     found = {}
     for path in _python_files(*MODEL_ONLY):
-        if _relative(path) in STILL_MOVING:
-            continue
         uses = grammar_uses(path.read_text(encoding="utf-8"), str(path))
         if uses:
             found[_relative(path)] = uses

@@ -1,5 +1,5 @@
 """What the rules about a whole module (TAP502, TAP505) and about what a module lacks share:
-where a module-level finding points, how it is suppressed, and small expression helpers.
+where a module-level finding points and how it is suppressed.
 
 A leading underscore keeps this module out of rule discovery.
 """
@@ -7,9 +7,6 @@ A leading underscore keeps this module out of rule discovery.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from lark import Tree
 
 from fixers.findings import Finding, Fix, Rule
 from fixers.hcl.source import SourceText
@@ -87,30 +84,3 @@ def module_finding(
         finding.suppressed = True
         finding.suppression_reason = reason
     return finding
-
-
-# --- expressions ---------------------------------------------------------------------------------
-
-
-def unwrap(node: Any) -> Any:
-    """The expression under `expr_term` wrappers and parentheses."""
-    while isinstance(node, Tree) and node.data == "expr_term":
-        inner = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        if len(inner) != 1:
-            return node
-        node = inner[0]
-    return node
-
-
-def call_args(node: Any, *names: str) -> list[Any] | None:
-    """The argument expressions when `node` calls one of `names`, else None."""
-    node = unwrap(node)
-    if not (isinstance(node, Tree) and node.data == "function_call"):
-        return None
-    idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-    if len(idents) != 1 or str(idents[0].children[0]) not in names:
-        return None
-    args = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
-    if args is None:
-        return []
-    return [c for c in args.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
