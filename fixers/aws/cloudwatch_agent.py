@@ -7,14 +7,13 @@ A configuration is read once per parameter and module. Its unknowable parts are 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from fixers.evaluate import UNKNOWN
 from fixers.model import Block
 from fixers.module import Module
-from fixers.semantic.expressions import call_of, known_parts
+from fixers.semantic.expressions import json_value
 
 PARAMETER_PREFIX = "AmazonCloudWatch-"
 _CONFIG_SECTIONS = re.compile(r"metrics_collected|logs_collected")
@@ -34,16 +33,10 @@ def _read(module: Module, parameter: Block) -> Any:
     attr = parameter.get("value") or parameter.get("insecure_value")
     if attr is None:
         return UNKNOWN
-    encoded = call_of(attr.expression, "jsonencode")
-    if encoded is not None and len(args := encoded.args) == 1:
-        value = known_parts(module, args[0])
-    else:
-        value = attr.value()
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return UNKNOWN
+    try:
+        value = json_value(module, attr)
+    except ValueError:
+        return UNKNOWN
     return value if isinstance(value, dict) else UNKNOWN
 
 

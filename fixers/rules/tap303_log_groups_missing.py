@@ -3,7 +3,6 @@ no retention), or, for instances, nowhere at all."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from fixers.evaluate import UNKNOWN, evaluate, is_known
 from fixers.findings import Applicability, Finding, Fix, FixAvailability, Rule, Severity
 from fixers.model import Attribute, Block
 from fixers.module import Module
-from fixers.semantic.expressions import Expr, Object, call_of, known_parts
+from fixers.semantic.expressions import Expr, Object, json_value
 
 RULE = Rule(
     id="TAP303",
@@ -268,16 +267,10 @@ def _awslogs_groups(containers: list[Any]) -> set[Any]:
 def _containers(module: Module, attr: Attribute | None) -> list[Any] | None:
     if attr is None:
         return None
-    encoded = call_of(attr.expression, "jsonencode")
-    if encoded is not None and len(args := encoded.args) == 1:
-        value = known_parts(module, args[0])
-    else:
-        value = attr.value()
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
+    try:
+        value = json_value(module, attr)
+    except ValueError:
+        return None
     return value if isinstance(value, list) else None
 
 

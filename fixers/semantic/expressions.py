@@ -567,6 +567,19 @@ def known_parts(module: Any, expr: Expr) -> Any:
     return evaluate(module, expr)
 
 
+def json_value(module: Any, attribute: Any) -> Any:
+    """The document an attribute holds as JSON: `jsonencode(x)` read with `known_parts`, or a
+    string value decoded (UNKNOWN when the value is not known). Raises ValueError when the string is
+    not JSON."""
+    import json
+
+    encoded = call_of(attribute.expression, "jsonencode")
+    if encoded is not None and len(args := encoded.args) == 1:
+        return known_parts(module, args[0])
+    value = attribute.value()
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def parse_expression(source: str) -> Expr | None:
     """An expression written as text outside an attribute (the body of a `${...}` sequence found in
     a template's text), or None when it does not parse. Its offsets are into `source`."""

@@ -250,3 +250,19 @@ def test_the_sequences_of_a_template_text_are_found_and_escapes_are_text():
     text = 'a ${var.x} $${literal} %{ if x }"}"%{ endif } %%{no}'
     assert [text[s:e] for s, e in sequences(text)] == ["${var.x}", "%{ if x }", "%{ endif }"]
     assert sequences("${ unclosed") is None
+
+
+def test_json_value_reads_jsonencode_with_known_parts_and_decodes_json_text():
+    from fixers.evaluate import UNKNOWN
+    from fixers.semantic.expressions import json_value
+
+    source = (
+        'locals {\n  a = jsonencode({ k = var.unknown, n = 1 })\n  b = "{\\"k\\": [1]}"\n'
+        '  c = "not json"\n  d = var.unknown\n}\nvariable "unknown" {}\n'
+    )
+    module = Module.build(".", [parse_file(decode("main.tf", source.encode()))])
+    assert json_value(module, module.locals["a"]) == {"k": UNKNOWN, "n": 1}
+    assert json_value(module, module.locals["b"]) == {"k": [1]}
+    assert json_value(module, module.locals["d"]) is UNKNOWN
+    with pytest.raises(ValueError):
+        json_value(module, module.locals["c"])
