@@ -302,12 +302,7 @@ class Reference(Expr):
         `Access.key`); None for a name."""
         if self.syntax.data == "identifier":
             return None
-        step = self.syntax.children[1]
-        if self.syntax.data == "get_attr_expr_term":
-            return _token_text(step.children[-1])
-        if step.data == "short_index":
-            return int(str(step.children[-1]))
-        return self._view(_inner(step)[0])
+        return _last_step(self)
 
     def children(self) -> list[Expr]:
         """The expressions of non-literal index steps (`var.m[var.k]` holds `var.k`)."""
@@ -516,16 +511,22 @@ class Access(Expr):
 
     @property
     def key(self) -> str | int | Expr:
-        step = self.syntax.children[1]
-        if self.syntax.data == "get_attr_expr_term":
-            return _token_text(step.children[-1])
-        if step.data == "short_index":
-            return int(str(step.children[-1]))
-        return self._view(_inner(step)[0])
+        return _last_step(self)
 
     def children(self) -> list[Expr]:
         key = self.key
         return [self.base] + ([key] if isinstance(key, Expr) else [])
+
+
+def _last_step(expr: Expr) -> str | int | Expr:
+    """The step a `get_attr`/`index` node adds to its base: a name, a `.0` index or the `[...]`
+    expression."""
+    step = expr.syntax.children[1]
+    if expr.syntax.data == "get_attr_expr_term":
+        return _token_text(step.children[-1])
+    if step.data == "short_index":
+        return int(str(step.children[-1]))
+    return expr._view(_inner(step)[0])
 
 
 class Other(Expr):

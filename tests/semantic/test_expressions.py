@@ -14,7 +14,6 @@ from fixers.semantic.expressions import (
     For,
     Literal,
     Object,
-    Other,
     Reference,
     Splat,
     Template,
@@ -185,10 +184,10 @@ def test_the_evaluator_accepts_the_typed_view():
     assert evaluate(None, expr('upper("a")')) == "A"
 
 
-def test_an_escaped_template_string_inside_a_directive_is_other_and_never_crashes():
+def test_a_template_with_an_escaped_quote_inside_a_directive_reads_its_condition():
     e = expr('"%{if true}\\"q\\"%{endif}"')
-    assert isinstance(e, Template)
-    assert all(not isinstance(c, Other) or c.source for c in e.walk())
+    assert isinstance(e, Template) and e.text_value is None
+    assert [(type(c), c.source) for c in e.walk()] == [(Template, e.source), (Literal, "true")]
 
 
 def test_call_of_and_string_of_answer_only_for_their_kind():
