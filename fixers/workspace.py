@@ -88,6 +88,10 @@ class DiskModules:
     root: str
     boundary: str
     exclude: list[str] = field(default_factory=list)
+    # What one scan has read, by folder: every call of a module, at every instance and depth, asks
+    # again, and the engine's cache of a called module's own findings is keyed by the input object.
+    _read: dict[str, ModuleInput | None] = field(default_factory=dict, repr=False, compare=False)
+    _installs: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def called(self, caller: str, source: str, key: str, root_module: str) -> str | None:
         """The folder (relative to the scan root) of the module that `source` names in a call from
@@ -115,6 +119,11 @@ class DiskModules:
 
     def _installed(self, root_module: str) -> dict[str, str]:
         """modules.json's key -> folder (relative to the root module), {} when there is none."""
+        if root_module not in self._installs:
+            self._installs[root_module] = self._read_installed(root_module)
+        return self._installs[root_module]
+
+    def _read_installed(self, root_module: str) -> dict[str, str]:
         path = Path(self.root, root_module, ".terraform", "modules", "modules.json")
         try:
             data = json.loads(read_inside(path, self.boundary, MAX_FILE_BYTES))
@@ -124,8 +133,10 @@ class DiskModules:
             return {}
 
     def read(self, folder: str) -> ModuleInput | None:
-        module = read_module(Path(self.root, folder), Path(self.root), self.exclude, Path(self.boundary))
-        return module if module.files else None
+        if folder not in self._read:
+            module = read_module(Path(self.root, folder), Path(self.root), self.exclude, Path(self.boundary))
+            self._read[folder] = module if module.files else None
+        return self._read[folder]
 
 
 # A module's `.tf.json` files are Terraform too; tapfix does not read that syntax, and says so where

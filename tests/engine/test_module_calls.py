@@ -270,3 +270,28 @@ def test_an_output_of_a_call_not_followed_or_with_count_is_unknown(tmp_path):
     cycle = call("net", "./modules/net", "  admin_cidr = module.net.admin_cidr\n")
     tree(root, {"main.tf": ROOT_RULE + "\n" + cycle})
     assert tap103(root) == []
+
+
+def test_a_folder_called_from_several_calls_is_read_from_disk_once_per_scan(tmp_path, monkeypatch):
+    import fixers.workspace as workspace
+
+    reads: list[str] = []
+    real = workspace.read_module
+
+    def counting(folder, *args, **kwargs):
+        reads.append(Path(folder).relative_to(tmp_path).as_posix())
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(workspace, "read_module", counting)
+    root = tree(
+        tmp_path,
+        {
+            "main.tf": call("sg", "./modules/sg", '  ssh_cidr = "0.0.0.0/0"\n')
+            + "\n"
+            + call("office", "./modules/sg", '  ssh_cidr = "203.0.113.0/24"\n'),
+            "modules/sg/main.tf": SG,
+        },
+    )
+    [(path, line, _message)] = tap103(root)
+    assert (path, line) == ("modules/sg/main.tf", SSH_LINE)  # the findings are those of the first test
+    assert reads.count("modules/sg") == 1 + 1  # the module scanned on its own, then once for both calls
