@@ -43,7 +43,6 @@ from fixers.semantic.expressions import (
     Template,
     Tuple,
     call_of,
-    view,
 )
 
 JSONENCODE, JSON_TEXT, DOCUMENT = "jsonencode", "json", "aws_iam_policy_document"
@@ -285,7 +284,7 @@ def _resolve(module: Module, expr: Expr, depth: int = 0) -> Expr | None:
         if len(parts) == 2 and parts[0] == "local" and isinstance(parts[1], str):
             local = module.locals.get(parts[1])
             if local is not None:
-                return _resolve(module, view(local), depth + 1)
+                return _resolve(module, local.expression, depth + 1)
     return expr
 
 
